@@ -1,0 +1,23 @@
+package warm
+import (
+	_ "github.com/slack-go/slack"
+	_ "github.com/slack-go/slack/socketmode"
+	_ "github.com/slack-go/slack/slacktest"
+	_ "github.com/bwmarrin/discordgo"
+	_ "github.com/tmc/langchaingo/llms/openai"
+	_ "github.com/tmc/langchaingo/llms/ollama"
+	_ "github.com/tmc/langchaingo/llms/anthropic"
+	_ "github.com/tmc/langchaingo/llms/googleai"
+	_ "github.com/blevesearch/bleve/v2"
+	_ "github.com/jdkato/prose/v3"
+	_ "github.com/go-co-op/gocron/v2"
+	_ "go.etcd.io/bbolt"
+	_ "github.com/prometheus/client_golang/prometheus"
+	_ "github.com/prometheus/client_golang/prometheus/promhttp"
+	_ "gopkg.in/yaml.v3"
+	_ "github.com/fsnotify/fsnotify"
+	_ "golang.org/x/sync/errgroup"
+	_ "golang.org/x/time/rate"
+	_ "go.uber.org/goleak"
+	_ "github.com/gorilla/websocket"
+)
