@@ -1,0 +1,400 @@
+package bot
+
+import (
+	"context"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/storybot/storybot/bot/terms"
+)
+
+// ComposerExtractive names the offline composer in Answer.Composer.
+const ComposerExtractive = "extractive"
+
+// TermStats is implemented by a Retriever that knows corpus-wide term
+// statistics: in how many of its n passages the stemmed term (as made by
+// package terms) occurs. The extractive composer uses it to tell a specific
+// word of the question from one the whole story uses; without it, the
+// retrieved passages stand in for the corpus.
+type TermStats interface {
+	DocFreq(term string) (df, n int)
+}
+
+// Extractive answers from the corpus without a language model: it picks the
+// sentences of the retrieved passages that best cover the question, prefers
+// covering several outlets, cites every sentence, and abstains when no
+// sentence covers the question's specific words. It is safe for concurrent use.
+type Extractive struct {
+	stats TermStats
+	// MaxSentences bounds the answer body (default 3).
+	MaxSentences int
+	// MinCoverage is the share of the question's specific words that the best
+	// sentence must cover for the question to count as answered (default 0.5).
+	MinCoverage float64
+}
+
+// NewExtractive returns an extractive composer; r may implement TermStats.
+func NewExtractive(r Retriever) *Extractive {
+	e := &Extractive{MaxSentences: 3, MinCoverage: 0.5}
+	if ts, ok := r.(TermStats); ok {
+		e.stats = ts
+	}
+	return e
+}
+
+var _ Composer = (*Extractive)(nil)
+
+// candidate is one sentence of the retrieved passages.
+type candidate struct {
+	article  string
+	text     string
+	terms    map[string]bool
+	rank     int     // rank of its passage among the hits
+	coverage float64 // weighted share of the question's terms it covers
+	specific float64 // same, over the question's specific terms only
+	score    float64
+}
+
+// Focus returns the distinct stemmed content terms of a question, in order.
+func Focus(question string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range terms.Terms(question) {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Compose answers b.Question from b.Hits. It never returns an empty answer:
+// when nothing answers the question, the answer abstains and cites nothing.
+func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
+	if err := ctx.Err(); err != nil {
+		return Answer{}, err
+	}
+	focus := Focus(b.Question.Text)
+	cands := e.candidates(b.Hits)
+	weights, specific := e.weigh(focus, cands)
+	intent := questionIntent(b.Question.Text)
+	best := 0.0
+	for i := range cands {
+		c := &cands[i]
+		c.coverage, c.specific = cover(c.terms, focus, weights, specific)
+		if c.specific > best {
+			best = c.specific
+		}
+		c.score = c.coverage + 0.08*float64(len(b.Hits)-c.rank)/float64(len(b.Hits)+1)
+		if intent != nil && intent(c.text) {
+			c.score += 0.2
+		}
+		if words := len(strings.Fields(c.text)); words > 60 {
+			c.score -= 0.1
+		}
+	}
+	if len(focus) == 0 || best < e.MinCoverage {
+		return abstain(b, focus, weights), nil
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	chosen := e.choose(cands)
+	a := Answer{Composer: ComposerExtractive}
+	for _, c := range chosen {
+		a.Sentences = append(a.Sentences, Sentence{Text: c.text, Citations: supporters(c, cands)})
+	}
+	a.Sources = Sources(a.Citations(), b.Articles)
+	return a, nil
+}
+
+// choose picks up to MaxSentences sentences: the best, then others that score
+// close to it, say something new, and preferably come from other articles.
+func (e *Extractive) choose(cands []candidate) []candidate {
+	max := e.MaxSentences
+	if max <= 0 {
+		max = 3
+	}
+	top := cands[0].score
+	chosen := []candidate{cands[0]}
+	used := map[string]bool{cands[0].article: true}
+	for len(chosen) < max {
+		bestI, bestS := -1, 0.0
+		for i, c := range cands {
+			if c.score < 0.6*top || c.coverage == 0 || redundant(c, chosen) {
+				continue
+			}
+			s := c.score
+			if !used[c.article] {
+				s += 0.1
+			}
+			if bestI < 0 || s > bestS {
+				bestI, bestS = i, s
+			}
+		}
+		if bestI < 0 {
+			break
+		}
+		chosen = append(chosen, cands[bestI])
+		used[cands[bestI].article] = true
+	}
+	return chosen
+}
+
+// supporters are the articles that carry c or a sentence saying nearly the
+// same; c's own article comes first.
+func supporters(c candidate, cands []candidate) []string {
+	ids := []string{c.article}
+	for _, o := range cands {
+		if len(ids) >= 4 {
+			break
+		}
+		if o.article == c.article || contains(ids, o.article) {
+			continue
+		}
+		if jaccard(c.terms, o.terms) >= 0.5 {
+			ids = append(ids, o.article)
+		}
+	}
+	return ids
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func redundant(c candidate, chosen []candidate) bool {
+	for _, o := range chosen {
+		if o.text == c.text || jaccard(c.terms, o.terms) >= 0.5 {
+			return true
+		}
+	}
+	return false
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for t := range a {
+		if b[t] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// candidates lists the usable sentences of the hits, each once per article.
+func (e *Extractive) candidates(hits []Hit) []candidate {
+	var out []candidate
+	seen := map[string]bool{}
+	for rank, h := range hits {
+		for _, s := range h.Passage.Sentences {
+			s = cleanSentence(s)
+			key := h.Passage.ArticleID + "\x00" + s
+			if seen[key] || !usable(s) {
+				continue
+			}
+			seen[key] = true
+			out = append(out, candidate{article: h.Passage.ArticleID, text: s, terms: terms.Set(s), rank: rank})
+		}
+	}
+	return out
+}
+
+// weigh gives each focus term an inverse document frequency weight, and marks
+// the specific ones: those not used by most of the story's passages.
+func (e *Extractive) weigh(focus []string, cands []candidate) (map[string]float64, map[string]bool) {
+	weights := map[string]float64{}
+	specific := map[string]bool{}
+	for _, t := range focus {
+		df, n := e.docFreq(t, cands)
+		if n == 0 {
+			n = 1
+		}
+		if df == 0 {
+			df = 1 // unknown words weigh like the rarest known ones
+		}
+		weights[t] = math.Log(1 + float64(n)/float64(df))
+		specific[t] = float64(df)/float64(n) < 0.35
+	}
+	if len(specific) == 0 || allFalse(specific) {
+		for _, t := range focus {
+			specific[t] = true
+		}
+	}
+	return weights, specific
+}
+
+func allFalse(m map[string]bool) bool {
+	for _, v := range m {
+		if v {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *Extractive) docFreq(t string, cands []candidate) (int, int) {
+	if e.stats != nil {
+		if df, n := e.stats.DocFreq(t); n > 0 {
+			return df, n
+		}
+	}
+	df := 0
+	for _, c := range cands {
+		if hasTerm(c.terms, t) {
+			df++
+		}
+	}
+	return df, len(cands)
+}
+
+// cover returns the weighted share of focus terms found in ts, over all
+// terms and over the specific ones.
+func cover(ts map[string]bool, focus []string, w map[string]float64, specific map[string]bool) (all, spec float64) {
+	var got, total, sgot, stotal float64
+	for _, t := range focus {
+		total += w[t]
+		if specific[t] {
+			stotal += w[t]
+		}
+		if hasTerm(ts, t) {
+			got += w[t]
+			if specific[t] {
+				sgot += w[t]
+			}
+		}
+	}
+	if total > 0 {
+		all = got / total
+	}
+	if stotal > 0 {
+		spec = sgot / stotal
+	}
+	return all, spec
+}
+
+func hasTerm(ts map[string]bool, t string) bool {
+	if ts[t] {
+		return true
+	}
+	if len(t) < 6 {
+		return false
+	}
+	for o := range ts {
+		if terms.Similar(o, t) {
+			return true
+		}
+	}
+	return false
+}
+
+func abstain(b Brief, focus []string, w map[string]float64) Answer {
+	var missing []string
+	for _, t := range focus {
+		found := false
+		for _, h := range b.Hits {
+			if hasTerm(terms.Set(h.Passage.Text()), t) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, t)
+		}
+	}
+	_ = w
+	text := "The articles I have don't answer that question."
+	if len(missing) > 0 && len(missing) < len(focus) {
+		text = "The articles I have don't say anything that answers that; nothing in them covers what you asked about."
+	}
+	return Answer{Sentences: []Sentence{{Text: text}}, Abstained: true, Composer: ComposerExtractive}
+}
+
+var (
+	spaceRun = regexp.MustCompile(`\s+`)
+	numberRe = regexp.MustCompile(`\d|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion|percent)\b`)
+	dateRe   = regexp.MustCompile(`\b(?i:jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?|nov(ember)?|dec(ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|overnight|week|\d{4}|\d{1,2}:\d{2})\b`)
+	nameRe   = regexp.MustCompile(`\S\s+[A-Z][a-z]+(\s+[A-Z][a-z]+)+`)
+)
+
+// questionIntent returns a test for sentences of the kind of answer the
+// question wants (a number, a date, a name), or nil.
+func questionIntent(q string) func(string) bool {
+	l := strings.ToLower(q)
+	switch {
+	case strings.Contains(l, "how many") || strings.Contains(l, "how much") || strings.Contains(l, "how big") ||
+		strings.Contains(l, "how large") || strings.Contains(l, "what percentage") || strings.Contains(l, "how long"):
+		return numberRe.MatchString
+	case strings.HasPrefix(l, "when") || strings.Contains(l, " when ") || strings.Contains(l, "what date") || strings.Contains(l, "what day"):
+		return dateRe.MatchString
+	case strings.HasPrefix(l, "who") || strings.Contains(l, " who ") || strings.HasPrefix(l, "which"):
+		return nameRe.MatchString
+	}
+	return nil
+}
+
+func cleanSentence(s string) string {
+	s = strings.TrimSpace(spaceRun.ReplaceAllString(s, " "))
+	if r := []rune(s); len(r) > 400 {
+		cut := string(r[:400])
+		if i := strings.LastIndexByte(cut, ' '); i > 200 {
+			cut = cut[:i]
+		}
+		s = cut + "…"
+	}
+	return s
+}
+
+// usable rejects sentences that are boilerplate rather than reporting:
+// too short, links, social-media embeds, captions and disclaimers.
+func usable(s string) bool {
+	words := strings.Fields(s)
+	if len(words) < 5 {
+		return false
+	}
+	l := strings.ToLower(s)
+	for _, junk := range []string{"http://", "https://", "pic.twitter.com", "www.", "disclaimer", "photo:", "all rights reserved", "subscribe", "cookie"} {
+		if strings.Contains(l, junk) {
+			return false
+		}
+	}
+	letters := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters*2 > len(s)
+}
+
+// Diversify re-ranks hits so that one article's passages do not crowd out
+// the others: each further passage of an article counts a little less. A
+// conflict needs both sides in view. The order is otherwise kept.
+func Diversify(hits []Hit) []Hit {
+	type ranked struct {
+		h Hit
+		s float64
+	}
+	seen := map[string]int{}
+	rs := make([]ranked, len(hits))
+	for i, h := range hits {
+		k := seen[h.Passage.ArticleID]
+		seen[h.Passage.ArticleID] = k + 1
+		rs[i] = ranked{h, h.Score * math.Pow(0.8, float64(k))}
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].s > rs[j].s })
+	out := make([]Hit, len(rs))
+	for i, r := range rs {
+		out[i] = r.h
+	}
+	return out
+}

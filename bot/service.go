@@ -1,0 +1,247 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxQuestionRunes bounds the part of a question that is used for retrieval;
+// longer questions are answered from their first MaxQuestionRunes runes.
+const MaxQuestionRunes = 2000
+
+// Options configures a Service.
+type Options struct {
+	// Retriever and Store give access to the indexed corpus. Required.
+	Retriever Retriever
+	Store     Store
+	// Composer writes answers with a language model. Nil answers offline with
+	// the extractive composer alone; when set, any Composer failure falls back
+	// to the extractive answer with a short note.
+	Composer Composer
+	// Feedback records readers' verdicts; nil only logs them.
+	Feedback FeedbackRecorder
+	// Logger receives one line per answer; nil discards.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Hits is how many passages to retrieve per question (default 24).
+	Hits int
+}
+
+// FeedbackRecorder stores readers' verdicts on answers. It must be safe for
+// concurrent use.
+type FeedbackRecorder interface {
+	RecordFeedback(ctx context.Context, f Feedback) error
+}
+
+// Service answers questions about the story. It is safe for concurrent use.
+type Service struct {
+	retriever  Retriever
+	store      Store
+	composer   Composer
+	extractive *Extractive
+	feedback   FeedbackRecorder
+	logger     *slog.Logger
+	now        func() time.Time
+	hits       int
+}
+
+// NewService returns a Service, or an error when a required part is missing.
+func NewService(opt Options) (*Service, error) {
+	if opt.Retriever == nil || opt.Store == nil {
+		return nil, errors.New("bot: a Service needs a Retriever and a Store")
+	}
+	s := &Service{
+		retriever: opt.Retriever,
+		store:     opt.Store,
+		composer:  opt.Composer,
+		feedback:  opt.Feedback,
+		logger:    opt.Logger,
+		now:       opt.Now,
+		hits:      opt.Hits,
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.hits <= 0 {
+		s.hits = 24
+	}
+	s.extractive = NewExtractive(opt.Retriever)
+	return s, nil
+}
+
+// Answer answers one question. An empty question, or one the corpus does not
+// answer, gets an abstaining answer that says so; the error is for failures
+// that leave nothing to say (the index cannot be read, ctx is done).
+func (s *Service) Answer(ctx context.Context, q Question) (Answer, error) {
+	start := s.now()
+	q.Text = strings.TrimSpace(q.Text)
+	a, err := s.answer(ctx, q)
+	if err != nil {
+		s.logger.ErrorContext(ctx, "answer failed", "platform", q.Platform, "err", err)
+		return Answer{}, err
+	}
+	a.ID = newID()
+	a.Question = q.Text
+	s.logger.InfoContext(ctx, "answered",
+		"platform", q.Platform, "answer_id", a.ID,
+		"latency_ms", s.now().Sub(start).Milliseconds(),
+		"citations", len(a.Citations()), "conflicts", len(a.Conflicts),
+		"abstained", a.Abstained, "composer", a.Composer)
+	return a, nil
+}
+
+func (s *Service) answer(ctx context.Context, q Question) (Answer, error) {
+	if q.Text == "" {
+		return Answer{
+			Sentences: []Sentence{{Text: "Please ask a question about the story, for example: what happened, who said what, or where the reports disagree."}},
+			Abstained: true,
+			Composer:  ComposerExtractive,
+		}, nil
+	}
+	text := q.Text
+	if utf8.RuneCountInString(text) > MaxQuestionRunes {
+		text = string([]rune(text)[:MaxQuestionRunes])
+	}
+	query := text
+	if prev := lastUserTurn(q.Thread); prev != "" && len(Focus(text)) < 3 {
+		// A short follow-up ("and who said that?") leans on the thread.
+		query = prev + " " + text
+	}
+	hits, err := s.retriever.Search(ctx, query, s.hits)
+	if err != nil {
+		return Answer{}, fmt.Errorf("search the corpus: %w", err)
+	}
+	hits = Diversify(hits)
+	brief := Brief{Question: Question{Text: text, Thread: q.Thread, Platform: q.Platform}, Hits: hits, Articles: map[string]Article{}}
+	for _, h := range hits {
+		id := h.Passage.ArticleID
+		if _, ok := brief.Articles[id]; ok {
+			continue
+		}
+		art, err := s.store.Article(ctx, id)
+		if err != nil {
+			return Answer{}, fmt.Errorf("read article %s: %w", id, err)
+		}
+		brief.Articles[id] = art
+	}
+	ledger, err := s.store.Conflicts(ctx)
+	if err != nil {
+		return Answer{}, fmt.Errorf("read the conflict ledger: %w", err)
+	}
+	brief.Question.Text = query
+	offline, err := s.extractive.Compose(ctx, brief)
+	if err != nil {
+		return Answer{}, err
+	}
+	brief.Question.Text = text
+	if !offline.Abstained {
+		brief.Conflicts = RelevantConflicts(brief.Question, supportingHits(brief.Hits, offline), ledger)
+		offline.Conflicts = brief.Conflicts
+		offline.Sources = Sources(offline.Citations(), brief.Articles)
+	}
+	if s.composer == nil {
+		return offline, nil
+	}
+	a, err := s.composer.Compose(ctx, brief)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Answer{}, ctx.Err()
+		}
+		s.logger.WarnContext(ctx, "model failed; answering offline", "err", err)
+		offline.Note = "The language model could not answer, so this is the offline answer."
+		return offline, nil
+	}
+	return a, nil
+}
+
+// supportingHits keeps the hits whose articles the offline answer rests on,
+// plus the best few, so conflicts are looked for where the answer looks.
+func supportingHits(hits []Hit, a Answer) []Hit {
+	if a.Abstained {
+		return nil
+	}
+	cited := map[string]bool{}
+	for _, id := range a.Citations() {
+		cited[id] = true
+	}
+	var out []Hit
+	for i, h := range hits {
+		if i < 8 || cited[h.Passage.ArticleID] {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func lastUserTurn(thread []Turn) string {
+	for i := len(thread) - 1; i >= 0; i-- {
+		if thread[i].Role == RoleUser && strings.TrimSpace(thread[i].Text) != "" {
+			return thread[i].Text
+		}
+	}
+	return ""
+}
+
+// Sources describes each of ids from articles, in order; IDs missing from
+// articles get a bare Source.
+func Sources(ids []string, articles map[string]Article) []Source {
+	out := make([]Source, 0, len(ids))
+	for _, id := range ids {
+		a := articles[id]
+		out = append(out, Source{ID: id, Outlet: a.Outlet, Title: a.Title, URL: a.URL, Published: a.Published})
+	}
+	return out
+}
+
+// Conflicts returns the corpus-wide conflict ledger.
+func (s *Service) Conflicts(ctx context.Context) ([]Conflict, error) {
+	return s.store.Conflicts(ctx)
+}
+
+// Article returns one article, or an error wrapping ErrNotFound.
+func (s *Service) Article(ctx context.Context, id string) (Article, error) {
+	return s.store.Article(ctx, strings.TrimSpace(id))
+}
+
+// Articles returns every article, ordered by ID.
+func (s *Service) Articles(ctx context.Context) ([]Article, error) {
+	return s.store.Articles(ctx)
+}
+
+// CorpusSize returns the number of articles in the corpus.
+func (s *Service) CorpusSize(ctx context.Context) (int, error) {
+	arts, err := s.store.Articles(ctx)
+	return len(arts), err
+}
+
+// RecordFeedback stores a reader's verdict on an answer.
+func (s *Service) RecordFeedback(ctx context.Context, f Feedback) error {
+	if f.At.IsZero() {
+		f.At = s.now()
+	}
+	s.logger.InfoContext(ctx, "feedback", "answer_id", f.AnswerID, "helpful", f.Helpful, "platform", f.Platform)
+	if s.feedback == nil {
+		return nil
+	}
+	if err := s.feedback.RecordFeedback(ctx, f); err != nil {
+		return fmt.Errorf("record feedback on %s: %w", f.AnswerID, err)
+	}
+	return nil
+}
+
+func newID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

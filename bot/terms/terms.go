@@ -1,0 +1,221 @@
+// Package terms turns English text into comparable terms: words are split on
+// letters and digits, lower-cased, stripped of stop words and reduced to a
+// light stem, so that "accept", "acceptable" and "accepted" match. It is the
+// one place where storybot decides what counts as "the same word", shared by
+// the extractive composer and conflict matching. Standard library only.
+package terms
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Words splits text into lower-cased words of letters and digits. Inner
+// apostrophes, hyphens and dots between digits are kept inside a word only
+// when they join digits ("1,000", "3.5"); "Zelensky's" gives "zelensky".
+func Words(text string) []string {
+	var out []string
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		w := strings.ToLower(text[start:end])
+		w = strings.TrimSuffix(w, "'s")
+		w = strings.TrimSuffix(w, "’s")
+		w = strings.Trim(w, "'’")
+		w = strings.ReplaceAll(w, ",", "")
+		if w != "" {
+			out = append(out, w)
+		}
+		start = -1
+	}
+	for i, r := range text {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if start < 0 {
+				start = i
+			}
+		case (r == '\'' || r == '’') && start >= 0:
+			// keep possessive/contraction for trimming above
+		case (r == ',' || r == '.') && start >= 0 && i > 0 && isDigitAt(text, i-1) && isDigitAfter(text, i+1):
+			// digit group separator or decimal point
+		default:
+			flush(i)
+		}
+	}
+	flush(len(text))
+	return out
+}
+
+func isDigitAt(s string, i int) bool { return i >= 0 && i < len(s) && s[i] >= '0' && s[i] <= '9' }
+
+func isDigitAfter(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsDigit(r)
+}
+
+// Terms returns the stemmed content terms of text, in order, stop words left out.
+func Terms(text string) []string {
+	ws := Words(text)
+	out := ws[:0]
+	for _, w := range ws {
+		if IsStop(w) || len(w) < 2 {
+			continue
+		}
+		out = append(out, Stem(w))
+	}
+	return out
+}
+
+// Set returns the distinct stemmed content terms of text.
+func Set(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range Terms(text) {
+		m[t] = true
+	}
+	return m
+}
+
+// IsStop reports whether w (lower-case) is a stop word: function words,
+// question words, auxiliaries and reporting verbs that carry no topic.
+func IsStop(w string) bool {
+	_, ok := stop[w]
+	return ok
+}
+
+var stop = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, w := range strings.Fields(stopList) {
+		m[w] = struct{}{}
+	}
+	return m
+}()
+
+const stopList = `a about above after again against all also am an and any are aren't as at be because been before being below
+between both but by can cannot could couldn't did didn't do does doesn't doing don't down during each either else ever every few for from
+further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his how how's however i i'd
+i'll i'm i've if in into is isn't it it's its itself just let let's like may me might more most much must mustn't my myself no nor not now of off
+on once only or other others ought our ours ourselves out over own per quite rather same shall shan't she she'd she'll she's should shouldn't
+since so some such than that that's the their theirs them themselves then there there's these they they'd they'll they're they've this those
+through thus to too under until up upon very was wasn't we we'd we'll we're we've were weren't what what's whatever when when's where where's
+whether which while who who's whom whose why why's will with within without won't would wouldn't yet you you'd you'll you're you've your yours
+yourself yourselves
+s t d ll m re ve
+many far still already really actually anything something nothing everything anyone someone thing things way
+say says said saying tell tells told get gets got going go goes gone went make makes made know knows knew think
+according reported report reports reportedly news article articles story
+what's whats hes shes theyre dont doesnt didnt isnt wasnt arent cant wont`
+
+// Stem reduces an English word (lower-case) to a light stem. It is a
+// simplified Porter-style suffix stripper tuned for matching, not for
+// producing dictionary words: "negotiating" and "negotiations" both become
+// "negoti", "directly" becomes "direct". Numbers are returned unchanged.
+func Stem(w string) string {
+	if len(w) <= 3 || !isAlpha(w) {
+		return w
+	}
+	// plurals and -ed/-ing
+	switch {
+	case strings.HasSuffix(w, "sses"):
+		w = w[:len(w)-2]
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		w = w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		w = w[:len(w)-1]
+	}
+	for _, suf := range []string{"ingly", "edly", "ing", "ed"} {
+		if strings.HasSuffix(w, suf) && hasVowel(w[:len(w)-len(suf)]) && len(w)-len(suf) >= 3 {
+			w = w[:len(w)-len(suf)]
+			// undouble: "stopped" -> "stopp" -> "stop"
+			if n := len(w); n >= 2 && w[n-1] == w[n-2] && !strings.ContainsRune("lsz", rune(w[n-1])) {
+				w = w[:n-1]
+			}
+			break
+		}
+	}
+	for _, r := range derivational {
+		if strings.HasSuffix(w, r.suf) && len(w)-len(r.suf) >= r.min {
+			w = w[:len(w)-len(r.suf)] + r.rep
+			break
+		}
+	}
+	w = strings.TrimSuffix(w, "e")
+	if strings.HasSuffix(w, "y") && len(w) > 3 {
+		w = w[:len(w)-1] + "i"
+	}
+	return w
+}
+
+type rule struct {
+	suf, rep string
+	min      int
+}
+
+// derivational suffixes, longest first within a family.
+var derivational = []rule{
+	{"izations", "", 3}, {"ization", "", 3}, {"isation", "", 3}, {"ational", "", 3}, {"fulness", "", 3},
+	{"iveness", "", 3}, {"ousness", "", 3}, {"ements", "", 3}, {"ement", "", 3}, {"ments", "", 3}, {"ment", "", 4},
+	{"ations", "at", 3}, {"ation", "at", 3}, {"itions", "", 3}, {"ition", "", 3}, {"ions", "", 4}, {"ion", "", 4},
+	{"ability", "", 3}, {"ibility", "", 3}, {"able", "", 4}, {"ible", "", 4}, {"ally", "", 4}, {"ly", "", 4},
+	{"ness", "", 3}, {"ity", "", 4}, {"ive", "", 4}, {"ize", "", 3}, {"ise", "", 4}, {"ful", "", 4},
+	{"ous", "", 4}, {"ant", "", 4}, {"ent", "", 5}, {"er", "", 4}, {"al", "", 4}, {"ic", "", 4},
+}
+
+func isAlpha(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasVowel(w string) bool { return strings.ContainsAny(w, "aeiouy") }
+
+// Similar reports whether two stemmed terms are spelling variants of one
+// word: equal, or both at least six letters long and one edit apart
+// (transliterations such as "zelensky"/"zelenskyy", "defence"/"defense").
+func Similar(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if len(a) < 6 || len(b) < 6 || abs(len(a)-len(b)) > 1 {
+		return false
+	}
+	return editDistanceAtMostOne(a, b)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func editDistanceAtMostOne(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	i, j, edits := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if a[i] == b[j] {
+			i++
+			j++
+			continue
+		}
+		edits++
+		if edits > 1 {
+			return false
+		}
+		if len(a) == len(b) {
+			i++
+		}
+		j++
+	}
+	return edits+(len(b)-j)+(len(a)-i) <= 1
+}

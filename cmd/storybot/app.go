@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/retrieval"
+	"github.com/storybot/storybot/retrieval/sample"
+)
+
+// app is the wired core every subcommand shares: logger, index and service.
+type app struct {
+	cfg     *Config
+	logger  *slog.Logger
+	index   *retrieval.Index
+	service *bot.Service
+	// corpus describes the corpus for people: its folder, or "the built-in sample story".
+	corpus string
+}
+
+// newLogger builds the one logger of the process.
+func newLogger(w io.Writer, cfg *Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// open loads and indexes the corpus and builds the service. progress, when
+// set, receives ingest progress.
+func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total int)) (*app, error) {
+	logger := newLogger(m.Stderr, cfg)
+	a := &app{cfg: cfg, logger: logger}
+	data := cfg.Data
+	if data == "" {
+		d, err := retrieval.DefaultDataDir()
+		if err != nil {
+			return nil, fmt.Errorf("choose a data folder (set --data or STORYBOT_DATA): %w", err)
+		}
+		data = d
+	}
+	opt := retrieval.Options{
+		DataDir:  data,
+		Logger:   logger.With("component", "retrieval"),
+		Now:      m.Now,
+		Progress: progress,
+		Ledger:   bot.DetectConflicts,
+	}
+	if cfg.Corpus == "" {
+		opt.Name = "sample"
+		opt.Corpus = sample.FS()
+		opt.Root = "built-in sample story"
+		a.corpus = "the built-in sample story"
+	} else {
+		abs, err := filepath.Abs(cfg.Corpus)
+		if err != nil {
+			return nil, fmt.Errorf("corpus %s: %w", cfg.Corpus, err)
+		}
+		opt.Name = retrieval.CorpusName(abs)
+		opt.Corpus = os.DirFS(abs)
+		opt.Root = abs
+		a.corpus = abs
+	}
+	start := time.Now()
+	idx, err := retrieval.Open(ctx, opt)
+	if err != nil {
+		return nil, fmt.Errorf("open the corpus (%s): %w", a.corpus, err)
+	}
+	m.onClose(idx.Close)
+	a.index = idx
+	logger.Debug("corpus ready", "corpus", a.corpus, "data", data, "took", time.Since(start))
+	svc, err := bot.NewService(bot.Options{
+		Retriever: idx,
+		Store:     idx,
+		Logger:    logger.With("component", "bot"),
+		Now:       m.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.service = svc
+	return a, nil
+}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is storybot's whole configuration, built once in Main from flags,
+// the environment (and a YAML file where supported) and passed down.
+// Secrets are read from the environment or from *_FILE paths only.
+type Config struct {
+	// Corpus is the article folder; empty means the built-in sample story.
+	Corpus string `yaml:"corpus"`
+	// Data is where the index lives (STORYBOT_DATA); default under the user's cache dir.
+	Data string `yaml:"data"`
+	// LogFormat is "text" or "json"; LogLevel is debug, info, warn or error.
+	LogFormat string `yaml:"log_format"`
+	LogLevel  string `yaml:"log_level"`
+
+	LLM     LLMConfig     `yaml:"llm"`
+	Slack   SlackConfig   `yaml:"slack"`
+	Discord DiscordConfig `yaml:"discord"`
+	Digest  DigestConfig  `yaml:"digest"`
+	HTTP    HTTPConfig    `yaml:"http"`
+}
+
+// LLMConfig chooses the language model (empty Provider: offline).
+type LLMConfig struct {
+	Provider   string        `yaml:"provider"`
+	BaseURL    string        `yaml:"base_url"`
+	Model      string        `yaml:"model"`
+	EmbedModel string        `yaml:"embed_model"`
+	APIKey     Secret        `yaml:"-"`
+	Timeout    time.Duration `yaml:"timeout"`
+}
+
+// SlackConfig holds the Slack app's credentials and options.
+type SlackConfig struct {
+	BotToken       Secret   `yaml:"-"`
+	AppToken       Secret   `yaml:"-"`
+	SigningSecret  Secret   `yaml:"-"`
+	DigestChannels []string `yaml:"digest_channels"`
+	AllowChannels  []string `yaml:"allow_channels"`
+}
+
+// DiscordConfig holds the Discord application's credentials and options.
+type DiscordConfig struct {
+	BotToken       Secret   `yaml:"-"`
+	AppID          string   `yaml:"app_id"`
+	GuildID        string   `yaml:"guild_id"`
+	PublicKey      string   `yaml:"public_key"`
+	DigestChannels []string `yaml:"digest_channels"`
+}
+
+// DigestConfig sets when the daily digest is posted.
+type DigestConfig struct {
+	// At is a time of day "HH:MM"; Cron, when set, overrides it.
+	At       string `yaml:"at"`
+	Cron     string `yaml:"cron"`
+	TimeZone string `yaml:"time_zone"`
+	// PostEmpty posts a one-line "no new coverage" digest when nothing is new.
+	PostEmpty bool `yaml:"post_empty"`
+}
+
+// HTTPConfig sets the HTTP listener of `storybot serve`.
+type HTTPConfig struct {
+	Addr     string `yaml:"addr"`
+	APIToken Secret `yaml:"-"`
+}
+
+// Secret is a credential: it prints as <redacted>.
+type Secret string
+
+// String hides the secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "<redacted>"
+}
+
+// MarshalText hides the secret in YAML and JSON output.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// defaults returns the configuration before the environment and flags.
+func defaults() Config {
+	return Config{
+		LogFormat: "text",
+		LogLevel:  "info",
+		LLM:       LLMConfig{Timeout: 60 * time.Second},
+		Digest:    DigestConfig{At: "08:00", TimeZone: "UTC"},
+		HTTP:      HTTPConfig{Addr: "127.0.0.1:8080"},
+	}
+}
+
+// fromEnv overlays environment variables on c. getenv is os.Getenv in main.
+func (c *Config) fromEnv(getenv func(string) string) error {
+	str := func(dst *string, key string) {
+		if v := getenv(key); v != "" {
+			*dst = v
+		}
+	}
+	list := func(dst *[]string, key string) {
+		if v := getenv(key); v != "" {
+			*dst = splitList(v)
+		}
+	}
+	secret := func(dst *Secret, key string) error {
+		v, err := readSecret(getenv, key)
+		if err != nil {
+			return err
+		}
+		if v != "" {
+			*dst = Secret(v)
+		}
+		return nil
+	}
+	str(&c.Corpus, "STORYBOT_CORPUS")
+	str(&c.Data, "STORYBOT_DATA")
+	str(&c.LogFormat, "STORYBOT_LOG_FORMAT")
+	str(&c.LogLevel, "STORYBOT_LOG_LEVEL")
+	str(&c.LLM.Provider, "STORYBOT_LLM_PROVIDER")
+	str(&c.LLM.BaseURL, "STORYBOT_LLM_BASE_URL")
+	str(&c.LLM.Model, "STORYBOT_LLM_MODEL")
+	str(&c.LLM.EmbedModel, "STORYBOT_EMBED_MODEL")
+	if v := getenv("STORYBOT_LLM_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("STORYBOT_LLM_TIMEOUT: %q is not a duration such as 30s or 2m: %w", v, err)
+		}
+		c.LLM.Timeout = d
+	}
+	str(&c.Discord.AppID, "DISCORD_APP_ID")
+	str(&c.Discord.GuildID, "DISCORD_GUILD_ID")
+	str(&c.Discord.PublicKey, "DISCORD_PUBLIC_KEY")
+	list(&c.Slack.DigestChannels, "SLACK_DIGEST_CHANNEL")
+	list(&c.Slack.AllowChannels, "SLACK_ALLOW_CHANNELS")
+	list(&c.Discord.DigestChannels, "DISCORD_DIGEST_CHANNEL")
+	str(&c.Digest.At, "STORYBOT_DIGEST_AT")
+	str(&c.Digest.Cron, "STORYBOT_DIGEST_CRON")
+	str(&c.Digest.TimeZone, "STORYBOT_DIGEST_TZ")
+	if v := getenv("STORYBOT_DIGEST_POST_EMPTY"); v != "" {
+		c.Digest.PostEmpty = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
+	}
+	str(&c.HTTP.Addr, "STORYBOT_HTTP_ADDR")
+	for _, s := range []struct {
+		dst *Secret
+		key string
+	}{
+		{&c.LLM.APIKey, "STORYBOT_LLM_API_KEY"},
+		{&c.Slack.BotToken, "SLACK_BOT_TOKEN"},
+		{&c.Slack.AppToken, "SLACK_APP_TOKEN"},
+		{&c.Slack.SigningSecret, "SLACK_SIGNING_SECRET"},
+		{&c.Discord.BotToken, "DISCORD_BOT_TOKEN"},
+		{&c.HTTP.APIToken, "STORYBOT_API_TOKEN"},
+	} {
+		if err := secret(s.dst, s.key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readSecret reads KEY, or the file named by KEY_FILE.
+func readSecret(getenv func(string) string, key string) (string, error) {
+	if v := getenv(key); v != "" {
+		return strings.TrimSpace(v), nil
+	}
+	path := getenv(key + "_FILE")
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: read the secret file: %w", key, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// commonFlags registers the flags every subcommand shares; their defaults
+// are the values already in c (from the environment).
+func (c *Config) commonFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Corpus, "corpus", c.Corpus, "article `folder` (env STORYBOT_CORPUS; default: the built-in sample story)")
+	fs.StringVar(&c.Data, "data", c.Data, "index `folder` (env STORYBOT_DATA; default: storybot under the user's cache folder)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (env STORYBOT_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error (env STORYBOT_LOG_LEVEL)")
+	fs.StringVar(&c.LLM.Provider, "llm-provider", c.LLM.Provider, "language model provider: openai, ollama, anthropic, googleai; empty: offline (env STORYBOT_LLM_PROVIDER)")
+	fs.StringVar(&c.LLM.BaseURL, "llm-base-url", c.LLM.BaseURL, "model server `URL`, e.g. http://127.0.0.1:8000/v1 (env STORYBOT_LLM_BASE_URL)")
+	fs.StringVar(&c.LLM.Model, "llm-model", c.LLM.Model, "model `name` (env STORYBOT_LLM_MODEL)")
+	fs.StringVar(&c.LLM.EmbedModel, "embed-model", c.LLM.EmbedModel, "embedding model `name` for hybrid retrieval (env STORYBOT_EMBED_MODEL)")
+	fs.DurationVar(&c.LLM.Timeout, "llm-timeout", c.LLM.Timeout, "time allowed for one model answer (env STORYBOT_LLM_TIMEOUT)")
+}
+
+// validate checks the settings every subcommand uses.
+func (c *Config) validate() error {
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("log_format (--log-format, STORYBOT_LOG_FORMAT): %q is not text or json", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log_level (--log-level, STORYBOT_LOG_LEVEL): %q is not debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LLM.Provider {
+	case "", "openai", "ollama", "anthropic", "googleai":
+	default:
+		return fmt.Errorf("llm.provider (--llm-provider, STORYBOT_LLM_PROVIDER): %q is not one of openai, ollama, anthropic, googleai (or empty for offline)", c.LLM.Provider)
+	}
+	if c.Corpus != "" {
+		st, err := os.Stat(c.Corpus)
+		if err != nil {
+			return fmt.Errorf("corpus (--corpus, STORYBOT_CORPUS): %w", err)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("corpus (--corpus, STORYBOT_CORPUS): %s is not a folder of articles", c.Corpus)
+		}
+	}
+	return nil
+}

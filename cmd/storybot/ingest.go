@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+func (m *Main) runIngest(ctx context.Context, args []string) error {
+	fs, cfg, err := m.flags("ingest")
+	if err != nil {
+		return err
+	}
+	if err := parse(fs, cfg, args); err != nil {
+		return err
+	}
+	start := m.Now()
+	last := time.Time{}
+	progress := func(done, total int) {
+		now := time.Now()
+		if done < total && now.Sub(last) < time.Second {
+			return
+		}
+		last = now
+		fmt.Fprintf(m.Stderr, "\rindexing: %d/%d articles", done, total)
+		if done >= total {
+			fmt.Fprintln(m.Stderr)
+		}
+	}
+	a, err := m.open(ctx, cfg, progress)
+	if err != nil {
+		return err
+	}
+	arts, err := a.service.Articles(ctx)
+	if err != nil {
+		return err
+	}
+	conflicts, err := a.service.Conflicts(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%s: %d articles indexed, %d disputed facts in the ledger (%s)\n",
+		a.corpus, len(arts), len(conflicts), m.Now().Sub(start).Round(time.Millisecond))
+	return nil
+}
