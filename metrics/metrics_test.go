@@ -1,0 +1,224 @@
+package metrics_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/metrics"
+)
+
+// scrape returns the metrics page as served to Prometheus.
+func scrape(t *testing.T, m *metrics.Metrics) string {
+	t.Helper()
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("metrics: status %d", resp.StatusCode)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+		t.Errorf("metrics content type %q", ct)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// clock advances by step on every call.
+func clock(step time.Duration) func() time.Time {
+	t := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	return func() time.Time { t = t.Add(step); return t }
+}
+
+func TestObserve(t *testing.T) {
+	m := metrics.New(metrics.Options{NoRuntime: true, Now: clock(time.Second)})
+	answers := map[string]bot.Answer{
+		"plain":     {Composer: bot.ComposerExtractive, Sentences: []bot.Sentence{{Text: "x", Citations: []string{"a"}}}},
+		"abstain":   {Composer: bot.ComposerExtractive, Abstained: true},
+		"conflicts": {Composer: "llama3", Conflicts: []bot.Conflict{{Topic: "t"}, {Topic: "u"}}},
+	}
+	next := bot.AnswerFunc(func(ctx context.Context, q bot.Question) (bot.Answer, error) {
+		if q.Text == "fail" {
+			return bot.Answer{}, errors.New("index gone")
+		}
+		return answers[q.Text], nil
+	})
+	ans := metrics.Observe(m, next, clock(1500*time.Millisecond))
+	for _, q := range []bot.Question{
+		{Text: "plain", Platform: "slack"},
+		{Text: "abstain", Platform: "slack"},
+		{Text: "conflicts", Platform: "discord"},
+		{Text: "fail", Platform: "http"},
+		{Text: "plain", Platform: ""},
+	} {
+		_, err := ans.Answer(t.Context(), q)
+		if (err != nil) != (q.Text == "fail") {
+			t.Errorf("%q: err %v", q.Text, err)
+		}
+	}
+	page := scrape(t, m)
+	for _, want := range []string{
+		`storybot_questions_total{platform="slack"} 2`,
+		`storybot_questions_total{platform="discord"} 1`,
+		`storybot_questions_total{platform="http"} 1`,
+		`storybot_questions_total{platform="unknown"} 1`,
+		`storybot_abstentions_total{platform="slack"} 1`,
+		`storybot_conflicts_stated_total{platform="discord"} 2`,
+		`storybot_answer_failures_total{platform="http"} 1`,
+		`storybot_answers_by_composer_total{composer="extractive"} 3`,
+		`storybot_answers_by_composer_total{composer="model"} 1`,
+		// every observation took 1.5 s: in the 2.5 s bucket, not the 1 s one.
+		`storybot_answer_duration_seconds_bucket{platform="slack",le="1"} 0`,
+		`storybot_answer_duration_seconds_bucket{platform="slack",le="2.5"} 2`,
+		`storybot_answer_duration_seconds_sum{platform="slack"} 3`,
+	} {
+		if !strings.Contains(page, want+"\n") {
+			t.Errorf("metrics page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "go_goroutines") {
+		t.Error("NoRuntime still registered the Go collector")
+	}
+}
+
+type composerFunc func(ctx context.Context, b bot.Brief) (bot.Answer, error)
+
+func (f composerFunc) Compose(ctx context.Context, b bot.Brief) (bot.Answer, error) { return f(ctx, b) }
+
+func TestObserveComposer(t *testing.T) {
+	m := metrics.New(metrics.Options{NoRuntime: true})
+	c := metrics.ObserveComposer(m, composerFunc(func(ctx context.Context, b bot.Brief) (bot.Answer, error) {
+		switch b.Question.Text {
+		case "timeout":
+			return bot.Answer{}, fmt.Errorf("model: %w", context.DeadlineExceeded)
+		case "junk":
+			return bot.Answer{}, errors.New("model invented an article ID")
+		case "cancel":
+			return bot.Answer{}, ctx.Err()
+		}
+		return bot.Answer{Composer: "m"}, nil
+	}))
+	canceled, cancel := context.WithCancel(t.Context())
+	cancel()
+	for _, tc := range []struct {
+		ctx     context.Context
+		q       string
+		wantErr bool
+	}{
+		{t.Context(), "ok", false},
+		{t.Context(), "timeout", true},
+		{t.Context(), "junk", true},
+		{t.Context(), "junk", true},
+		{canceled, "cancel", true},
+	} {
+		_, err := c.Compose(tc.ctx, bot.Brief{Question: bot.Question{Text: tc.q}})
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%s: err %v", tc.q, err)
+		}
+	}
+	page := scrape(t, m)
+	for _, want := range []string{
+		`storybot_model_errors_total{reason="timeout"} 1`,
+		`storybot_model_errors_total{reason="error"} 2`,
+		`storybot_model_errors_total{reason="canceled"} 1`,
+		// the canceled question gets no fallback answer.
+		`storybot_model_fallbacks_total 3`,
+	} {
+		if !strings.Contains(page, want+"\n") {
+			t.Errorf("metrics page lacks %s", want)
+		}
+	}
+}
+
+type fakePublisher struct {
+	name string
+	err  error
+	got  []bot.Digest
+}
+
+func (p *fakePublisher) Name() string { return p.name }
+func (p *fakePublisher) Publish(ctx context.Context, d bot.Digest) error {
+	p.got = append(p.got, d)
+	return p.err
+}
+
+func TestObservePublisher(t *testing.T) {
+	m := metrics.New(metrics.Options{NoRuntime: true})
+	good := &fakePublisher{name: "slack:C1"}
+	bad := &fakePublisher{name: "discord:9", err: errors.New("403")}
+	pg, pb := metrics.ObservePublisher(m, good), metrics.ObservePublisher(m, bad)
+	if pg.Name() != "slack:C1" {
+		t.Errorf("Name = %q", pg.Name())
+	}
+	if err := pg.Publish(t.Context(), bot.Digest{ID: "d1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := pb.Publish(t.Context(), bot.Digest{ID: "d1"}); err == nil {
+		t.Fatal("publisher error was swallowed")
+	}
+	if len(good.got) != 1 || good.got[0].ID != "d1" {
+		t.Errorf("digest not passed on: %+v", good.got)
+	}
+	page := scrape(t, m)
+	for _, want := range []string{
+		`storybot_digest_posts_total{destination="slack:C1",result="ok"} 1`,
+		`storybot_digest_posts_total{destination="discord:9",result="error"} 1`,
+	} {
+		if !strings.Contains(page, want+"\n") {
+			t.Errorf("metrics page lacks %s", want)
+		}
+	}
+}
+
+func TestRecorderGauges(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	m := metrics.New(metrics.Options{Now: func() time.Time { return now }})
+	m.RateLimited("slack", "user")
+	m.RateLimited("slack", "user")
+	m.RateLimited("discord", "channel")
+	m.CorpusSynced(5, nil)
+	m.CorpusSynced(7, nil)
+	m.CorpusSynced(0, errors.New("duplicate ID"))
+	m.ModelError(strings.Repeat("x", 200))
+	page := scrape(t, m)
+	for _, want := range []string{
+		`storybot_rate_limited_total{platform="slack",scope="user"} 2`,
+		`storybot_rate_limited_total{platform="discord",scope="channel"} 1`,
+		`storybot_corpus_articles 7`,
+		`storybot_corpus_syncs_total{result="ok"} 2`,
+		`storybot_corpus_syncs_total{result="error"} 1`,
+		`storybot_corpus_last_sync_timestamp_seconds 1.7e+09`,
+		`storybot_model_errors_total{reason="` + strings.Repeat("x", 64) + `"} 1`,
+	} {
+		if !strings.Contains(page, want+"\n") {
+			t.Errorf("metrics page lacks %s", want)
+		}
+	}
+	if !strings.Contains(page, "go_goroutines") || !strings.Contains(page, "process_") {
+		t.Error("runtime collectors missing")
+	}
+}
+
+func TestDiscard(t *testing.T) {
+	var r metrics.Recorder = metrics.Discard{}
+	ans := metrics.Observe(r, bot.AnswerFunc(func(ctx context.Context, q bot.Question) (bot.Answer, error) {
+		return bot.Answer{Question: q.Text}, nil
+	}), nil)
+	a, err := ans.Answer(t.Context(), bot.Question{Text: "q"})
+	if err != nil || a.Question != "q" {
+		t.Fatalf("Observe with Discard: %+v, %v", a, err)
+	}
+}
