@@ -81,23 +81,31 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 	cands := e.candidates(b.Hits)
 	weights, specific := e.weigh(focus, cands)
 	intent := questionIntent(b.Question.Text)
-	best := 0.0
+	answered := false
 	for i := range cands {
 		c := &cands[i]
 		c.coverage, c.specific = cover(c.terms, focus, weights, specific)
-		if c.specific > best {
-			best = c.specific
+		// Answered when a sentence covers most of the question's specific
+		// words, or nearly all of its words.
+		if c.specific >= e.MinCoverage || c.coverage >= 0.6 {
+			answered = true
 		}
 		c.score = c.coverage + 0.08*float64(len(b.Hits)-c.rank)/float64(len(b.Hits)+1)
-		if intent != nil && intent(c.text) {
-			c.score += 0.2
+		if intent != nil {
+			// A "how many" question wants a number, a "when" question a date:
+			// a sentence without one hardly answers it.
+			if intent(c.text) {
+				c.score += 0.1
+			} else {
+				c.score *= 0.6
+			}
 		}
 		if words := len(strings.Fields(c.text)); words > 60 {
 			c.score -= 0.1
 		}
 	}
-	if len(focus) == 0 || best < e.MinCoverage {
-		return abstain(b, focus, weights), nil
+	if len(focus) == 0 || !answered {
+		return abstain(b, focus), nil
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	chosen := e.choose(cands)
@@ -116,13 +124,13 @@ func (e *Extractive) choose(cands []candidate) []candidate {
 	if max <= 0 {
 		max = 3
 	}
-	top := cands[0].score
+	top := cands[0].coverage
 	chosen := []candidate{cands[0]}
 	used := map[string]bool{cands[0].article: true}
 	for len(chosen) < max {
 		bestI, bestS := -1, 0.0
 		for i, c := range cands {
-			if c.score < 0.6*top || c.coverage == 0 || redundant(c, chosen) {
+			if c.coverage < 0.6*top || c.coverage == 0 || redundant(c, chosen) {
 				continue
 			}
 			s := c.score
@@ -196,7 +204,14 @@ func (e *Extractive) candidates(hits []Hit) []candidate {
 	var out []candidate
 	seen := map[string]bool{}
 	for rank, h := range hits {
-		for _, s := range h.Passage.Sentences {
+		sents := h.Passage.Sentences
+		for i := 0; i < len(sents); i++ {
+			s := sents[i]
+			// A quotation that runs on into the next sentences is one statement.
+			for j := 0; openQuote(s) && j < 2 && i+1 < len(sents); j++ {
+				i++
+				s += " " + sents[i]
+			}
 			s = cleanSentence(s)
 			key := h.Passage.ArticleID + "\x00" + s
 			if seen[key] || !usable(s) {
@@ -297,26 +312,41 @@ func hasTerm(ts map[string]bool, t string) bool {
 	return false
 }
 
-func abstain(b Brief, focus []string, w map[string]float64) Answer {
-	var missing []string
-	for _, t := range focus {
-		found := false
-		for _, h := range b.Hits {
-			if hasTerm(terms.Set(h.Passage.Text()), t) {
-				found = true
-				break
+func abstain(b Brief, focus []string) Answer {
+	present := map[string]bool{}
+	for _, h := range b.Hits {
+		ts := terms.Set(h.Passage.Text())
+		for _, t := range focus {
+			if hasTerm(ts, t) {
+				present[t] = true
 			}
 		}
-		if !found {
-			missing = append(missing, t)
-		}
 	}
-	_ = w
+	var missing []string
+	seen := map[string]bool{}
+	for _, w := range terms.Words(b.Question.Text) {
+		t := terms.Canonical(terms.Stem(w))
+		if terms.IsStop(w) || len(w) < 2 || present[t] || seen[t] {
+			continue
+		}
+		seen[t] = true
+		missing = append(missing, "\""+w+"\"")
+	}
 	text := "The articles I have don't answer that question."
-	if len(missing) > 0 && len(missing) < len(focus) {
-		text = "The articles I have don't say anything that answers that; nothing in them covers what you asked about."
+	if len(missing) > 0 {
+		if len(missing) > 4 {
+			missing = missing[:4]
+		}
+		text = "The articles I have don't say: none of them mentions " + joinOr(missing) + "."
 	}
 	return Answer{Sentences: []Sentence{{Text: text}}, Abstained: true, Composer: ComposerExtractive}
+}
+
+func joinOr(xs []string) string {
+	if len(xs) <= 1 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
 }
 
 var (
@@ -340,6 +370,18 @@ func questionIntent(q string) func(string) bool {
 		return nameRe.MatchString
 	}
 	return nil
+}
+
+// openQuote reports whether s opens a quotation it does not close.
+func openQuote(s string) bool {
+	open := strings.Count(s, "“") - strings.Count(s, "”")
+	if open > 0 {
+		return true
+	}
+	if open == 0 && strings.Count(s, "“") == 0 {
+		return strings.Count(s, "\"")%2 == 1 && strings.HasPrefix(strings.TrimSpace(s), "\"")
+	}
+	return false
 }
 
 func cleanSentence(s string) string {

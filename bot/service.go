@@ -112,6 +112,9 @@ func (s *Service) answer(ctx context.Context, q Question) (Answer, error) {
 	text := q.Text
 	if utf8.RuneCountInString(text) > MaxQuestionRunes {
 		text = string([]rune(text)[:MaxQuestionRunes])
+		if i := strings.LastIndexAny(text, " \t\n"); i > 0 {
+			text = text[:i] // do not end on half a word
+		}
 	}
 	query := text
 	if prev := lastUserTurn(q.Thread); prev != "" && len(Focus(text)) < 3 {

@@ -7,6 +7,7 @@ package terms
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -41,6 +42,9 @@ func Words(text string) []string {
 			// keep possessive/contraction for trimming above
 		case (r == ',' || r == '.') && start >= 0 && i > 0 && isDigitAt(text, i-1) && isDigitAfter(text, i+1):
 			// digit group separator or decimal point
+		case unicode.Is(unicode.Sc, r):
+			flush(i)
+			out = append(out, currencyWord) // "€50" is about money
 		default:
 			flush(i)
 		}
@@ -59,18 +63,89 @@ func isDigitAfter(s string, i int) bool {
 	return unicode.IsDigit(r)
 }
 
-// Terms returns the stemmed content terms of text, in order, stop words left out.
+// currencyWord stands for a currency sign in Words' output.
+const currencyWord = "money"
+
+// Terms returns the stemmed content terms of text, in order, stop words left
+// out and synonyms folded onto one term (see Canonical).
 func Terms(text string) []string {
 	ws := Words(text)
 	out := ws[:0]
-	for _, w := range ws {
+	for i, w := range ws {
+		if i+1 < len(ws) {
+			if p, ok := phrasal[w+" "+ws[i+1]]; ok {
+				w = p // "give up" means "relinquish"
+			}
+		}
 		if IsStop(w) || len(w) < 2 {
 			continue
 		}
-		out = append(out, Stem(w))
+		out = append(out, Canonical(Stem(w)))
 	}
 	return out
 }
+
+// Canonical maps a stem onto the first stem of its synonym group, so that
+// "withdraw" and "pull", or "chief" and "head", match.
+func Canonical(stem string) string {
+	if c, ok := synonyms()[stem]; ok {
+		return c
+	}
+	return stem
+}
+
+// phrasal verbs whose meaning is not their first word's.
+var phrasal = map[string]string{
+	"give up": "relinquish", "gave up": "relinquish", "giving up": "relinquish", "given up": "relinquish",
+	"pull out": "withdraw", "pulled out": "withdraw", "pulling out": "withdraw", "pulls out": "withdraw",
+	"step back": "withdraw", "stepped back": "withdraw", "stepping back": "withdraw", "back down": "withdraw",
+	"set up": "establish", "call off": "cancel", "called off": "cancel",
+}
+
+// synonymGroups are general news-English synonyms; each line is one group.
+// They name no story, person, place or organisation.
+const synonymGroups = `withdraw pull retreat leave exit evacuate
+relinquish cede concede surrender abandon renounce forgo forsake drop
+territory land region area
+want demand seek insist
+head chief leader director
+warn caution alert
+kill killed die died dead death deaths fatality fatalities
+negotiate negotiation talk talks discuss discussion
+deal agreement arrangement pact accord settlement
+money fund funding funds cash budget spending finance financing euro euros dollar dollars pound pounds
+country nation
+attack strike assault raid bombardment shelling
+announce declare reveal unveil
+plan proposal
+cost price
+electricity power energy
+begin start launch
+rescue save
+injure injured wound wounded hurt
+arrest detain
+car vehicle automobile
+boat ship vessel
+fire blaze
+people persons
+child children kid kids`
+
+var synonyms = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(synonymGroups, "\n") {
+		ws := strings.Fields(line)
+		if len(ws) == 0 {
+			continue
+		}
+		canon := Stem(ws[0])
+		for _, w := range ws {
+			if _, dup := m[Stem(w)]; !dup {
+				m[Stem(w)] = canon
+			}
+		}
+	}
+	return m
+})
 
 // Set returns the distinct stemmed content terms of text.
 func Set(text string) map[string]bool {
@@ -107,7 +182,7 @@ whether which while who who's whom whose why why's will with within without won'
 yourself yourselves
 s t d ll m re ve
 many far still already really actually anything something nothing everything anyone someone thing things way
-say says said saying tell tells told get gets got going go goes gone went make makes made know knows knew think
+say says said saying tell tells told get gets got going go goes gone went make makes made know knows knew think put puts putting give gives gave given giving take takes took taken
 according reported report reports reportedly news article articles story
 what's whats hes shes theyre dont doesnt didnt isnt wasnt arent cant wont`
 
