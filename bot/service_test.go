@@ -170,7 +170,9 @@ func TestServiceAnswer(t *testing.T) {
 
 type failingComposer struct{ err error }
 
-func (f failingComposer) Compose(ctx context.Context, b Brief) (Answer, error) { return Answer{}, f.err }
+func (f failingComposer) Compose(ctx context.Context, b Brief) (Answer, error) {
+	return Answer{}, f.err
+}
 
 type fixedComposer struct{ a Answer }
 
