@@ -1,0 +1,428 @@
+package retrieval
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+	"github.com/storybot/storybot/bot"
+	bolt "go.etcd.io/bbolt"
+)
+
+// layoutVersion is the version of the data directory layout; a directory
+// written with another version is rebuilt.
+const layoutVersion = 1
+
+// Options configures Open.
+type Options struct {
+	// DataDir holds the persistent indexes, one sub-directory per corpus.
+	// Required; see DefaultDataDir.
+	DataDir string
+	// Name is the corpus's sub-directory of DataDir, e.g. "sample" or
+	// CorpusName(absDir). Default: CorpusName(Root).
+	Name string
+	// Corpus is the article tree: os.DirFS(dir), or sample.FS(). Required.
+	Corpus fs.FS
+	// Root names the corpus in messages: its directory, or "built-in sample".
+	Root string
+	// Logger receives progress and problems; nil discards.
+	Logger *slog.Logger
+	// Now is the clock that stamps FirstSeen; nil means time.Now.
+	Now func() time.Time
+	// Progress, when set, is called periodically while articles are indexed
+	// with the number done and the total to do.
+	Progress func(done, total int)
+	// Ledger, when set, computes the corpus-wide conflict ledger from every
+	// passage. It runs after a sync that changed the corpus (and once for a
+	// corpus that has no ledger yet); its result is persisted and returned by
+	// Conflicts. An error is logged and leaves the ledger to be recomputed
+	// on the next sync.
+	Ledger func(ctx context.Context, passages []bot.Passage) ([]bot.Conflict, error)
+	// Embedder, when set, turns on hybrid retrieval: passages are embedded
+	// (vectors cached in the data directory by passage content) and Search
+	// fuses BM25 and vector ranks.
+	Embedder Embedder
+
+	// batchSize is the number of passages per bleve batch (tests).
+	batchSize int
+}
+
+// Report says what a sync did.
+type Report struct {
+	// Added, Changed, Removed and Unchanged count articles.
+	Added, Changed, Removed, Unchanged int
+	// Passages is the number of passages indexed by this sync.
+	Passages int
+	// Problems lists files, lines or items that were skipped.
+	Problems []Problem
+	// Warnings lists files that loaded with a caveat (e.g. re-encoded text).
+	Warnings []Problem
+	// Duration is how long the sync took.
+	Duration time.Duration
+}
+
+// Index is a loaded, indexed corpus. It implements bot.Retriever and
+// bot.Store and is safe for concurrent use; Sync may run while searches do.
+type Index struct {
+	opt    Options
+	log    *slog.Logger
+	now    func() time.Time
+	dir    string
+	db     *bolt.DB
+	bl     bleve.Index
+	an     analysis.Analyzer
+	syncMu sync.Mutex
+
+	vecMu sync.RWMutex
+	vecs  map[string][]float32 // doc ID → vector, when an Embedder is set
+
+	// indexed counts passages written to the search index since Open.
+	indexed atomic.Int64
+}
+
+var (
+	_ bot.Retriever = (*Index)(nil)
+	_ bot.Store     = (*Index)(nil)
+)
+
+// DefaultDataDir returns the default data directory: "storybot" under the
+// user's cache directory.
+func DefaultDataDir() (string, error) {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("find the user cache directory: %w", err)
+	}
+	return filepath.Join(d, "storybot"), nil
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// CorpusName returns a data sub-directory name for a corpus directory: its
+// base name plus a short hash of the absolute path, so two corpora never
+// share an index.
+func CorpusName(absDir string) string {
+	if a, err := filepath.Abs(absDir); err == nil {
+		absDir = a
+	}
+	sum := sha256.Sum256([]byte(absDir))
+	base := strings.Trim(unsafeName.ReplaceAllString(filepath.Base(absDir), "_"), "._")
+	if len(base) > 40 {
+		base = base[:40]
+	}
+	if base == "" {
+		base = "corpus"
+	}
+	return base + "-" + hex.EncodeToString(sum[:6])
+}
+
+// meta is the data directory's meta.json.
+type meta struct {
+	Version int    `json:"version"`
+	Root    string `json:"root"`
+	Created string `json:"created"`
+}
+
+// Open opens (creating when needed) the index of a corpus in
+// opt.DataDir/opt.Name, brings it up to date with the corpus and returns it
+// ready to search. Opening an indexed, unchanged corpus does not re-index it.
+// The returned error wraps ErrEmptyCorpus or ErrDuplicateID when the corpus
+// cannot be used; problems with single files are in the Report of Sync and
+// are logged, they do not fail Open.
+func Open(ctx context.Context, opt Options) (*Index, error) {
+	x, err := open(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := x.Sync(ctx); err != nil {
+		_ = x.Close()
+		return nil, err
+	}
+	return x, nil
+}
+
+func open(ctx context.Context, opt Options) (*Index, error) {
+	if opt.DataDir == "" {
+		return nil, errors.New("retrieval: Options.DataDir is required")
+	}
+	if opt.Corpus == nil {
+		return nil, errors.New("retrieval: Options.Corpus is required")
+	}
+	if opt.Name == "" {
+		opt.Name = CorpusName(opt.Root)
+	}
+	if opt.Root == "" {
+		opt.Root = opt.Name
+	}
+	if opt.batchSize <= 0 {
+		opt.batchSize = 2000
+	}
+	x := &Index{opt: opt, log: opt.Logger, now: opt.Now}
+	if x.log == nil {
+		x.log = slog.New(slog.DiscardHandler)
+	}
+	x.log = x.log.With("component", "retrieval", "corpus", opt.Root)
+	if x.now == nil {
+		x.now = time.Now
+	}
+	x.dir = filepath.Join(opt.DataDir, opt.Name)
+	if err := x.openDir(ctx); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// openDir opens the store and the search index, rebuilding a directory of
+// another layout version or one that cannot be opened.
+func (x *Index) openDir(ctx context.Context) error {
+	if err := os.MkdirAll(x.dir, 0o755); err != nil {
+		return fmt.Errorf("create the data directory: %w", err)
+	}
+	metaPath := filepath.Join(x.dir, "meta.json")
+	var m meta
+	data, err := os.ReadFile(metaPath)
+	switch {
+	case err == nil:
+		if json.Unmarshal(data, &m) != nil || m.Version != layoutVersion {
+			x.log.WarnContext(ctx, "data directory has another layout; rebuilding the index", "dir", x.dir, "version", m.Version, "want", layoutVersion)
+			if err := x.wipe(); err != nil {
+				return err
+			}
+			m = meta{}
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		if err := x.wipe(); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("read %s: %w", metaPath, err)
+	}
+	if err := x.openStores(); err != nil {
+		x.log.WarnContext(ctx, "cannot open the index; rebuilding it", "dir", x.dir, "err", err)
+		if err := x.wipe(); err != nil {
+			return err
+		}
+		m = meta{}
+		if err := x.openStores(); err != nil {
+			return err
+		}
+	}
+	if m.Version == 0 {
+		m = meta{Version: layoutVersion, Root: x.opt.Root, Created: x.now().UTC().Format(time.RFC3339)}
+		data, _ := json.MarshalIndent(m, "", "  ")
+		if err := os.WriteFile(metaPath, append(data, '\n'), 0o644); err != nil {
+			_ = x.closeStores()
+			return fmt.Errorf("write %s: %w", metaPath, err)
+		}
+	}
+	return nil
+}
+
+// wipe removes the store, index and meta file of the corpus directory.
+func (x *Index) wipe() error {
+	for _, name := range []string{"meta.json", "store.db", "index.bleve"} {
+		if err := os.RemoveAll(filepath.Join(x.dir, name)); err != nil {
+			return fmt.Errorf("clear the data directory: %w", err)
+		}
+	}
+	return nil
+}
+
+func (x *Index) openStores() error {
+	db, err := bolt.Open(filepath.Join(x.dir, "store.db"), 0o644, &bolt.Options{Timeout: 2 * time.Second, NoFreelistSync: true})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return fmt.Errorf("the data directory %s is in use by another storybot process", x.dir)
+		}
+		return fmt.Errorf("open the article store: %w", err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		_ = db.Close()
+		return fmt.Errorf("prepare the article store: %w", err)
+	}
+	path := filepath.Join(x.dir, "index.bleve")
+	config := map[string]any{"unsafe_batch": true}
+	var bl bleve.Index
+	if _, err := os.Stat(path); err == nil {
+		bl, err = bleve.OpenUsing(path, config)
+		if err != nil {
+			_ = db.Close()
+			return fmt.Errorf("open the search index: %w", err)
+		}
+		if !isBM25(bl.Mapping()) {
+			_ = bl.Close()
+			_ = db.Close()
+			return errors.New("the search index does not score with BM25")
+		}
+	} else {
+		bl, err = bleve.NewUsing(path, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, config)
+		if err != nil {
+			_ = db.Close()
+			return fmt.Errorf("create the search index: %w", err)
+		}
+	}
+	an := bl.Mapping().AnalyzerNamed(en.AnalyzerName)
+	if an == nil {
+		_ = bl.Close()
+		_ = db.Close()
+		return errors.New("the English analyzer is missing")
+	}
+	x.db, x.bl, x.an = db, bl, an
+	return nil
+}
+
+// textField is the one indexed field of a passage document.
+const textField = "text"
+
+// newMapping is the index mapping: passages' text analysed in English
+// (lower case, stop words, Porter stemming), not stored, scored with BM25.
+func newMapping() *mapping.IndexMappingImpl {
+	im := bleve.NewIndexMapping()
+	im.ScoringModel = index.BM25Scoring
+	im.DefaultAnalyzer = en.AnalyzerName
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	fm := bleve.NewTextFieldMapping()
+	fm.Analyzer = en.AnalyzerName
+	fm.Store = false
+	fm.IncludeTermVectors = false
+	fm.IncludeInAll = false
+	fm.DocValues = false
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt(textField, fm)
+	im.DefaultMapping = dm
+	return im
+}
+
+func isBM25(m mapping.IndexMapping) bool {
+	im, ok := m.(*mapping.IndexMappingImpl)
+	return ok && im.ScoringModel == index.BM25Scoring
+}
+
+func (x *Index) closeStores() error {
+	var errs []error
+	if x.bl != nil {
+		errs = append(errs, x.bl.Close())
+	}
+	if x.db != nil {
+		errs = append(errs, x.db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Close releases the index. It waits for a running Sync.
+func (x *Index) Close() error {
+	x.syncMu.Lock()
+	defer x.syncMu.Unlock()
+	if err := x.closeStores(); err != nil {
+		return fmt.Errorf("close the index: %w", err)
+	}
+	return nil
+}
+
+// Dir returns the corpus's directory within the data directory.
+func (x *Index) Dir() string { return x.dir }
+
+// Article returns one article, or an error wrapping bot.ErrNotFound.
+func (x *Index) Article(ctx context.Context, id string) (bot.Article, error) {
+	var a bot.Article
+	err := x.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketArticles).Get([]byte(id))
+		if v == nil {
+			return fmt.Errorf("article %q: %w", id, bot.ErrNotFound)
+		}
+		return json.Unmarshal(v, &a)
+	})
+	return a, err
+}
+
+// Articles returns every article, ordered by ID.
+func (x *Index) Articles(ctx context.Context) ([]bot.Article, error) {
+	var out []bot.Article
+	err := x.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketArticles)
+		out = make([]bot.Article, 0, b.Stats().KeyN)
+		return b.ForEach(func(k, v []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var a bot.Article
+			if err := json.Unmarshal(v, &a); err != nil {
+				return fmt.Errorf("article %q: %w", k, err)
+			}
+			out = append(out, a)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the articles: %w", err)
+	}
+	return out, nil
+}
+
+// Len returns the number of articles in the corpus.
+func (x *Index) Len() int {
+	n := 0
+	_ = x.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketArticles).Stats().KeyN
+		return nil
+	})
+	return n
+}
+
+// Conflicts returns the persisted conflict ledger (empty when no Ledger was
+// ever configured).
+func (x *Index) Conflicts(ctx context.Context) ([]bot.Conflict, error) {
+	var out []bot.Conflict
+	err := x.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketMeta).Get([]byte("conflicts"))
+		if v == nil {
+			return nil
+		}
+		return json.Unmarshal(v, &out)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the conflict ledger: %w", err)
+	}
+	return out, nil
+}
+
+// Passages returns every passage of one article, in order, or an error
+// wrapping bot.ErrNotFound.
+func (x *Index) Passages(ctx context.Context, id string) ([]bot.Passage, error) {
+	var out []bot.Passage
+	err := x.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketPassages).Get([]byte(id))
+		if v == nil {
+			return fmt.Errorf("article %q: %w", id, bot.ErrNotFound)
+		}
+		var err error
+		out, err = decodePassages(id, v, -1)
+		return err
+	})
+	return out, err
+}

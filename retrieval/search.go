@@ -1,0 +1,165 @@
+package retrieval
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/storybot/storybot/bot"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Query limits: a query is cut to maxQueryBytes of text and its first
+// maxQueryTerms distinct analysed terms, so a pasted essay stays fast.
+const (
+	maxQueryBytes = 4096
+	maxQueryTerms = 32
+	maxLimit      = 500
+	defaultLimit  = 20
+)
+
+// queryTerms analyses a user's query with the index's English analyzer and
+// returns its distinct terms, in order, capped. The text is never parsed as
+// query syntax.
+func (x *Index) queryTerms(q string) []string {
+	if len(q) > maxQueryBytes {
+		cut := maxQueryBytes
+		for cut > 0 && !utf8.RuneStart(q[cut]) {
+			cut--
+		}
+		q = q[:cut]
+	}
+	seen := map[string]bool{}
+	var terms []string
+	for _, tok := range x.an.Analyze([]byte(q)) {
+		t := string(tok.Term)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		terms = append(terms, t)
+		if len(terms) == maxQueryTerms {
+			break
+		}
+	}
+	return terms
+}
+
+// ranked is a document ID with a score, best first.
+type ranked struct {
+	id    string
+	score float64
+}
+
+// Search returns up to limit passages relevant to a plain-text query, best
+// first, scored with BM25 (fused with vector similarity by reciprocal rank
+// when an Embedder is configured). A query with no searchable words gives
+// no hits and no error.
+func (x *Index) Search(ctx context.Context, q string, limit int) ([]bot.Hit, error) {
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	limit = min(limit, maxLimit)
+	k := limit
+	if x.opt.Embedder != nil {
+		k = max(limit*3, 60)
+	}
+	lexical, err := x.searchBM25(ctx, x.queryTerms(q), k)
+	if err != nil {
+		return nil, err
+	}
+	results := lexical
+	if x.opt.Embedder != nil {
+		if vec := x.searchVectors(ctx, q, k); len(vec) > 0 {
+			results = fuseRRF(lexical, vec)
+		}
+	}
+	if len(results) > limit {
+		results = results[:limit]
+	}
+	return x.hits(results)
+}
+
+func (x *Index) searchBM25(ctx context.Context, terms []string, k int) ([]ranked, error) {
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(textField)
+		qs[i] = tq
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), k, 0, false)
+	res, err := x.bl.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search the index: %w", err)
+	}
+	out := make([]ranked, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = ranked{id: h.ID, score: h.Score}
+	}
+	return out, nil
+}
+
+// rrfK is the constant of reciprocal rank fusion.
+const rrfK = 60
+
+// fuseRRF merges rankings by reciprocal rank fusion: each document scores
+// the sum of 1/(rrfK+rank) over the rankings it appears in.
+func fuseRRF(lists ...[]ranked) []ranked {
+	score := map[string]float64{}
+	var order []string
+	for _, l := range lists {
+		for i, r := range l {
+			if _, ok := score[r.id]; !ok {
+				order = append(order, r.id)
+			}
+			score[r.id] += 1 / float64(rrfK+i+1)
+		}
+	}
+	out := make([]ranked, len(order))
+	for i, id := range order {
+		out[i] = ranked{id: id, score: score[id]}
+	}
+	slices.SortStableFunc(out, func(a, b ranked) int { return cmp.Compare(b.score, a.score) })
+	return out
+}
+
+// hits loads the passages of ranked documents; documents whose passage is
+// gone (removed by a concurrent Sync) are skipped.
+func (x *Index) hits(rs []ranked) ([]bot.Hit, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	out := make([]bot.Hit, 0, len(rs))
+	err := x.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketPassages)
+		for _, r := range rs {
+			id, i, ok := parseDocID(r.id)
+			if !ok {
+				continue
+			}
+			v := b.Get([]byte(id))
+			if v == nil {
+				continue
+			}
+			ps, err := decodePassages(id, v, i)
+			if err != nil {
+				return fmt.Errorf("article %q: %w", id, err)
+			}
+			if len(ps) == 1 {
+				out = append(out, bot.Hit{Passage: ps[0], Score: r.score})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read passages: %w", err)
+	}
+	return out, nil
+}

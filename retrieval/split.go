@@ -1,0 +1,142 @@
+package retrieval
+
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/jdkato/prose/v3/segment"
+	"github.com/storybot/storybot/bot"
+)
+
+// Limits on passages. A passage is roughly a paragraph: consecutive
+// sentences of one paragraph up to passageChars characters or
+// passageSentences sentences; a short paragraph is joined by the next one.
+// A sentence is never split, except a "sentence" longer than maxSentence
+// characters, which is not prose and is cut at spaces.
+const (
+	passageChars     = 900
+	passageSentences = 6
+	shortPassage     = 240
+	maxSentence      = 1200
+	// maxPassages caps how much of one article is indexed (about 2 MB of
+	// text); the article's full text is still stored.
+	maxPassages = 2500
+)
+
+var segmenter = sync.OnceValues(segment.New)
+
+// splitSentences splits one paragraph into sentences with prose's Punkt
+// segmenter (which knows "U.S.", "Nov." and "Gov."); should it fail, it falls
+// back to splitting at sentence punctuation.
+func splitSentences(p string) (out []string) {
+	p = strings.TrimSpace(p)
+	if p == "" {
+		return nil
+	}
+	seg, err := segmenter()
+	var raw []string
+	if err == nil {
+		func() {
+			defer func() {
+				if recover() != nil {
+					raw = nil
+				}
+			}()
+			for _, s := range seg.Segment(p) {
+				raw = append(raw, s.Text)
+			}
+		}()
+	}
+	if raw == nil {
+		raw = fallbackSentences(p)
+	}
+	for _, s := range raw {
+		s = strings.Join(strings.Fields(s), " ")
+		if s == "" {
+			continue
+		}
+		out = append(out, chopLong(s)...)
+	}
+	return out
+}
+
+// fallbackSentences splits at ". ", "! " and "? " followed by a capital.
+func fallbackSentences(p string) []string {
+	var out []string
+	start := 0
+	for i := 0; i+2 < len(p); i++ {
+		if (p[i] == '.' || p[i] == '!' || p[i] == '?') && p[i+1] == ' ' && p[i+2] >= 'A' && p[i+2] <= 'Z' {
+			out = append(out, p[start:i+1])
+			start = i + 2
+		}
+	}
+	return append(out, p[start:])
+}
+
+// chopLong cuts an over-long run of text at spaces into pieces of at most
+// maxSentence bytes (or at any rune boundary when there is no space).
+func chopLong(s string) []string {
+	var out []string
+	for len(s) > maxSentence {
+		cut := strings.LastIndexByte(s[:maxSentence], ' ')
+		if cut < maxSentence/2 {
+			cut = maxSentence
+			for cut > 0 && !utf8.RuneStart(s[cut]) {
+				cut--
+			}
+		}
+		out = append(out, strings.TrimSpace(s[:cut]))
+		s = strings.TrimSpace(s[cut:])
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// splitPassages splits an article into passages. The headline is the first
+// sentence of the first passage unless the text already starts with it. It
+// reports whether the article was cut at maxPassages.
+func splitPassages(a bot.Article) (ps []bot.Passage, truncated bool) {
+	var cur []string
+	size := 0
+	emit := func() {
+		if len(cur) == 0 {
+			return
+		}
+		ps = append(ps, bot.Passage{ArticleID: a.ID, Index: len(ps), Sentences: cur})
+		cur, size = nil, 0
+	}
+	if t := strings.TrimSuffix(a.Title, "…"); t != "" {
+		head := a.Text
+		if len(head) > 2*len(t)+64 {
+			head = head[:2*len(t)+64]
+		}
+		if !strings.Contains(head, t) {
+			cur = append(cur, a.Title)
+			size = len(a.Title)
+		}
+	}
+	for para := range strings.SplitSeq(a.Text, "\n\n") {
+		if len(ps) >= maxPassages {
+			return ps, true
+		}
+		// A short passage so far is continued by the next paragraph.
+		if size >= shortPassage {
+			emit()
+		}
+		for _, s := range splitSentences(para) {
+			if len(cur) > 0 && (size+len(s)+1 > passageChars || len(cur) >= passageSentences) {
+				emit()
+				if len(ps) >= maxPassages {
+					return ps, true
+				}
+			}
+			cur = append(cur, s)
+			size += len(s) + 1
+		}
+	}
+	emit()
+	return ps, false
+}

@@ -1,0 +1,177 @@
+package retrieval
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/storybot/storybot/bot"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Buckets of the store (store.db in the corpus's data directory).
+var (
+	bucketMeta      = []byte("meta")      // "conflicts" → JSON []bot.Conflict; "ledger" → "stale"|"fresh"
+	bucketFiles     = []byte("files")     // path → JSON fileRec
+	bucketArticles  = []byte("articles")  // id → JSON bot.Article
+	bucketPassages  = []byte("passages")  // id → encoded sentences of each passage
+	bucketFirstSeen = []byte("firstseen") // id → int64 unix nanoseconds, kept after removal
+	bucketVectors   = []byte("vectors")   // passage hash → float32s
+)
+
+var allBuckets = [][]byte{bucketMeta, bucketFiles, bucketArticles, bucketPassages, bucketFirstSeen, bucketVectors}
+
+// fileRec is what the store remembers of one corpus file.
+type fileRec struct {
+	Size     int64         `json:"size"`
+	ModTime  int64         `json:"mtime"`
+	Hash     string        `json:"hash"`
+	Articles []fileArticle `json:"articles,omitempty"`
+	Problems []Problem     `json:"problems,omitempty"`
+	Warnings []Problem     `json:"warnings,omitempty"`
+}
+
+// fileArticle is one article of a file, as last indexed.
+type fileArticle struct {
+	ID       string `json:"id"`
+	Source   string `json:"source"`
+	Hash     string `json:"hash"`
+	Passages int    `json:"passages"`
+}
+
+func hashBytes(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:16])
+}
+
+// articleHash identifies an article's indexed content (not its Source or
+// FirstSeen).
+func articleHash(a bot.Article) string {
+	h := sha256.New()
+	for _, s := range []string{a.ID, a.Title, a.Outlet, a.URL, a.Published.UTC().Format(time.RFC3339Nano), a.Text} {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// passageHash identifies a passage's text, the key of its vector.
+func passageHash(text string) []byte {
+	s := sha256.Sum256([]byte(text))
+	return s[:16]
+}
+
+// encodePassages packs passages' sentences as uvarint counts and
+// length-prefixed strings.
+func encodePassages(ps []bot.Passage) []byte {
+	n := 8
+	for _, p := range ps {
+		n += 4
+		for _, s := range p.Sentences {
+			n += len(s) + 4
+		}
+	}
+	b := make([]byte, 0, n)
+	b = binary.AppendUvarint(b, uint64(len(ps)))
+	for _, p := range ps {
+		b = binary.AppendUvarint(b, uint64(len(p.Sentences)))
+		for _, s := range p.Sentences {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+	}
+	return b
+}
+
+var errCorrupt = errors.New("corrupt passage record")
+
+// decodePassages reverses encodePassages. When only >= 0, it decodes just
+// that passage (the result has one element, or none).
+func decodePassages(id string, b []byte, only int) ([]bot.Passage, error) {
+	next := func() (uint64, error) {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, errCorrupt
+		}
+		b = b[n:]
+		return v, nil
+	}
+	np, err := next()
+	if err != nil || np > uint64(len(b)) {
+		return nil, errCorrupt
+	}
+	var out []bot.Passage
+	for i := 0; i < int(np); i++ {
+		ns, err := next()
+		if err != nil || ns > uint64(len(b)) {
+			return nil, errCorrupt
+		}
+		keep := only < 0 || only == i
+		var sents []string
+		if keep {
+			sents = make([]string, 0, ns)
+		}
+		for j := 0; j < int(ns); j++ {
+			l, err := next()
+			if err != nil || l > uint64(len(b)) {
+				return nil, errCorrupt
+			}
+			if keep {
+				sents = append(sents, string(b[:l]))
+			}
+			b = b[l:]
+		}
+		if keep {
+			out = append(out, bot.Passage{ArticleID: id, Index: i, Sentences: sents})
+			if only >= 0 {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func encodeVector(v []float32) []byte {
+	b := make([]byte, 4*len(v))
+	for i, f := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
+	}
+	return b
+}
+
+func decodeVector(b []byte) []float32 {
+	v := make([]float32, len(b)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v
+}
+
+func putJSON(b *bolt.Bucket, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	return b.Put([]byte(key), data)
+}
+
+func putTime(b *bolt.Bucket, key string, t time.Time) error {
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], uint64(t.UnixNano()))
+	return b.Put([]byte(key), v[:])
+}
+
+func getTime(b *bolt.Bucket, key string) (time.Time, bool) {
+	v := b.Get([]byte(key))
+	if len(v) != 8 {
+		return time.Time{}, false
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC(), true
+}

@@ -1,0 +1,555 @@
+package retrieval
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
+	index "github.com/blevesearch/bleve_index_api"
+	"github.com/storybot/storybot/bot"
+	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sync/errgroup"
+)
+
+// maxFileSize bounds the size of one corpus file.
+const maxFileSize = 64 << 20
+
+// chunkArticles is how many articles are split and stored per step.
+const chunkArticles = 500
+
+// scannedFile is a corpus file found by the walk.
+type scannedFile struct {
+	path    string
+	size    int64
+	modTime int64
+}
+
+// scanCorpus lists the article files of fsys: supported extensions, hidden
+// files and directories skipped, sub-directories followed.
+func scanCorpus(ctx context.Context, fsys fs.FS) ([]scannedFile, []Problem, error) {
+	var files []scannedFile
+	var problems []Problem
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			problems = append(problems, Problem{File: p, Reason: "cannot read: " + err.Error()})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if p != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !supported(p) {
+			return nil
+		}
+		var info fs.FileInfo
+		if d.Type()&fs.ModeSymlink != 0 {
+			info, err = fs.Stat(fsys, p)
+		} else {
+			info, err = d.Info()
+		}
+		if err != nil {
+			problems = append(problems, Problem{File: p, Reason: "cannot read: " + err.Error()})
+			return nil
+		}
+		if !info.Mode().IsRegular() {
+			return nil
+		}
+		if info.Size() > maxFileSize {
+			problems = append(problems, Problem{File: p, Reason: fmt.Sprintf("file is larger than %d MB; skipped", maxFileSize>>20)})
+			return nil
+		}
+		files = append(files, scannedFile{path: p, size: info.Size(), modTime: info.ModTime().UnixNano()})
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the corpus: %w", err)
+	}
+	return files, problems, nil
+}
+
+// readResult is one changed (or possibly changed) file, read and parsed.
+type readResult struct {
+	path      string
+	rec       fileRec
+	articles  []bot.Article // nil when the content is unchanged
+	unchanged bool
+	newProbs  []Problem
+	newWarns  []Problem
+}
+
+// Sync re-reads the corpus and applies the changes: added and changed
+// articles are (re-)indexed, removed ones leave the index, unchanged ones are
+// not touched. Files are compared by size and modification time, then by
+// content hash. It is safe to call while searches run; concurrent Syncs run
+// one after the other. On an error (an empty corpus, duplicate IDs, a
+// cancelled ctx) the index keeps its previous content.
+func (x *Index) Sync(ctx context.Context) (Report, error) {
+	x.syncMu.Lock()
+	defer x.syncMu.Unlock()
+	if x.db == nil {
+		return Report{}, errors.New("retrieval: the index is closed")
+	}
+	start := time.Now()
+	rep, err := x.sync(ctx)
+	rep.Duration = time.Since(start)
+	if err != nil {
+		return rep, err
+	}
+	x.log.InfoContext(ctx, "corpus synced",
+		"added", rep.Added, "changed", rep.Changed, "removed", rep.Removed, "unchanged", rep.Unchanged,
+		"passages_indexed", rep.Passages, "skipped", len(rep.Problems), "ms", rep.Duration.Milliseconds())
+	return rep, nil
+}
+
+func (x *Index) sync(ctx context.Context) (Report, error) {
+	var rep Report
+	files, scanProbs, err := scanCorpus(ctx, x.opt.Corpus)
+	if err != nil {
+		return rep, err
+	}
+	old := map[string]fileRec{}
+	ledgerFresh := false
+	if err := x.db.View(func(tx *bolt.Tx) error {
+		ledgerFresh = string(tx.Bucket(bucketMeta).Get([]byte("ledger"))) == "fresh"
+		return tx.Bucket(bucketFiles).ForEach(func(k, v []byte) error {
+			var r fileRec
+			if err := json.Unmarshal(v, &r); err != nil {
+				return nil // a damaged record: the file is simply re-read
+			}
+			old[string(k)] = r
+			return nil
+		})
+	}); err != nil {
+		return rep, fmt.Errorf("read the article store: %w", err)
+	}
+
+	// Files whose size and modification time match need no reading.
+	recs := make(map[string]fileRec, len(files))
+	var toRead []scannedFile
+	for _, f := range files {
+		if o, ok := old[f.path]; ok && f.modTime != 0 && o.Size == f.size && o.ModTime == f.modTime {
+			recs[f.path] = o
+			continue
+		}
+		toRead = append(toRead, f)
+	}
+	results, err := x.readFiles(ctx, toRead, old)
+	if err != nil {
+		return rep, err
+	}
+	parsedArts := map[string]bot.Article{}
+	for _, r := range results {
+		recs[r.path] = r.rec
+		for _, a := range r.articles {
+			parsedArts[a.ID] = a
+		}
+		for _, p := range r.newProbs {
+			x.log.WarnContext(ctx, "skipped", "file", p.File, "line", p.Line, "reason", p.Reason)
+		}
+		for _, p := range r.newWarns {
+			x.log.InfoContext(ctx, "loaded with a caveat", "file", p.File, "line", p.Line, "note", p.Reason)
+		}
+	}
+
+	// The new set of articles, checked for duplicates.
+	paths := make([]string, 0, len(recs))
+	for p := range recs {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	rep.Problems = append(rep.Problems, scanProbs...)
+	seen := map[string]fileArticle{}
+	var dups []Duplicate
+	for _, p := range paths {
+		r := recs[p]
+		rep.Problems = append(rep.Problems, r.Problems...)
+		rep.Warnings = append(rep.Warnings, r.Warnings...)
+		for _, fa := range r.Articles {
+			if prev, ok := seen[fa.ID]; ok {
+				dups = append(dups, Duplicate{ID: fa.ID, First: prev.Source, Second: fa.Source})
+				continue
+			}
+			seen[fa.ID] = fa
+		}
+	}
+	if len(dups) > 0 {
+		return rep, fmt.Errorf("load %s: %w", x.opt.Root, &DuplicateIDError{Dups: dups})
+	}
+	if len(seen) == 0 {
+		extra := ""
+		if n := len(rep.Problems); n > 0 {
+			extra = fmt.Sprintf("; %d file(s) or line(s) skipped, the first: %s", n, rep.Problems[0])
+		}
+		return rep, fmt.Errorf("%s: %w (looked for .txt, .md, .json, .jsonl and .html files%s)", x.opt.Root, ErrEmptyCorpus, extra)
+	}
+
+	oldArts := map[string]fileArticle{}
+	for _, r := range old {
+		for _, fa := range r.Articles {
+			oldArts[fa.ID] = fa
+		}
+	}
+	var toIndex, sourceOnly []bot.Article
+	for id, fa := range seen {
+		a, parsed := parsedArts[id]
+		o, existed := oldArts[id]
+		switch {
+		case !parsed || (existed && o.Hash == fa.Hash):
+			rep.Unchanged++
+			if parsed && o.Source != fa.Source {
+				sourceOnly = append(sourceOnly, a)
+			}
+		case existed:
+			rep.Changed++
+			toIndex = append(toIndex, a)
+		default:
+			rep.Added++
+			toIndex = append(toIndex, a)
+		}
+	}
+	var removed []fileArticle
+	for id, o := range oldArts {
+		if _, ok := seen[id]; !ok {
+			removed = append(removed, o)
+		}
+	}
+	rep.Removed = len(removed)
+	slices.SortFunc(toIndex, func(a, b bot.Article) int { return cmp.Compare(a.ID, b.ID) })
+
+	counts, err := x.apply(ctx, toIndex, sourceOnly, removed, oldArts)
+	if err != nil {
+		return rep, err
+	}
+	for _, n := range counts {
+		rep.Passages += n
+	}
+
+	// Record the files last: an interrupted sync is redone from here.
+	changed := rep.Added+rep.Changed+rep.Removed > 0
+	if err := x.db.Update(func(tx *bolt.Tx) error {
+		fb := tx.Bucket(bucketFiles)
+		for p := range old {
+			if _, ok := recs[p]; !ok {
+				if err := fb.Delete([]byte(p)); err != nil {
+					return err
+				}
+			}
+		}
+		for _, r := range results {
+			rec := recs[r.path]
+			for i, fa := range rec.Articles {
+				if n, ok := counts[fa.ID]; ok {
+					rec.Articles[i].Passages = n
+				} else if o, ok := oldArts[fa.ID]; ok {
+					rec.Articles[i].Passages = o.Passages
+				}
+			}
+			if err := putJSON(fb, r.path, rec); err != nil {
+				return err
+			}
+		}
+		if changed {
+			return tx.Bucket(bucketMeta).Put([]byte("ledger"), []byte("stale"))
+		}
+		return nil
+	}); err != nil {
+		return rep, fmt.Errorf("record the corpus files: %w", err)
+	}
+
+	if err := x.syncVectors(ctx, toIndex, removed, counts); err != nil {
+		return rep, err
+	}
+	if x.opt.Ledger != nil && (changed || !ledgerFresh) {
+		x.runLedger(ctx)
+	}
+	return rep, nil
+}
+
+// readFiles reads, hashes and (when the content changed) parses files in
+// parallel.
+func (x *Index) readFiles(ctx context.Context, files []scannedFile, old map[string]fileRec) ([]readResult, error) {
+	results := make([]readResult, len(files))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0) + 1)
+	for i, f := range files {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			r := readResult{path: f.path}
+			data, err := fs.ReadFile(x.opt.Corpus, f.path)
+			if err != nil {
+				p := Problem{File: f.path, Reason: "cannot read: " + err.Error()}
+				r.rec = fileRec{Size: f.size, ModTime: f.modTime, Problems: []Problem{p}}
+				r.newProbs = r.rec.Problems
+				results[i] = r
+				return nil
+			}
+			h := hashBytes(data)
+			if o, ok := old[f.path]; ok && o.Hash == h {
+				o.Size, o.ModTime = int64(len(data)), f.modTime
+				r.rec, r.unchanged = o, true
+				results[i] = r
+				return nil
+			}
+			p := parseFile(f.path, data)
+			r.rec = fileRec{Size: int64(len(data)), ModTime: f.modTime, Hash: h, Problems: p.problems, Warnings: p.warnings}
+			for _, a := range p.articles {
+				r.rec.Articles = append(r.rec.Articles, fileArticle{ID: a.ID, Source: a.Source, Hash: articleHash(a)})
+			}
+			r.articles, r.newProbs, r.newWarns = p.articles, p.problems, p.warnings
+			results[i] = r
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("read the corpus: %w", err)
+	}
+	return results, nil
+}
+
+// docID names passage i of an article in the search index.
+func docID(articleID string, i int) string { return articleID + "#" + strconv.Itoa(i) }
+
+// parseDocID reverses docID.
+func parseDocID(id string) (string, int, bool) {
+	j := strings.LastIndexByte(id, '#')
+	if j < 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(id[j+1:])
+	return id[:j], n, err == nil
+}
+
+// apply indexes toIndex (replacing any older passages), rewrites the stored
+// record of sourceOnly articles and removes removed ones. It returns the
+// number of passages of each indexed article.
+func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, removed []fileArticle, oldArts map[string]fileArticle) (map[string]int, error) {
+	counts := make(map[string]int, len(toIndex))
+	total := len(toIndex)
+	w := &batchWriter{x: x, batch: x.bl.NewBatch()}
+	if total > 0 && x.opt.Progress != nil {
+		x.opt.Progress(0, total)
+	}
+	for start := 0; start < total; start += chunkArticles {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		chunk := toIndex[start:min(start+chunkArticles, total)]
+		passages := make([][]bot.Passage, len(chunk))
+		g, _ := errgroup.WithContext(ctx)
+		g.SetLimit(runtime.GOMAXPROCS(0))
+		for i, a := range chunk {
+			g.Go(func() error {
+				ps, truncated := splitPassages(a)
+				if truncated {
+					x.log.WarnContext(ctx, "article is very long; only its beginning is indexed", "id", a.ID, "passages", len(ps), "source", a.Source)
+				}
+				passages[i] = ps
+				return nil
+			})
+		}
+		_ = g.Wait()
+		for i, a := range chunk {
+			for _, p := range passages[i] {
+				if err := w.index(docID(a.ID, p.Index), p.Text()); err != nil {
+					return nil, err
+				}
+			}
+			for k := len(passages[i]); k < oldArts[a.ID].Passages; k++ {
+				if err := w.delete(docID(a.ID, k)); err != nil {
+					return nil, err
+				}
+			}
+			counts[a.ID] = len(passages[i])
+		}
+		if err := x.db.Update(func(tx *bolt.Tx) error {
+			ab, pb, fb := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages), tx.Bucket(bucketFirstSeen)
+			for i, a := range chunk {
+				if t, ok := getTime(fb, a.ID); ok {
+					a.FirstSeen = t
+				} else {
+					a.FirstSeen = x.now().UTC()
+					if err := putTime(fb, a.ID, a.FirstSeen); err != nil {
+						return err
+					}
+				}
+				if err := putJSON(ab, a.ID, a); err != nil {
+					return err
+				}
+				if err := pb.Put([]byte(a.ID), encodePassages(passages[i])); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return nil, fmt.Errorf("store articles: %w", err)
+		}
+		x.indexed.Add(int64(sumLen(passages)))
+		if x.opt.Progress != nil {
+			x.opt.Progress(start+len(chunk), total)
+		}
+	}
+	for _, o := range removed {
+		for k := 0; k < o.Passages; k++ {
+			if err := w.delete(docID(o.ID, k)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := w.finish(ctx); err != nil {
+		return nil, err
+	}
+	if err := x.db.Update(func(tx *bolt.Tx) error {
+		ab, pb, fb := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages), tx.Bucket(bucketFirstSeen)
+		for _, o := range removed {
+			if err := ab.Delete([]byte(o.ID)); err != nil {
+				return err
+			}
+			if err := pb.Delete([]byte(o.ID)); err != nil {
+				return err
+			}
+		}
+		for _, a := range sourceOnly {
+			a.FirstSeen, _ = getTime(fb, a.ID)
+			if err := putJSON(ab, a.ID, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store articles: %w", err)
+	}
+	return counts, nil
+}
+
+func sumLen(pss [][]bot.Passage) int {
+	n := 0
+	for _, ps := range pss {
+		n += len(ps)
+	}
+	return n
+}
+
+// batchWriter groups index operations into bleve batches and, at the end,
+// waits until the last batch is persisted (batches are "unsafe": they return
+// before reaching disk).
+type batchWriter struct {
+	x       *Index
+	batch   *bleve.Batch
+	written bool
+}
+
+func (w *batchWriter) index(id, text string) error {
+	doc := document.NewDocument(id)
+	doc.AddField(document.NewTextFieldCustom(textField, nil, []byte(text), index.IndexField, w.x.an))
+	if err := w.batch.IndexAdvanced(doc); err != nil {
+		return fmt.Errorf("index passage %s: %w", id, err)
+	}
+	return w.maybeFlush()
+}
+
+func (w *batchWriter) delete(id string) error {
+	w.batch.Delete(id)
+	return w.maybeFlush()
+}
+
+func (w *batchWriter) maybeFlush() error {
+	if w.batch.Size() < w.x.opt.batchSize {
+		return nil
+	}
+	return w.flush(nil)
+}
+
+func (w *batchWriter) flush(done index.BatchCallback) error {
+	if done != nil {
+		w.batch.SetPersistedCallback(done)
+	}
+	if err := w.x.bl.Batch(w.batch); err != nil {
+		return fmt.Errorf("update the search index: %w", err)
+	}
+	w.batch.Reset()
+	w.written = true
+	return nil
+}
+
+// finish writes what is left and waits for it to be persisted.
+func (w *batchWriter) finish(ctx context.Context) error {
+	if w.batch.Size() == 0 && !w.written {
+		return nil
+	}
+	if w.batch.Size() == 0 {
+		// Nothing pending, but earlier batches may not be on disk yet:
+		// write a harmless internal value to wait on.
+		w.batch.SetInternal([]byte("synced"), []byte(strconv.FormatInt(time.Now().UnixNano(), 10)))
+	}
+	persisted := make(chan error, 1)
+	if err := w.flush(func(err error) { persisted <- err }); err != nil {
+		return err
+	}
+	select {
+	case err := <-persisted:
+		if err != nil {
+			return fmt.Errorf("persist the search index: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// runLedger recomputes the conflict ledger over every passage.
+func (x *Index) runLedger(ctx context.Context) {
+	var all []bot.Passage
+	err := x.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPassages).ForEach(func(k, v []byte) error {
+			ps, err := decodePassages(string(k), v, -1)
+			if err != nil {
+				return fmt.Errorf("article %q: %w", k, err)
+			}
+			all = append(all, ps...)
+			return nil
+		})
+	})
+	if err != nil {
+		x.log.ErrorContext(ctx, "cannot read passages for the conflict ledger", "err", err)
+		return
+	}
+	conflicts, err := x.opt.Ledger(ctx, all)
+	if err != nil {
+		x.log.ErrorContext(ctx, "conflict ledger failed; it will be retried on the next sync", "err", err)
+		return
+	}
+	if err := x.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMeta)
+		if err := putJSON(b, "conflicts", conflicts); err != nil {
+			return err
+		}
+		return b.Put([]byte("ledger"), []byte("fresh"))
+	}); err != nil {
+		x.log.ErrorContext(ctx, "cannot store the conflict ledger", "err", err)
+		return
+	}
+	x.log.InfoContext(ctx, "conflict ledger updated", "conflicts", len(conflicts))
+}
