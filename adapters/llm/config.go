@@ -1,0 +1,224 @@
+package llm
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Providers storybot can use. An empty provider means offline.
+const (
+	ProviderOpenAI    = "openai"
+	ProviderOllama    = "ollama"
+	ProviderAnthropic = "anthropic"
+	ProviderGoogleAI  = "googleai"
+)
+
+// Environment variable names for the model settings. The matching command
+// line flags (wired in cmd/storybot) are --llm-provider, --llm-base-url,
+// --llm-model and --embed-model; the API key is read from the environment or
+// a file only, never from a flag.
+const (
+	EnvProvider   = "STORYBOT_LLM_PROVIDER"
+	EnvBaseURL    = "STORYBOT_LLM_BASE_URL"
+	EnvModel      = "STORYBOT_LLM_MODEL"
+	EnvAPIKey     = "STORYBOT_LLM_API_KEY"
+	EnvAPIKeyFile = "STORYBOT_LLM_API_KEY_FILE"
+	EnvEmbedModel = "STORYBOT_EMBED_MODEL"
+	// EnvTimeout is an optional per-attempt timeout, as a Go duration ("90s").
+	EnvTimeout = "STORYBOT_LLM_TIMEOUT"
+	// EnvMaxRetries is an optional count of retries after 429 and 5xx replies.
+	EnvMaxRetries = "STORYBOT_LLM_MAX_RETRIES"
+	// EnvLegacyMaxTokens, when "true", sends max_tokens instead of
+	// max_completion_tokens to OpenAI-compatible servers that predate it.
+	EnvLegacyMaxTokens = "STORYBOT_LLM_LEGACY_MAX_TOKENS"
+)
+
+// Defaults used when a Config leaves a field zero.
+const (
+	DefaultTimeout    = 120 * time.Second
+	DefaultMaxRetries = 2
+	DefaultMaxTokens  = 1024
+)
+
+// Default base URLs per provider.
+const (
+	DefaultOpenAIBaseURL    = "https://api.openai.com/v1"
+	DefaultOllamaBaseURL    = "http://127.0.0.1:11434"
+	DefaultAnthropicBaseURL = "https://api.anthropic.com/v1"
+)
+
+// placeholderToken is sent to OpenAI-compatible servers that need no key:
+// langchaingo's client refuses to start without one.
+const placeholderToken = "sk-no-key-required"
+
+// Config selects and configures a language-model provider. The zero value is
+// offline. Config is safe to log: its LogValue redacts the API key.
+type Config struct {
+	// Provider is openai, ollama, anthropic or googleai; empty means offline.
+	Provider string
+	// BaseURL overrides the provider's API address, e.g.
+	// http://127.0.0.1:8080/v1 for a local OpenAI-compatible server.
+	BaseURL string
+	// Model names the chat model. Required when Provider is set.
+	Model string
+	// APIKey authenticates to the provider. Required for hosted OpenAI
+	// (no BaseURL), Anthropic and Google AI.
+	APIKey string
+	// EmbedModel names the embedding model; empty means no embeddings (BM25
+	// retrieval alone).
+	EmbedModel string
+	// Timeout bounds each HTTP attempt, including reading the reply
+	// (default DefaultTimeout).
+	Timeout time.Duration
+	// MaxRetries is how many times a 429 or 5xx reply is retried (default
+	// DefaultMaxRetries; negative means none).
+	MaxRetries int
+	// MaxTokens caps the length of a reply (default DefaultMaxTokens).
+	MaxTokens int
+	// LegacyMaxTokens sends max_tokens rather than max_completion_tokens to
+	// OpenAI-compatible servers that only know the older field.
+	LegacyMaxTokens bool
+	// Temperature is the sampling temperature (0 by default: answers should
+	// stick to the passages).
+	Temperature float64
+}
+
+// Offline reports whether the Config selects no provider.
+func (c Config) Offline() bool { return strings.TrimSpace(c.Provider) == "" }
+
+// LogValue renders the Config for slog with the API key redacted.
+func (c Config) LogValue() slog.Value {
+	key := ""
+	if c.APIKey != "" {
+		key = "<redacted>"
+	}
+	return slog.GroupValue(
+		slog.String("provider", c.Provider),
+		slog.String("base_url", c.BaseURL),
+		slog.String("model", c.Model),
+		slog.String("api_key", key),
+		slog.String("embed_model", c.EmbedModel),
+		slog.Duration("timeout", c.Timeout),
+		slog.Int("max_retries", c.MaxRetries),
+	)
+}
+
+// String renders the Config with the API key redacted.
+func (c Config) String() string {
+	key := ""
+	if c.APIKey != "" {
+		key = "<redacted>"
+	}
+	return fmt.Sprintf("llm.Config{Provider:%q BaseURL:%q Model:%q APIKey:%q EmbedModel:%q Timeout:%s MaxRetries:%d}",
+		c.Provider, c.BaseURL, c.Model, key, c.EmbedModel, c.Timeout, c.MaxRetries)
+}
+
+// FromEnv reads a Config from the environment through getenv (os.Getenv in
+// production). STORYBOT_LLM_API_KEY_FILE names a file holding the key;
+// setting both it and STORYBOT_LLM_API_KEY is an error. readFile may be nil
+// for os.ReadFile. Flags set by cmd/storybot should override the result.
+func FromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
+	if readFile == nil {
+		readFile = os.ReadFile
+	}
+	c := Config{
+		Provider:   strings.TrimSpace(getenv(EnvProvider)),
+		BaseURL:    strings.TrimSpace(getenv(EnvBaseURL)),
+		Model:      strings.TrimSpace(getenv(EnvModel)),
+		APIKey:     strings.TrimSpace(getenv(EnvAPIKey)),
+		EmbedModel: strings.TrimSpace(getenv(EnvEmbedModel)),
+	}
+	if path := strings.TrimSpace(getenv(EnvAPIKeyFile)); path != "" {
+		if c.APIKey != "" {
+			return Config{}, fmt.Errorf("llm: set %s or %s, not both", EnvAPIKey, EnvAPIKeyFile)
+		}
+		b, err := readFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("llm: read %s: %w", EnvAPIKeyFile, err)
+		}
+		c.APIKey = strings.TrimSpace(string(b))
+		if c.APIKey == "" {
+			return Config{}, fmt.Errorf("llm: %s names an empty file %s", EnvAPIKeyFile, path)
+		}
+	}
+	if v := strings.TrimSpace(getenv(EnvTimeout)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return Config{}, fmt.Errorf("llm: %s=%q is not a positive duration such as 90s", EnvTimeout, v)
+		}
+		c.Timeout = d
+	}
+	if v := strings.TrimSpace(getenv(EnvMaxRetries)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("llm: %s=%q is not a whole number", EnvMaxRetries, v)
+		}
+		c.MaxRetries = n
+		if n == 0 {
+			c.MaxRetries = -1 // explicit zero: no retries
+		}
+	}
+	if v := strings.TrimSpace(getenv(EnvLegacyMaxTokens)); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("llm: %s=%q is not true or false", EnvLegacyMaxTokens, v)
+		}
+		c.LegacyMaxTokens = b
+	}
+	return c, nil
+}
+
+// Validate checks the Config and returns it normalised (provider lower-cased,
+// defaults filled in, base URL without a trailing slash). Errors name the
+// setting to fix. An offline Config is always valid.
+func (c Config) Validate() (Config, error) {
+	c.Provider = strings.ToLower(strings.TrimSpace(c.Provider))
+	c.Model = strings.TrimSpace(c.Model)
+	c.EmbedModel = strings.TrimSpace(c.EmbedModel)
+	c.BaseURL = strings.TrimRight(strings.TrimSpace(c.BaseURL), "/")
+	c.APIKey = strings.TrimSpace(c.APIKey)
+	if c.Provider == "" {
+		return c, nil
+	}
+	switch c.Provider {
+	case ProviderOpenAI, ProviderOllama, ProviderAnthropic, ProviderGoogleAI:
+	default:
+		return c, fmt.Errorf("llm: unknown provider %q (--llm-provider / %s): use openai, ollama, anthropic or googleai, or leave it empty to answer offline",
+			c.Provider, EnvProvider)
+	}
+	if c.Model == "" {
+		return c, fmt.Errorf("llm: provider %s needs a model (--llm-model / %s)", c.Provider, EnvModel)
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, fmt.Errorf("llm: base URL %q (--llm-base-url / %s) is not an http(s) URL such as http://127.0.0.1:8080/v1",
+				c.BaseURL, EnvBaseURL)
+		}
+	}
+	needKey := false
+	switch c.Provider {
+	case ProviderOpenAI:
+		needKey = c.BaseURL == "" // the hosted API; local servers need none
+	case ProviderAnthropic, ProviderGoogleAI:
+		needKey = true
+	}
+	if needKey && c.APIKey == "" {
+		return c, fmt.Errorf("llm: provider %s needs an API key (%s or %s)", c.Provider, EnvAPIKey, EnvAPIKeyFile)
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.MaxRetries == 0 {
+		c.MaxRetries = DefaultMaxRetries
+	}
+	if c.MaxTokens <= 0 {
+		c.MaxTokens = DefaultMaxTokens
+	}
+	return c, nil
+}
