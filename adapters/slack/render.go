@@ -328,8 +328,12 @@ func splitMessages(blocks []slackgo.Block, max int) [][]slackgo.Block {
 	}
 	var msgs [][]slackgo.Block
 	for len(blocks) > max {
-		msgs = append(msgs, blocks[:max:max])
-		blocks = blocks[max:]
+		n := max
+		if len(blocks)-n == 1 && n > 1 {
+			n-- // don't leave the buttons alone in the last message
+		}
+		msgs = append(msgs, blocks[:n:n])
+		blocks = blocks[n:]
 	}
 	if len(blocks) > 0 || len(msgs) == 0 {
 		msgs = append(msgs, blocks)
