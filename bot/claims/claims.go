@@ -1,0 +1,244 @@
+package claims
+
+import (
+	"strings"
+)
+
+// Kind says what sort of claim a Claim is.
+type Kind string
+
+// Kinds of claim.
+const (
+	KindNumber   Kind = "numeric"
+	KindRole     Kind = "role"
+	KindStatus   Kind = "status"
+	KindPolarity Kind = "polarity"
+	KindDetail   Kind = "detail"
+	KindDate     Kind = "date"
+)
+
+// Status is an event's factuality as reported (after FactBank's certainty
+// scale, reduced to what can be compared).
+type Status string
+
+// Event statuses.
+const (
+	StatusDone     Status = "done"     // reported as having happened: "formally relinquished"
+	StatusPossible Status = "possible" // possible or conditional: "may be willing to", "prepared to ... if"
+)
+
+// Claim is one fact read from one sentence. Which fields are set depends on
+// Kind.
+type Claim struct {
+	Kind Kind `json:"kind"`
+	// Text is the phrase the claim was read from, as written.
+	Text string `json:"text"`
+	// Holder is who the sentence attributes the claim to ("according to X",
+	// "X said", "X's demand"), folded; "" when unattributed or a pronoun.
+	Holder string `json:"holder,omitempty"`
+
+	// Number is the quantity of a numeric claim.
+	Number *Number `json:"number,omitempty"`
+
+	// Role, Qualifier and Person describe a role claim: "NATO Secretary
+	// General Jens Stoltenberg" has Role "secretary general", Qualifier "nato".
+	Role      string     `json:"role,omitempty"`
+	Qualifier string     `json:"qualifier,omitempty"`
+	Person    PersonName `json:"person,omitzero"`
+	// RoleText is the role as written, with its qualifier ("NATO Secretary
+	// General").
+	RoleText string `json:"role_text,omitempty"`
+	// Former marks a role held at another time ("former", "outgoing").
+	Former bool `json:"former,omitempty"`
+	// Single marks a role with one holder at a time.
+	Single bool `json:"single,omitempty"`
+
+	// Event names the event class of a status claim ("give up", "resign").
+	Event  string `json:"event,omitempty"`
+	Status Status `json:"status,omitempty"`
+	// Object holds the stems of the event's object ("nato", "membership");
+	// Proper the subset written as proper nouns.
+	Object []string `json:"object,omitempty"`
+	Proper []string `json:"proper,omitempty"`
+	// Subject is the folded name of the event's subject, when named.
+	Subject string `json:"subject,omitempty"`
+
+	// Slot and Filler describe a detail claim: Slot is "medium", "vehicle",
+	// "tool" or "place", Filler the canonical value ("messaging chat").
+	Slot   string `json:"slot,omitempty"`
+	Filler string `json:"filler,omitempty"`
+	// Speaker is the folded name of who spoke, for medium slots.
+	Speaker string `json:"speaker,omitempty"`
+
+	// Predicate holds the stems of a negated statement's predicate.
+	Predicate []string `json:"predicate,omitempty"`
+
+	// Date is a date or time as normalised text ("2025-12-14", "12-14",
+	// "sunday", "14:30").
+	Date string `json:"date,omitempty"`
+}
+
+// analysis is everything read from one sentence.
+type analysis struct {
+	toks   []token
+	claims []Claim
+	terms  []string
+	holder string
+}
+
+// Extract reads the claims of one sentence. It never fails; a sentence
+// without claims gives none.
+func Extract(sentence string) []Claim {
+	return analyze(sentence).claims
+}
+
+func analyze(s string) analysis {
+	if len(s) > 4000 {
+		s = s[:4000]
+	}
+	toks := tokenize(s)
+	a := analysis{toks: toks}
+	if len(toks) == 0 {
+		return a
+	}
+	a.holder = holderOf(toks)
+	for _, n := range numbers(s, toks) {
+		n := n
+		a.claims = append(a.claims, Claim{Kind: KindNumber, Text: n.Text, Number: &n})
+	}
+	a.claims = append(a.claims, roleClaims(s, toks)...)
+	a.claims = append(a.claims, statusClaims(s, toks)...)
+	a.claims = append(a.claims, slotClaims(s, toks)...)
+	a.claims = append(a.claims, negationClaims(s, toks)...)
+	a.claims = append(a.claims, dateClaims(s, toks)...)
+	for i := range a.claims {
+		a.claims[i].Holder = a.holder
+	}
+	return a
+}
+
+// attribution verbs: "X said", "X demanded".
+var attributionVerbs = setOf(`said says told stated maintained insisted claimed demanded demands wants wanted
+accepted accepts proposed proposes offered offers estimated estimates argued argues denied denies believes
+believed announced announces reported reports warned warns`)
+
+// pronouns never name a holder.
+var pronouns = setOf(`he she it they we i you this that who which there`)
+
+// holderOf finds who a sentence attributes its content to.
+func holderOf(toks []token) string {
+	for i, t := range toks {
+		if t.kind != tWord {
+			continue
+		}
+		if t.low == "according" && i+1 < len(toks) && toks[i+1].low == "to" {
+			for k := i + 2; k < len(toks) && k < i+6; k++ {
+				if toks[k].kind == tWord && toks[k].cap && !notNameWords[toks[k].low] {
+					// last word of the capitalised run
+					e := k
+					for e+1 < len(toks) && toks[e+1].kind == tWord && toks[e+1].cap {
+						e++
+					}
+					return holderKey(toks[e].low)
+				}
+			}
+			return ""
+		}
+		if isPossessive(t.low) && t.cap && i+1 < len(toks) {
+			switch stem(toks[i+1].low) {
+			case "demand", "proposal", "offer", "estimat", "position", "figur", "plan", "claim":
+				return holderKey(t.low)
+			}
+		}
+		if attributionVerbs[t.low] {
+			// subject before: skip auxiliaries and adverbs
+			for k := i - 1; k >= 0 && k >= i-3; k-- {
+				l := toks[k].low
+				if l == "has" || l == "have" || l == "had" || l == "also" || l == "repeatedly" || l == "already" || strings.HasSuffix(l, "ly") {
+					continue
+				}
+				if pronouns[l] {
+					return ""
+				}
+				if toks[k].kind == tWord && toks[k].cap && !notNameWords[l] {
+					return holderKey(l)
+				}
+				break
+			}
+			// inverted: "..., said X"
+			if i+1 < len(toks) && toks[i+1].kind == tWord && toks[i+1].cap && !pronouns[toks[i+1].low] {
+				e := i + 1
+				for e+1 < len(toks) && toks[e+1].kind == tWord && toks[e+1].cap {
+					e++
+				}
+				return holderKey(toks[e].low)
+			}
+		}
+	}
+	return ""
+}
+
+func holderKey(low string) string {
+	return FoldName(stripPossessive(low))
+}
+
+// dateClaims reads dates and clock times.
+func dateClaims(s string, toks []token) []Claim {
+	var out []Claim
+	monthNum := map[string]string{"jan": "01", "feb": "02", "mar": "03", "apr": "04", "may": "05", "jun": "06",
+		"jul": "07", "aug": "08", "sep": "09", "oct": "10", "nov": "11", "dec": "12"}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch {
+		case t.kind == tWord && monthWords[strings.TrimSuffix(t.low, ".")] && (t.cap || t.low != "may"):
+			m := monthNum[t.low[:3]]
+			day, year := "", ""
+			a, b := i, i
+			if i > 0 && toks[i-1].kind == tNum && len(toks[i-1].text) <= 2 {
+				day = toks[i-1].text
+				a = i - 1
+			} else if i+1 < len(toks) && toks[i+1].kind == tNum && len(toks[i+1].text) <= 2 {
+				day = toks[i+1].text
+				b = i + 1
+			}
+			k := b + 1
+			if k < len(toks) && toks[k].text == "," {
+				k++
+			}
+			if k < len(toks) && toks[k].kind == tNum && len(toks[k].text) == 4 {
+				year = toks[k].text
+				b = k
+			}
+			if day == "" && year == "" {
+				continue
+			}
+			if len(day) == 1 {
+				day = "0" + day
+			}
+			d := m
+			if day != "" {
+				d += "-" + day
+			}
+			if year != "" {
+				d = year + "-" + d
+			}
+			out = append(out, Claim{Kind: KindDate, Text: s[toks[a].start:toks[b].end], Date: d})
+			i = b
+		case t.kind == tWord && weekdayWords[t.low]:
+			out = append(out, Claim{Kind: KindDate, Text: t.text, Date: t.low})
+		case t.kind == tNum && len(t.text) == 4 && i+4 < len(toks) && toks[i+1].text == "-" && toks[i+2].kind == tNum && toks[i+3].text == "-" && toks[i+4].kind == tNum && glued(toks, i) && glued(toks, i+1) && glued(toks, i+2) && glued(toks, i+3):
+			out = append(out, Claim{Kind: KindDate, Text: s[t.start:toks[i+4].end], Date: s[t.start:toks[i+4].end]})
+			i += 4
+		case t.kind == tNum && len(t.text) <= 2 && i+2 < len(toks) && toks[i+1].text == ":" && toks[i+2].kind == tNum && glued(toks, i) && glued(toks, i+1):
+			out = append(out, Claim{Kind: KindDate, Text: s[t.start:toks[i+2].end], Date: s[t.start:toks[i+2].end]})
+			i += 2
+		}
+	}
+	return out
+}
+
+// Sentence is one sentence of one article, the input of Detect.
+type Sentence struct {
+	ArticleID string
+	Text      string
+}

@@ -1,0 +1,1057 @@
+package claims
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Evidence is a sentence of an article that carries a claim.
+type Evidence struct {
+	ArticleID string `json:"article_id"`
+	Sentence  string `json:"sentence"`
+}
+
+// Position is one side of a Dispute.
+type Position struct {
+	// Claim states the side briefly, as written in the first article.
+	Claim string `json:"claim"`
+	// Articles are the IDs of the articles making the claim, sorted.
+	Articles []string `json:"articles"`
+	// Evidence holds one sentence per article.
+	Evidence []Evidence `json:"evidence"`
+}
+
+// Dispute is a fact on which articles report incompatible things.
+type Dispute struct {
+	Kind Kind `json:"kind"`
+	// Topic names the fact, e.g. "NATO Secretary General".
+	Topic string `json:"topic"`
+	// Terms are the stems that identify the fact (for matching questions).
+	Terms []string `json:"terms,omitempty"`
+	// Positions are the incompatible sides, at least two, each from
+	// different articles.
+	Positions []Position `json:"positions"`
+}
+
+// item is a claim with where it came from.
+type item struct {
+	c     Claim
+	art   string
+	sent  int // index into the sentence list
+	terms []string
+	dates []string
+}
+
+// maxBucket bounds how many claims one fact key may gather before it is
+// deemed too generic to compare (it keeps Detect near linear).
+const maxBucket = 200
+
+// Detect finds the disputes among sentences: claims from different articles
+// about the same fact whose values cannot all be true. It is deterministic:
+// the same input gives the same disputes in the same order.
+func Detect(sentences []Sentence) []Dispute {
+	ans := analyzeAll(sentences)
+	var items []item
+	for i, a := range ans {
+		if len(a.claims) == 0 {
+			continue
+		}
+		var dates []string
+		for _, c := range a.claims {
+			if c.Kind == KindDate {
+				dates = append(dates, c.Date)
+			}
+		}
+		for _, c := range a.claims {
+			if c.Kind == KindDate {
+				continue
+			}
+			items = append(items, item{c: c, art: sentences[i].ArticleID, sent: i, terms: a.terms, dates: dates})
+		}
+	}
+	d := &detector{sents: sentences}
+	var out []Dispute
+	out = append(out, d.roles(items)...)
+	out = append(out, d.statuses(items)...)
+	out = append(out, d.details(items)...)
+	out = append(out, d.numbers(items)...)
+	out = append(out, d.polarity(items, ans)...)
+	return dedupe(out)
+}
+
+// analyzeAll analyses sentences in parallel.
+func analyzeAll(sentences []Sentence) []analysis {
+	out := make([]analysis, len(sentences))
+	workers := runtime.GOMAXPROCS(0)
+	if workers > 8 {
+		workers = 8
+	}
+	var wg sync.WaitGroup
+	chunk := (len(sentences) + workers - 1) / max(workers, 1)
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(sentences))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				a := analyze(sentences[i].Text)
+				if len(a.claims) > 0 {
+					a.terms = contentTerms(a.toks)
+				}
+				a.toks = nil
+				out[i] = a
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+type detector struct {
+	sents []Sentence
+}
+
+func (d *detector) evidence(it item) Evidence {
+	return Evidence{ArticleID: it.art, Sentence: d.sents[it.sent].Text}
+}
+
+// side collects the items of one position.
+type side struct {
+	items []item
+}
+
+func (s *side) articles() []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, it := range s.items {
+		if !seen[it.art] {
+			seen[it.art] = true
+			ids = append(ids, it.art)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// position turns a side into a Position; claim names it.
+func (d *detector) position(s side, claim string) Position {
+	p := Position{Claim: claim}
+	seen := map[string]bool{}
+	sorted := append([]item(nil), s.items...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if sorted[i].art != sorted[j].art {
+			return sorted[i].art < sorted[j].art
+		}
+		return sorted[i].sent < sorted[j].sent
+	})
+	for _, it := range sorted {
+		if seen[it.art] {
+			continue
+		}
+		seen[it.art] = true
+		p.Articles = append(p.Articles, it.art)
+		p.Evidence = append(p.Evidence, d.evidence(it))
+	}
+	return p
+}
+
+// splitSides groups items by a value key and drops the articles that appear
+// in more than one group (an article that reports both values itself is
+// explaining the difference, not contradicting anyone). It reports whether
+// any article straddled.
+func splitSides(items []item, key func(item) string) (map[string]*side, []string, bool) {
+	groups := map[string]*side{}
+	var order []string
+	artGroups := map[string]map[string]bool{}
+	for _, it := range items {
+		k := key(it)
+		if k == "" {
+			continue
+		}
+		if groups[k] == nil {
+			groups[k] = &side{}
+			order = append(order, k)
+		}
+		groups[k].items = append(groups[k].items, it)
+		if artGroups[it.art] == nil {
+			artGroups[it.art] = map[string]bool{}
+		}
+		artGroups[it.art][k] = true
+	}
+	straddle := false
+	for _, gs := range artGroups {
+		if len(gs) > 1 {
+			straddle = true
+		}
+	}
+	return groups, order, straddle
+}
+
+// --- roles ---
+
+func (d *detector) roles(items []item) []Dispute {
+	buckets := map[string][]item{}
+	var keys []string
+	for _, it := range items {
+		c := it.c
+		if c.Kind != KindRole || !c.Single || c.Former || c.Qualifier == "" || c.Person.Last == "" {
+			continue
+		}
+		k := c.Qualifier + "|" + c.Role
+		if buckets[k] == nil {
+			keys = append(keys, k)
+		}
+		buckets[k] = append(buckets[k], it)
+	}
+	sort.Strings(keys)
+	var out []Dispute
+	for _, k := range keys {
+		b := buckets[k]
+		if len(b) > maxBucket || !multiArticle(b) {
+			continue
+		}
+		// cluster people
+		var reps []PersonName
+		personOf := func(it item) string {
+			for i, r := range reps {
+				if SamePerson(r, it.c.Person) {
+					if it.c.Person.First != "" && r.First == "" {
+						reps[i] = it.c.Person
+					}
+					return fmt.Sprint(i)
+				}
+			}
+			reps = append(reps, it.c.Person)
+			return fmt.Sprint(len(reps) - 1)
+		}
+		groups, order, straddle := splitSides(b, personOf)
+		if straddle || len(order) < 2 {
+			continue
+		}
+		dp := Dispute{Kind: KindRole, Topic: b[0].c.RoleText, Terms: termsOf(b[0].c.RoleText)}
+		for _, g := range order {
+			s := groups[g]
+			name := ""
+			for _, it := range s.items {
+				if len(it.c.Person.Display) > len(name) {
+					name = it.c.Person.Display
+				}
+			}
+			dp.Positions = append(dp.Positions, d.position(*s, name))
+		}
+		out = append(out, dp)
+	}
+	return out
+}
+
+func multiArticle(b []item) bool {
+	for _, it := range b[1:] {
+		if it.art != b[0].art {
+			return true
+		}
+	}
+	return false
+}
+
+func termsOf(s string) []string { return contentTerms(tokenize(s)) }
+
+// --- status ---
+
+func (d *detector) statuses(items []item) []Dispute {
+	buckets := map[string][]item{}
+	var keys []string
+	for _, it := range items {
+		if it.c.Kind != KindStatus {
+			continue
+		}
+		for _, t := range uniq(it.c.Object) {
+			k := it.c.Event + "|" + t
+			if buckets[k] == nil {
+				keys = append(keys, k)
+			}
+			buckets[k] = append(buckets[k], it)
+		}
+	}
+	sort.Strings(keys)
+	var out []Dispute
+	for _, k := range keys {
+		b := buckets[k]
+		if len(b) > maxBucket || !multiArticle(b) {
+			continue
+		}
+		// keep items with a compatible partner of the other status in another article
+		var keep []item
+		for i, a := range b {
+			for j, c := range b {
+				if i != j && a.art != c.art && a.c.Status != c.c.Status && sameEvent(a.c, c.c) {
+					keep = append(keep, a)
+					break
+				}
+			}
+		}
+		if len(keep) < 2 {
+			continue
+		}
+		groups, order, _ := splitSides(keep, func(it item) string { return string(it.c.Status) })
+		// drop articles reporting both
+		both := map[string]bool{}
+		if g1, g2 := groups[string(StatusDone)], groups[string(StatusPossible)]; g1 != nil && g2 != nil {
+			arts := map[string]bool{}
+			for _, it := range g1.items {
+				arts[it.art] = true
+			}
+			for _, it := range g2.items {
+				if arts[it.art] {
+					both[it.art] = true
+				}
+			}
+		}
+		var sides []side
+		var claims []string
+		for _, st := range []Status{StatusDone, StatusPossible} {
+			g := groups[string(st)]
+			if g == nil {
+				continue
+			}
+			var s side
+			for _, it := range g.items {
+				if !both[it.art] {
+					s.items = append(s.items, it)
+				}
+			}
+			if len(s.items) > 0 {
+				sides = append(sides, s)
+				claims = append(claims, statusClaimText(s, st))
+			}
+		}
+		_ = order
+		if len(sides) < 2 {
+			continue
+		}
+		obj := k[strings.Index(k, "|")+1:]
+		topic := b[0].c.Event + " " + surfaceOf(b, obj)
+		dp := Dispute{Kind: KindStatus, Topic: topic, Terms: sharedObject(sides)}
+		for i, s := range sides {
+			dp.Positions = append(dp.Positions, d.position(s, claims[i]))
+		}
+		out = append(out, dp)
+	}
+	return out
+}
+
+// sameEvent reports whether two status claims of one class concern one
+// event: a shared proper noun, or two shared object stems, and subjects that
+// do not differ.
+func sameEvent(a, b Claim) bool {
+	if a.Event != b.Event {
+		return false
+	}
+	if a.Subject != "" && b.Subject != "" && !similarKey(a.Subject, b.Subject) && prefix(a.Subject, 5) != prefix(b.Subject, 5) {
+		return false
+	}
+	return overlap(a.Proper, b.Proper) >= 1 || overlap(a.Object, b.Object) >= 2
+}
+
+func prefix(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func overlap(a, b []string) int {
+	n := 0
+	for _, x := range uniq(a) {
+		for _, y := range uniq(b) {
+			if x == y {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+func uniq(a []string) []string {
+	if len(a) < 2 {
+		return a
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range a {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func sharedObject(sides []side) []string {
+	count := map[string]int{}
+	for _, s := range sides {
+		seen := map[string]bool{}
+		for _, it := range s.items {
+			for _, t := range it.c.Object {
+				if !seen[t] {
+					seen[t] = true
+					count[t]++
+				}
+			}
+		}
+	}
+	var out []string
+	for t, n := range count {
+		if n == len(sides) {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// surfaceOf finds how a stem was written in the items' claims.
+func surfaceOf(b []item, st string) string {
+	for _, it := range b {
+		for _, t := range tokenize(it.c.Text) {
+			if t.kind == tWord && stem(t.low) == st {
+				return strings.Trim(t.text, "()")
+			}
+		}
+	}
+	return st
+}
+
+func statusClaimText(s side, st Status) string {
+	label := "reported as done"
+	if st == StatusPossible {
+		label = "reported as only possible or conditional"
+	}
+	ex := s.items[0].c.Text
+	if len(ex) > 80 {
+		ex = ex[:80]
+		if i := strings.LastIndexByte(ex, ' '); i > 40 {
+			ex = ex[:i]
+		}
+		ex += "…"
+	}
+	return fmt.Sprintf("%s (%q)", label, ex)
+}
+
+// --- details ---
+
+func (d *detector) details(items []item) []Dispute {
+	buckets := map[string][]item{}
+	var keys []string
+	add := func(k string, it item) {
+		if buckets[k] == nil {
+			keys = append(keys, k)
+		}
+		buckets[k] = append(buckets[k], it)
+	}
+	for _, it := range items {
+		c := it.c
+		if c.Kind != KindDetail {
+			continue
+		}
+		if c.Slot == "medium" {
+			if c.Speaker != "" {
+				add("medium|"+c.Speaker, it)
+			}
+			continue
+		}
+		for _, t := range it.terms {
+			if _, isSlot := slotLexicon[t]; isSlot {
+				continue
+			}
+			add(c.Slot+"|"+t, it)
+		}
+	}
+	sort.Strings(keys)
+	var out []Dispute
+	for _, k := range keys {
+		b := buckets[k]
+		if len(b) > maxBucket || !multiArticle(b) {
+			continue
+		}
+		medium := strings.HasPrefix(k, "medium|")
+		if !medium {
+			// keep items sharing two terms with an item of another article
+			var keep []item
+			for i, a := range b {
+				for j, c := range b {
+					if i != j && a.art != c.art && !FillersCompatible(a.c.Filler, c.c.Filler) && overlap(a.terms, c.terms) >= 3 {
+						keep = append(keep, a)
+						break
+					}
+				}
+			}
+			b = keep
+			if len(b) < 2 {
+				continue
+			}
+		}
+		// generic fillers join the one specific group they fit
+		specific := map[string]bool{}
+		for _, it := range b {
+			if _, g := slotGeneric[it.c.Filler]; !g {
+				specific[it.c.Filler] = true
+			}
+		}
+		groups, order, straddle := splitSides(b, func(it item) string {
+			f := it.c.Filler
+			if _, g := slotGeneric[f]; g {
+				var fit []string
+				for s := range specific {
+					if FillersCompatible(f, s) {
+						fit = append(fit, s)
+					}
+				}
+				if len(fit) == 1 {
+					return fit[0]
+				}
+				if len(fit) > 1 {
+					return ""
+				}
+			}
+			return f
+		})
+		if straddle || len(order) < 2 {
+			continue
+		}
+		if datesDisagree(groups) {
+			continue
+		}
+		slot := b[0].c.Slot
+		anchor := k[strings.Index(k, "|")+1:]
+		topic := slot
+		if medium {
+			topic = "where or how " + d.displaySpeaker(b, anchor) + " spoke (setting)"
+		} else {
+			topic = slot + " used (" + surfaceOf(b, anchor) + ")"
+		}
+		dp := Dispute{Kind: KindDetail, Topic: topic, Terms: []string{anchor, slot}}
+		for _, g := range order {
+			s := groups[g]
+			dp.Positions = append(dp.Positions, d.position(*s, s.items[0].c.Text))
+		}
+		out = append(out, dp)
+	}
+	return out
+}
+
+// datesDisagree reports whether every side dates its sentences and no date is
+// shared: then the sides are likely about different occasions.
+func datesDisagree(groups map[string]*side) bool {
+	var sets []map[string]bool
+	for _, g := range groups {
+		set := map[string]bool{}
+		for _, it := range g.items {
+			for _, dt := range it.dates {
+				set[dt] = true
+			}
+		}
+		if len(set) == 0 {
+			return false
+		}
+		sets = append(sets, set)
+	}
+	for i := range sets {
+		for j := i + 1; j < len(sets); j++ {
+			shared := false
+			for dt := range sets[i] {
+				if sets[j][dt] {
+					shared = true
+				}
+			}
+			if !shared {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (d *detector) displaySpeaker(b []item, key string) string {
+	for _, it := range b {
+		for _, w := range strings.Fields(strings.NewReplacer(",", " ", ".", " ", ";", " ", ":", " ").Replace(d.sents[it.sent].Text)) {
+			if FoldName(w) == key {
+				return strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+			}
+		}
+	}
+	return key
+}
+
+// --- numbers ---
+
+var outcomeTerms = setOf(`death injury missing arrest evacuat displac rescu hospitalis hospitaliz`)
+
+func (d *detector) numbers(items []item) []Dispute {
+	var nums []item
+	for _, it := range items {
+		n := it.c.Number
+		if it.c.Kind != KindNumber || n == nil || n.Unit == "" || n.Value <= 0 {
+			continue
+		}
+		nums = append(nums, it)
+	}
+	buckets := map[string][]int{}
+	var keys []string
+	for i, it := range nums {
+		for _, t := range it.terms {
+			k := it.c.Number.Unit + "|" + t
+			if buckets[k] == nil {
+				keys = append(keys, k)
+			}
+			buckets[k] = append(buckets[k], i)
+		}
+	}
+	sort.Strings(keys)
+	// union-find over comparable pairs
+	parent := make([]int, len(nums))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	tried := map[[2]int]bool{}
+	for _, k := range keys {
+		b := buckets[k]
+		if len(b) < 2 || len(b) > maxBucket {
+			continue
+		}
+		for x := 0; x < len(b); x++ {
+			for y := x + 1; y < len(b); y++ {
+				p := [2]int{b[x], b[y]}
+				if tried[p] {
+					continue
+				}
+				tried[p] = true
+				if comparableNumbers(nums[b[x]], nums[b[y]]) {
+					parent[find(b[x])] = find(b[y])
+				}
+			}
+		}
+	}
+	comps := map[int][]item{}
+	var roots []int
+	for i := range nums {
+		r := find(i)
+		if r == i && len(comps[r]) == 0 {
+			roots = append(roots, r)
+		}
+		comps[r] = append(comps[r], nums[i])
+	}
+	sort.Ints(roots)
+	var out []Dispute
+	for r := range comps {
+		if find(r) == r && !containsInt(roots, r) {
+			roots = append(roots, r)
+		}
+	}
+	sort.Ints(roots)
+	for _, r := range roots {
+		c := comps[r]
+		if len(c) < 2 || len(c) > 50 || !multiArticle(c) {
+			continue
+		}
+		for _, it := range c {
+			if it.c.Number.Update {
+				c = nil
+				break
+			}
+		}
+		if c == nil {
+			continue
+		}
+		// cluster values: sort by low, merge overlapping ranges
+		sort.SliceStable(c, func(i, j int) bool { return c[i].c.Number.Low < c[j].c.Number.Low })
+		var clusters [][]item
+		for _, it := range c {
+			if len(clusters) > 0 {
+				last := clusters[len(clusters)-1]
+				if anyOverlap(last, it) {
+					clusters[len(clusters)-1] = append(last, it)
+					continue
+				}
+			}
+			clusters = append(clusters, []item{it})
+		}
+		if len(clusters) < 2 {
+			continue
+		}
+		idx := map[string]string{}
+		for ci, cl := range clusters {
+			for _, it := range cl {
+				idx[fmt.Sprint(it.sent, it.c.Text)] = fmt.Sprint(ci)
+			}
+		}
+		groups, order, straddle := splitSides(c, func(it item) string { return idx[fmt.Sprint(it.sent, it.c.Text)] })
+		if straddle {
+			continue
+		}
+		sort.Slice(order, func(i, j int) bool { return order[i] < order[j] })
+		unit := c[0].c.Number.Unit
+		shared := sharedTerms(c)
+		dp := Dispute{Kind: KindNumber, Topic: numberTopic(c, unit, shared), Terms: shared}
+		for _, g := range order {
+			s := groups[g]
+			dp.Positions = append(dp.Positions, d.position(*s, s.items[0].c.Text))
+		}
+		if len(dp.Positions) >= 2 {
+			out = append(out, dp)
+		}
+	}
+	return out
+}
+
+func containsInt(a []int, x int) bool {
+	for _, y := range a {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func anyOverlap(cl []item, it item) bool {
+	for _, o := range cl {
+		if o.c.Number.Overlap(*it.c.Number) {
+			return true
+		}
+	}
+	return false
+}
+
+// comparableNumbers reports whether two quantities are about one fact.
+func comparableNumbers(a, b item) bool {
+	na, nb := a.c.Number, b.c.Number
+	if na.Unit != nb.Unit {
+		return false
+	}
+	if a.c.Holder != "" && b.c.Holder != "" && a.c.Holder != b.c.Holder {
+		return false
+	}
+	oa, ob := outcomes(a.terms), outcomes(b.terms)
+	if len(oa) > 0 && len(ob) > 0 && overlap(oa, ob) == 0 {
+		return false
+	}
+	if (len(oa) > 0) != (len(ob) > 0) {
+		return false
+	}
+	need := 3
+	if na.Noun != "" && na.Noun == nb.Noun && na.Unit != "%" {
+		need = 2
+	}
+	return overlap(a.terms, b.terms) >= need
+}
+
+func outcomes(terms []string) []string {
+	var out []string
+	for _, t := range terms {
+		if outcomeTerms[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func sharedTerms(c []item) []string {
+	count := map[string]int{}
+	arts := map[string]bool{}
+	for _, it := range c {
+		arts[it.art] = true
+	}
+	perArt := map[string]map[string]bool{}
+	for _, it := range c {
+		if perArt[it.art] == nil {
+			perArt[it.art] = map[string]bool{}
+		}
+		for _, t := range it.terms {
+			perArt[it.art][t] = true
+		}
+	}
+	for _, set := range perArt {
+		for t := range set {
+			count[t]++
+		}
+	}
+	var out []string
+	for t, n := range count {
+		if n == len(arts) {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func numberTopic(c []item, unit string, shared []string) string {
+	what := "figure"
+	switch {
+	case unit == "%":
+		what = "share (%)"
+	case len(unit) == 3 && strings.ToUpper(unit) == unit:
+		what = "amount (" + unit + ")"
+	default:
+		what = "number of " + unit
+	}
+	var words []string
+	for _, t := range shared {
+		if t == unit {
+			continue
+		}
+		words = append(words, surfaceOf(c, t))
+		if len(words) == 4 {
+			break
+		}
+	}
+	if len(words) == 0 {
+		return what
+	}
+	return what + ": " + strings.Join(words, ", ")
+}
+
+// --- polarity ---
+
+var polarityModal = setOf(`may might could would must should will can if shall whether unless`)
+
+func (d *detector) polarity(items []item, ans []analysis) []Dispute {
+	index := map[string][]item{}
+	for _, it := range items {
+		if it.c.Kind != KindPolarity || len(it.c.Predicate) < 2 {
+			continue
+		}
+		index[it.c.Predicate[0]] = append(index[it.c.Predicate[0]], it)
+	}
+	if len(index) == 0 {
+		return nil
+	}
+	type hit struct {
+		neg item
+		pos item
+	}
+	var mu sync.Mutex
+	var hits []hit
+	workers := max(1, min(8, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	chunk := (len(d.sents) + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(d.sents))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for si := lo; si < hi; si++ {
+				text := d.sents[si].Text
+				if strings.HasSuffix(strings.TrimSpace(text), "?") {
+					continue
+				}
+				toks := tokenize(text)
+				var terms []string
+				for i, t := range toks {
+					if t.kind != tWord {
+						continue
+					}
+					cands := index[stem(t.low)]
+					if len(cands) == 0 {
+						continue
+					}
+					if negatedOrModal(toks, i) {
+						continue
+					}
+					for _, n := range cands {
+						if n.art == d.sents[si].ArticleID || !predicateNear(toks, i, n.c.Predicate) {
+							continue
+						}
+						if terms == nil {
+							terms = contentTerms(toks)
+						}
+						h := holderOf(toks)
+						if h != "" && n.c.Holder != "" && h != n.c.Holder {
+							continue
+						}
+						if overlap(minus(terms, n.c.Predicate), minus(n.terms, n.c.Predicate)) < 2 {
+							continue
+						}
+						pos := item{c: Claim{Kind: KindPolarity, Text: phraseAt(text, toks, i, len(n.c.Predicate)), Holder: h}, art: d.sents[si].ArticleID, sent: si, terms: terms}
+						mu.Lock()
+						hits = append(hits, hit{neg: n, pos: pos})
+						mu.Unlock()
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// group by the negated predicate
+	byKey := map[string][]hit{}
+	var keys []string
+	for _, h := range hits {
+		k := strings.Join(h.neg.c.Predicate, " ")
+		if byKey[k] == nil {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], h)
+	}
+	sort.Strings(keys)
+	var out []Dispute
+	for _, k := range keys {
+		var negs, poss []item
+		for _, h := range byKey[k] {
+			negs = append(negs, h.neg)
+			poss = append(poss, h.pos)
+		}
+		all := append(append([]item(nil), negs...), poss...)
+		groups, _, straddle := splitSides(all, func(it item) string {
+			for _, n := range negs {
+				if n.sent == it.sent && n.c.Text == it.c.Text {
+					return "neg"
+				}
+			}
+			return "pos"
+		})
+		if straddle || groups["neg"] == nil || groups["pos"] == nil {
+			continue
+		}
+		dp := Dispute{Kind: KindPolarity, Topic: "whether " + surfaceOf(poss, negs[0].c.Predicate[0]) + " " + surfaceOf(poss, negs[0].c.Predicate[1]), Terms: negs[0].c.Predicate}
+		dp.Positions = append(dp.Positions, d.position(*groups["pos"], groups["pos"].items[0].c.Text))
+		dp.Positions = append(dp.Positions, d.position(*groups["neg"], groups["neg"].items[0].c.Text))
+		out = append(out, dp)
+	}
+	return out
+}
+
+func minus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		keep := true
+		for _, y := range b {
+			if x == y {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// negatedOrModal reports a negation or modal just before token i.
+func negatedOrModal(toks []token, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-4; k-- {
+		l := toks[k].low
+		if toks[k].kind == tPunct {
+			break
+		}
+		if negCues[l] || strings.HasSuffix(l, "n't") || polarityModal[l] || deonticCues[l] {
+			return true
+		}
+	}
+	return false
+}
+
+// predicateNear reports whether the predicate's second stem follows token i
+// closely (and the third, if any, somewhere after).
+func predicateNear(toks []token, i int, pred []string) bool {
+	found := 1
+	for k := i + 1; k < len(toks) && k <= i+6 && found < min(len(pred), 2); k++ {
+		if toks[k].kind == tPunct {
+			return false
+		}
+		if toks[k].kind == tWord && stem(toks[k].low) == pred[found] {
+			found++
+		}
+	}
+	return found >= min(len(pred), 2)
+}
+
+func phraseAt(s string, toks []token, i, n int) string {
+	e := min(len(toks)-1, i+n+1)
+	for e > i && toks[e].kind == tPunct {
+		e--
+	}
+	return s[toks[i].start:toks[e].end]
+}
+
+// dedupe drops disputes whose sides repeat an earlier dispute of the same
+// kind (the same fact found through two keys), keeping the widest.
+func dedupe(ds []Dispute) []Dispute {
+	sig := func(d Dispute) []string {
+		var s []string
+		for _, p := range d.Positions {
+			s = append(s, strings.Join(p.Articles, ","))
+		}
+		sort.Strings(s)
+		return s
+	}
+	covers := func(a, b Dispute) bool { // a's articles include b's, per side
+		if a.Kind != b.Kind || len(b.Positions) > len(a.Positions) {
+			return false
+		}
+		for _, pb := range b.Positions {
+			ok := false
+			for _, pa := range a.Positions {
+				if subset(pb.Articles, pa.Articles) {
+					ok = true
+					break
+				}
+			}
+			if !ok {
+				return false
+			}
+		}
+		return true
+	}
+	var out []Dispute
+	for i, d := range ds {
+		drop := false
+		for j, e := range ds {
+			if i == j {
+				continue
+			}
+			if covers(e, d) && (!covers(d, e) || j < i) {
+				drop = true
+				break
+			}
+		}
+		_ = sig
+		if !drop {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func subset(a, b []string) bool {
+	for _, x := range a {
+		found := false
+		for _, y := range b {
+			if x == y {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}

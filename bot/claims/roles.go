@@ -1,0 +1,313 @@
+package claims
+
+import (
+	"strings"
+)
+
+// roleDef is a role noun phrase. Single roles have one holder at a time
+// within one organisation or country, so two different names for it conflict.
+type roleDef struct {
+	words  []string
+	canon  string
+	single bool
+}
+
+var roleDefs = func() []roleDef {
+	raw := []struct {
+		phrase, canon string
+		single        bool
+	}{
+		{"secretary general", "secretary general", true}, {"secretary-general", "secretary general", true},
+		{"prime minister", "prime minister", true}, {"vice president", "vice president", true},
+		{"vice-president", "vice president", true}, {"president", "president", true}, {"premier", "premier", true},
+		{"chancellor", "chancellor", true}, {"foreign minister", "foreign minister", true},
+		{"defence minister", "defence minister", true}, {"defense minister", "defence minister", true},
+		{"finance minister", "finance minister", true}, {"interior minister", "interior minister", true},
+		{"justice minister", "justice minister", true}, {"health minister", "health minister", true},
+		{"energy minister", "energy minister", true}, {"economy minister", "economy minister", true},
+		{"foreign secretary", "foreign secretary", true}, {"home secretary", "home secretary", true},
+		{"defence secretary", "defence secretary", true}, {"defense secretary", "defence secretary", true},
+		{"secretary of state", "secretary of state", true}, {"attorney general", "attorney general", true},
+		{"high representative", "high representative", true},
+		{"chief executive officer", "chief executive", true}, {"chief executive", "chief executive", true},
+		{"ceo", "chief executive", true}, {"chief operating officer", "chief operating officer", true},
+		{"chief financial officer", "chief financial officer", true}, {"cfo", "chief financial officer", true},
+		{"director general", "director general", true}, {"director-general", "director general", true},
+		{"chief of staff", "chief of staff", true}, {"police chief", "police chief", true}, {"fire chief", "fire chief", true},
+		{"head coach", "head coach", true}, {"chief", "chief", true}, {"head", "head", true}, {"director", "director", true},
+		{"chairman", "chair", true}, {"chairwoman", "chair", true}, {"chairperson", "chair", true}, {"chair", "chair", true},
+		{"governor", "governor", true}, {"mayor", "mayor", true}, {"king", "king", true}, {"queen", "queen", true},
+		{"speaker", "speaker", true}, {"commander-in-chief", "commander in chief", true},
+		{"commander in chief", "commander in chief", true}, {"coach", "coach", true}, {"manager", "manager", true},
+		{"headteacher", "headteacher", true}, {"principal", "principal", true},
+		{"spokesman", "spokesperson", false}, {"spokeswoman", "spokesperson", false}, {"spokesperson", "spokesperson", false},
+		{"special envoy", "envoy", false}, {"envoy", "envoy", false}, {"ambassador", "ambassador", false},
+		{"minister", "minister", false}, {"adviser", "adviser", false}, {"advisor", "adviser", false},
+		{"commander", "commander", false}, {"official", "official", false},
+	}
+	out := make([]roleDef, len(raw))
+	for i, r := range raw {
+		out[i] = roleDef{words: strings.Fields(r.phrase), canon: r.canon, single: r.single}
+	}
+	return out
+}()
+
+var roleFirstWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range roleDefs {
+		for _, w := range r.words {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
+// timeQualifiers mark a role held at another time than the story's.
+var timeQualifiers = setOf(`former ex ex- then late outgoing incoming acting interim deputy future previous onetime
+one-time erstwhile designate elect president-elect predecessor successor retired`)
+
+// notNameWords are capitalised words that never start or make a person name.
+var notNameWords = setOf(`the a an this that these those his her its their our my your in on at of for and or but
+with by from to as if while when after before during meanwhile however despite although also said says according
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december`)
+
+// matchRole returns the role starting at token i and its length in tokens.
+func matchRole(toks []token, i int) (roleDef, int, bool) {
+	for _, r := range roleDefs {
+		n := len(r.words)
+		if i+n > len(toks) {
+			continue
+		}
+		ok := true
+		for k, w := range r.words {
+			if stripPossessive(toks[i+k].low) != w || toks[i+k].kind != tWord {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return r, n, true
+		}
+	}
+	return roleDef{}, 0, false
+}
+
+// isNameWord reports whether token t can be part of a person's name.
+func isNameWord(t token) bool {
+	if t.kind != tWord || !t.cap {
+		return false
+	}
+	l := stripPossessive(t.low)
+	if notNameWords[l] || roleFirstWords[l] || monthWords[l] {
+		return false
+	}
+	// all-caps acronyms (NATO, EU) are organisations, not people
+	if len(t.text) > 1 && strings.ToUpper(t.text) == t.text {
+		return false
+	}
+	return true
+}
+
+// nameAt reads a person name (1-3 capitalised words, titles skipped) starting
+// at token i; it returns the name, the index after it, and whether the last
+// word carried a possessive.
+func nameAt(toks []token, i int) (string, int, bool) {
+	for i < len(toks) && toks[i].kind == tWord && titleWords[toks[i].low] && toks[i].cap {
+		i++
+		if i < len(toks) && toks[i].text == "." {
+			i++
+		}
+	}
+	var words []string
+	j := i
+	poss := false
+	for j < len(toks) && len(words) < 3 && isNameWord(toks[j]) {
+		words = append(words, toks[j].text)
+		j++
+		if isPossessive(toks[j-1].low) {
+			poss = true
+			break
+		}
+	}
+	if len(words) == 0 {
+		return "", i, false
+	}
+	return strings.Join(words, " "), j, poss
+}
+
+// qualifierBefore reads the organisation or country words just before the
+// role at token i ("NATO", "U.S.", "the company's"), and whether a time
+// qualifier ("former") precedes.
+func qualifierBefore(toks []token, i int) (string, bool) {
+	var q []string
+	former := false
+	for k := i - 1; k >= 0 && len(q) < 3; k-- {
+		t := toks[k]
+		if t.kind != tWord {
+			break
+		}
+		l := stripPossessive(t.low)
+		if timeQualifiers[l] || strings.HasPrefix(l, "ex-") {
+			former = true
+			break
+		}
+		if notNameWords[l] || roleFirstWords[l] {
+			if l == "the" && k > 0 && timeQualifiers[toks[k-1].low] {
+				former = true
+			}
+			break
+		}
+		if !t.cap && !isPossessive(t.low) {
+			break
+		}
+		q = append([]string{qualKey(t.low)}, q...)
+		if isPossessive(t.low) {
+			// "Z's Y": stop after the possessor
+			if k > 0 && timeQualifiers[toks[k-1].low] {
+				former = true
+			}
+			break
+		}
+	}
+	if !former && i-len(q)-1 >= 0 {
+		if l := toks[i-len(q)-1].low; timeQualifiers[l] {
+			former = true
+		}
+	}
+	return strings.Join(q, " "), former
+}
+
+// qualKey normalises a qualifier word so that country names and their
+// adjectives tend to meet ("Ukrainian"/"Ukraine's", "U.S."/"US").
+func qualKey(low string) string {
+	low = stripPossessive(low)
+	low = strings.ReplaceAll(low, ".", "")
+	if len(low) > 5 {
+		low = low[:5]
+	}
+	return low
+}
+
+// roleClaims reads role-person pairs from a sentence.
+func roleClaims(s string, toks []token) []Claim {
+	var out []Claim
+	for i := 0; i < len(toks); i++ {
+		if toks[i].kind != tWord || !roleFirstWords[stripPossessive(toks[i].low)] {
+			continue
+		}
+		r, n, ok := matchRole(toks, i)
+		if !ok {
+			continue
+		}
+		end := i + n
+		// Pattern A: "[Q] Role Name" (title case role)
+		if toks[i].cap && !isPossessive(toks[end-1].low) {
+			if name, j, _ := nameAt(toks, end); name != "" {
+				q, former := qualifierBefore(toks, i)
+				start := i - len(strings.Fields(q))
+				if start < 0 {
+					start = 0
+				}
+				c := roleClaim(s, toks, start, j, r, q, name, former)
+				c.RoleText = s[toks[start].start:toks[end-1].end]
+				out = append(out, c)
+				i = j - 1
+				continue
+			}
+		}
+		// Pattern C: "the [Q] role, Name," — role then comma then name
+		if end+1 < len(toks) && toks[end].text == "," {
+			if name, j, _ := nameAt(toks, end+1); name != "" && (j >= len(toks) || toks[j].kind == tPunct) {
+				q, former := qualifierBefore(toks, i)
+				q2 := ofQualifier(toks, end)
+				if q == "" {
+					q = q2
+				}
+				out = append(out, roleClaim(s, toks, max(0, i-1), j, r, q, name, former))
+				i = j - 1
+				continue
+			}
+		}
+		// Pattern B: "Name, the [Q] role [of Org]"
+		k := i - 1
+		for k >= 0 && toks[k].kind == tWord && (toks[k].cap || isPossessive(toks[k].low)) && !notNameWords[toks[k].low] {
+			k--
+		}
+		if k >= 0 && toks[k].low == "the" && k-1 >= 0 && toks[k-1].text == "," {
+			// name ends at k-2
+			e := k - 1
+			b := e
+			for b-1 >= 0 && isNameWord(toks[b-1]) && e-b < 3 {
+				b--
+			}
+			if b < e {
+				name := s[toks[b].start:toks[e-1].end]
+				q, former := qualifierBefore(toks, i)
+				if q == "" {
+					q = ofQualifier(toks, end-1)
+				}
+				stop := end
+				if o := ofEnd(toks, end); o > end {
+					stop = o
+				}
+				out = append(out, roleClaim(s, toks, b, stop, r, q, name, former || (b > 0 && timeQualifiers[toks[b-1].low])))
+			}
+		}
+		i = end - 1
+	}
+	return out
+}
+
+// ofQualifier reads "of Org" after the role ending at token e-1... e is the
+// index just after the role.
+func ofQualifier(toks []token, e int) string {
+	k := e + 1
+	if e < len(toks) && toks[e].low == "of" {
+		k = e + 1
+	} else if e+1 < len(toks) && toks[e+1].low == "of" {
+		k = e + 2
+	} else {
+		return ""
+	}
+	if k < len(toks) && toks[k].low == "the" {
+		k++
+	}
+	var q []string
+	for k < len(toks) && toks[k].kind == tWord && toks[k].cap && len(q) < 3 {
+		q = append(q, qualKey(toks[k].low))
+		k++
+	}
+	return strings.Join(q, " ")
+}
+
+func ofEnd(toks []token, e int) int {
+	if e >= len(toks) || toks[e].low != "of" {
+		return e
+	}
+	k := e + 1
+	if k < len(toks) && toks[k].low == "the" {
+		k++
+	}
+	for k < len(toks) && toks[k].kind == tWord && toks[k].cap {
+		k++
+	}
+	return k
+}
+
+func roleClaim(s string, toks []token, a, b int, r roleDef, q, name string, former bool) Claim {
+	if b > len(toks) {
+		b = len(toks)
+	}
+	p := ParseName(name)
+	return Claim{
+		Kind:      KindRole,
+		Text:      s[toks[a].start:toks[b-1].end],
+		Role:      r.canon,
+		Qualifier: q,
+		Person:    p,
+		Former:    former,
+		Single:    r.single,
+		RoleText:  strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(q+" "+r.canon, " "), "the ")),
+	}
+}
