@@ -44,11 +44,11 @@ type recorded struct {
 // sentMessage is the message part of a request body (edit, follow-up,
 // channel message, or the data of an interaction callback).
 type sentMessage struct {
-	Content         *string                    `json:"content"`
-	Embeds          []*discordgo.MessageEmbed  `json:"embeds"`
-	Components      []json.RawMessage          `json:"components"`
-	Flags           int                        `json:"flags"`
-	AllowedMentions *struct{ Parse []string }  `json:"allowed_mentions"`
+	Content         *string                     `json:"content"`
+	Embeds          []*discordgo.MessageEmbed   `json:"embeds"`
+	Components      []json.RawMessage           `json:"components"`
+	Flags           int                         `json:"flags"`
+	AllowedMentions *struct{ Parse []string }   `json:"allowed_mentions"`
 	Reference       *discordgo.MessageReference `json:"message_reference"`
 }
 

@@ -148,6 +148,7 @@ var (
 	pathFollowup = regexp.MustCompile(`^/webhooks/[^/]+/[^/]+$`)
 	pathCommands = regexp.MustCompile(`/commands$`)
 	pathThreads  = regexp.MustCompile(`/threads$`)
+	pathGateway  = regexp.MustCompile(`^/gateway`)
 )
 
 func callbackType(t *testing.T, body []byte) (int, sentMessage) {
