@@ -124,13 +124,15 @@ func (e *Extractive) choose(cands []candidate) []candidate {
 	if max <= 0 {
 		max = 3
 	}
-	top := cands[0].coverage
+	top, topSpecific := cands[0].coverage, cands[0].specific
 	chosen := []candidate{cands[0]}
 	used := map[string]bool{cands[0].article: true}
 	for len(chosen) < max {
 		bestI, bestS := -1, 0.0
 		for i, c := range cands {
-			if c.coverage < 0.6*top || c.coverage == 0 || redundant(c, chosen) {
+			// A further sentence must be about the same specific things as the
+			// best one, not merely share a word with the question.
+			if c.coverage < 0.6*top || c.specific < 0.8*topSpecific || c.coverage == 0 || redundant(c, chosen) {
 				continue
 			}
 			s := c.score

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/storybot/storybot/bot/terms"
 )
 
 // MaxQuestionRunes bounds the part of a question that is used for retrieval;
@@ -121,7 +123,7 @@ func (s *Service) answer(ctx context.Context, q Question) (Answer, error) {
 		// A short follow-up ("and who said that?") leans on the thread.
 		query = prev + " " + text
 	}
-	hits, err := s.retriever.Search(ctx, query, s.hits)
+	hits, err := s.retriever.Search(ctx, terms.Expand(query), s.hits)
 	if err != nil {
 		return Answer{}, fmt.Errorf("search the corpus: %w", err)
 	}

@@ -130,6 +130,39 @@ fire blaze
 people persons
 child children kid kids`
 
+// Expand returns text followed by the synonyms of its content words, for
+// search engines that match words literally: "pull out of the region"
+// also finds "withdraw" and "territory".
+func Expand(text string) string {
+	groups := synonymWords()
+	var b strings.Builder
+	b.WriteString(text)
+	done := map[string]bool{}
+	for _, t := range Terms(text) {
+		if done[t] {
+			continue
+		}
+		done[t] = true
+		for _, w := range groups[t] {
+			b.WriteByte(' ')
+			b.WriteString(w)
+		}
+	}
+	return b.String()
+}
+
+// synonymWords maps each group's canonical stem to the group's words.
+var synonymWords = sync.OnceValue(func() map[string][]string {
+	m := map[string][]string{}
+	for _, line := range strings.Split(synonymGroups, "\n") {
+		ws := strings.Fields(line)
+		if len(ws) > 0 {
+			m[Stem(ws[0])] = ws
+		}
+	}
+	return m
+})
+
 var synonyms = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
 	for _, line := range strings.Split(synonymGroups, "\n") {
