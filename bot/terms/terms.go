@@ -321,9 +321,24 @@ func editDistanceAtMostOne(a, b string) bool {
 			return false
 		}
 		if len(a) == len(b) {
+			// Only spelling swaps substitute: defence/defense, -ise/-ize, i/y.
+			if !swappable(a[i], b[j]) {
+				return false
+			}
 			i++
 		}
 		j++
 	}
 	return edits+(len(b)-j)+(len(a)-i) <= 1
+}
+
+func swappable(x, y byte) bool {
+	if x > y {
+		x, y = y, x
+	}
+	switch string([]byte{x, y}) {
+	case "cs", "sz", "iy", "ck", "jy", "fv":
+		return true
+	}
+	return false
 }
