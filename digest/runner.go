@@ -1,0 +1,355 @@
+package digest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/storybot/storybot/bot"
+)
+
+// Builder builds the digest of a window; *bot.Service implements it. It
+// must be safe for concurrent use.
+type Builder interface {
+	Digest(ctx context.Context, since, until time.Time) (bot.Digest, error)
+}
+
+// Defaults of Options.
+const (
+	// DefaultRetryDelay is how long after a failed post it is retried.
+	DefaultRetryDelay = 5 * time.Minute
+	// DefaultMaxCatchUp bounds how far back a catch-up window reaches.
+	DefaultMaxCatchUp = 7 * 24 * time.Hour
+	// StateFileName is the state file's name in the data folder.
+	StateFileName = "digest-state.json"
+	// maxAttempts bounds the posts of one period to one channel.
+	maxAttempts = 3
+	// maxInDoubt bounds the posts of one period to one channel when earlier
+	// ones may have been delivered (the process died during the post).
+	maxInDoubt = 2
+	// maxSleep caps one wait, so a clock that jumps (suspend, NTP) is noticed.
+	maxSleep = time.Minute
+)
+
+// Options configures a Runner with plain values.
+type Options struct {
+	// Schedule is a time of day "HH:MM" or a cron expression (see
+	// ParseSchedule); empty means DefaultSchedule.
+	Schedule string
+	// TimeZone is an IANA time zone name; empty means UTC.
+	TimeZone string
+	// PostEmpty posts a one-line "no new coverage" digest for a period with
+	// nothing new; otherwise such a period posts nothing.
+	PostEmpty bool
+	// Publishers are the targets, each posted in turn. Their Names must be
+	// distinct and stable: with the period ID they are the idempotency key.
+	Publishers []bot.Publisher
+	// StatePath is the state file, normally StateFileName in the data
+	// folder. Required.
+	StatePath string
+	// Clock tells the time and waits; nil means SystemClock().
+	Clock Clock
+	// Logger receives the Runner's logs; nil discards.
+	Logger *slog.Logger
+	// RetryDelay is the wait before retrying failed posts (default 5 min).
+	RetryDelay time.Duration
+	// MaxCatchUp bounds the window of a period that follows missed ones
+	// (default 7 days).
+	MaxCatchUp time.Duration
+}
+
+// Runner posts each period's digest once per publisher. Its methods are
+// safe for concurrent use (posting is serialised by the state file lock).
+type Runner struct {
+	builder    Builder
+	sched      *Schedule
+	pubs       []bot.Publisher
+	postEmpty  bool
+	state      stateFile
+	lockPath   string
+	clock      Clock
+	logger     *slog.Logger
+	retryDelay time.Duration
+	maxCatchUp time.Duration
+}
+
+// New returns a Runner, or an error naming the bad setting.
+func New(b Builder, opt Options) (*Runner, error) {
+	if b == nil {
+		return nil, errors.New("digest: a Runner needs a Builder (the bot service)")
+	}
+	if opt.StatePath == "" {
+		return nil, errors.New("digest: a Runner needs a state file path (in the data folder)")
+	}
+	sched, err := ParseSchedule(opt.Schedule, opt.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for i, p := range opt.Publishers {
+		if p == nil {
+			return nil, fmt.Errorf("digest: publisher %d is nil", i)
+		}
+		if names[p.Name()] {
+			return nil, fmt.Errorf("digest: two publishers are named %q; names must be distinct", p.Name())
+		}
+		names[p.Name()] = true
+	}
+	r := &Runner{
+		builder:    b,
+		sched:      sched,
+		pubs:       append([]bot.Publisher(nil), opt.Publishers...),
+		postEmpty:  opt.PostEmpty,
+		state:      stateFile{path: opt.StatePath},
+		lockPath:   opt.StatePath + ".lock",
+		clock:      opt.Clock,
+		logger:     opt.Logger,
+		retryDelay: opt.RetryDelay,
+		maxCatchUp: opt.MaxCatchUp,
+	}
+	if r.clock == nil {
+		r.clock = SystemClock()
+	}
+	if r.logger == nil {
+		r.logger = slog.New(slog.DiscardHandler)
+	}
+	r.logger = r.logger.With("component", "digest")
+	if r.retryDelay <= 0 {
+		r.retryDelay = DefaultRetryDelay
+	}
+	if r.maxCatchUp <= 0 {
+		r.maxCatchUp = DefaultMaxCatchUp
+	}
+	return r, nil
+}
+
+// Schedule returns the Runner's schedule.
+func (r *Runner) Schedule() *Schedule { return r.sched }
+
+// Report says what one run did.
+type Report struct {
+	// Period is the period's ID; Since and Until its window.
+	Period       string
+	Since, Until time.Time
+	// Empty is true when the window held nothing new.
+	Empty bool
+	// Posted, Skipped and Failed list publisher names by outcome in this
+	// run; Done lists those already finished by earlier runs.
+	Posted, Skipped, Failed, Done []string
+	// Abandoned lists publishers given up on in this run.
+	Abandoned []string
+}
+
+// Pending reports whether some publisher should be retried.
+func (rep Report) Pending() bool { return len(rep.Failed) > 0 }
+
+// PeriodID names the period that fires at t, e.g. "2025-12-15T08:00-05:00".
+func (r *Runner) PeriodID(t time.Time) string {
+	return t.In(r.sched.loc).Format("2006-01-02T15:04Z07:00")
+}
+
+// Due returns the fire time of the period due at now: the latest fire time
+// at or before now.
+func (r *Runner) Due(now time.Time) time.Time { return r.sched.Prev(now) }
+
+// RunOnce posts the period due at now (the latest scheduled time at or
+// before now) to every publisher that has not had it, and records each post
+// in the state file. A publisher that fails is reported in Report.Failed and
+// in the error; the others are still posted. It is what the scheduler calls
+// at each fire time, what start-up calls to catch up, and what `storybot
+// digest` calls once.
+func (r *Runner) RunOnce(ctx context.Context, now time.Time) (Report, error) {
+	fire := r.sched.Prev(now)
+	if fire.IsZero() {
+		return Report{}, fmt.Errorf("digest: schedule %s has no time at or before %s", r.sched, now.Format(time.RFC3339))
+	}
+	id := r.PeriodID(fire)
+	rep := Report{Period: id, Until: fire}
+	if err := os.MkdirAll(filepath.Dir(r.state.path), 0o700); err != nil {
+		return rep, fmt.Errorf("digest: create the state folder: %w", err)
+	}
+	unlock, err := lockFile(ctx, r.lockPath)
+	if err != nil {
+		return rep, fmt.Errorf("digest: %w", err)
+	}
+	defer unlock()
+	st, err := r.state.load()
+	if err != nil {
+		return rep, fmt.Errorf("digest: %w", err)
+	}
+	per := st.Periods[id]
+	if per == nil {
+		per = &Period{Since: r.windowStart(st, fire), Until: fire, Channels: map[string]*Delivery{}}
+		st.Periods[id] = per
+	}
+	rep.Since, rep.Until = per.Since, per.Until
+	var pending []bot.Publisher
+	for _, p := range r.pubs {
+		if per.Channels[p.Name()].done() {
+			rep.Done = append(rep.Done, p.Name())
+			continue
+		}
+		pending = append(pending, p)
+	}
+	if len(pending) == 0 {
+		return rep, nil
+	}
+	d, err := r.builder.Digest(ctx, per.Since, per.Until)
+	if err != nil {
+		return rep, fmt.Errorf("digest: build the digest of %s: %w", id, err)
+	}
+	d.ID = id
+	rep.Empty = d.Empty
+	log := r.logger.With("period", id, "since", per.Since, "until", per.Until)
+	if d.Empty && !r.postEmpty {
+		for _, p := range pending {
+			per.Channels[p.Name()] = &Delivery{Key: key(id, p), Status: StatusSkipped, At: now}
+			rep.Skipped = append(rep.Skipped, p.Name())
+		}
+		log.InfoContext(ctx, "no new coverage; nothing posted (post_empty is off)")
+		return rep, r.state.save(st)
+	}
+	var errs []error
+	for _, p := range pending {
+		name := p.Name()
+		del := per.Channels[name]
+		if del == nil {
+			del = &Delivery{Key: key(id, p)}
+			per.Channels[name] = del
+		}
+		plog := log.With("channel", name, "key", del.Key)
+		switch del.Status {
+		case StatusPosting:
+			if del.Attempts >= maxInDoubt {
+				del.Status = StatusAbandoned
+				rep.Abandoned = append(rep.Abandoned, name)
+				plog.ErrorContext(ctx, "the process stopped during this post more than once; giving up on it", "attempts", del.Attempts)
+				if err := r.state.save(st); err != nil {
+					return rep, fmt.Errorf("digest: %w", err)
+				}
+				continue
+			}
+			plog.WarnContext(ctx, "the process stopped during an earlier post; the platform cannot tell whether it arrived, so posting once more")
+		case StatusFailed:
+			if del.Attempts >= maxAttempts {
+				del.Status = StatusAbandoned
+				rep.Abandoned = append(rep.Abandoned, name)
+				plog.ErrorContext(ctx, "giving up after repeated failures", "attempts", del.Attempts, "err", del.Error)
+				if err := r.state.save(st); err != nil {
+					return rep, fmt.Errorf("digest: %w", err)
+				}
+				continue
+			}
+		}
+		del.Status = StatusPosting
+		del.Attempts++
+		del.At = r.clock.Now()
+		del.Error = ""
+		if err := r.state.save(st); err != nil {
+			// Never post what could not be recorded as being posted.
+			return rep, fmt.Errorf("digest: before posting to %s: %w", name, err)
+		}
+		perr := p.Publish(ctx, d)
+		if perr != nil && ctx.Err() != nil {
+			// Stopped mid-post: leave it "posting" (in doubt), as a crash would.
+			return rep, fmt.Errorf("digest: posting to %s interrupted: %w", name, errors.Join(perr, ctx.Err()))
+		}
+		if perr != nil {
+			del.Status = StatusFailed
+			del.Error = perr.Error()
+			rep.Failed = append(rep.Failed, name)
+			errs = append(errs, fmt.Errorf("post to %s: %w", name, perr))
+			plog.ErrorContext(ctx, "digest post failed; will retry", "attempt", del.Attempts, "err", perr)
+		} else {
+			del.Status = StatusPosted
+			rep.Posted = append(rep.Posted, name)
+			plog.InfoContext(ctx, "digest posted", "bullets", len(d.Bullets), "conflicts", len(d.Conflicts), "new_articles", d.NewArticles, "empty", d.Empty)
+		}
+		del.At = r.clock.Now()
+		if err := r.state.save(st); err != nil {
+			return rep, fmt.Errorf("digest: after posting to %s: %w", name, err)
+		}
+	}
+	if len(errs) > 0 {
+		return rep, fmt.Errorf("digest %s: %w", id, errors.Join(errs...))
+	}
+	return rep, nil
+}
+
+// windowStart is where the window of the period firing at fire begins: the
+// previous fire time, or the end of the last period on record when that is
+// earlier (periods were missed, or the schedule changed), but no more than
+// MaxCatchUp before fire.
+func (r *Runner) windowStart(st *State, fire time.Time) time.Time {
+	since := r.sched.Prev(fire.Add(-time.Nanosecond))
+	if last, ok := st.latestUntil(fire); ok && (since.IsZero() || last.Before(since)) {
+		since = last
+	}
+	if floor := fire.Add(-r.maxCatchUp); since.IsZero() || since.Before(floor) {
+		since = floor
+	}
+	return since
+}
+
+func key(period string, p bot.Publisher) string { return period + "|" + p.Name() }
+
+// Run posts digests on the schedule until ctx is done, then returns nil. At
+// start-up it catches up once: when the state file shows earlier runs and
+// the latest due period is not finished on every publisher, it is posted
+// (to the publishers missing it) at once. Failed posts are retried after
+// RetryDelay, at most three attempts per period and publisher. Errors of
+// single runs are logged, not returned.
+func (r *Runner) Run(ctx context.Context) error {
+	now := r.clock.Now()
+	r.logger.InfoContext(ctx, "digest scheduler started", "schedule", r.sched.String(), "publishers", len(r.pubs), "next", r.sched.Next(now))
+	var retryAt time.Time
+	st, err := r.state.load()
+	if err != nil {
+		r.logger.ErrorContext(ctx, "cannot read the digest state; not catching up", "err", err)
+	} else if len(st.Periods) > 0 {
+		if rep, err := r.RunOnce(ctx, now); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			r.logger.ErrorContext(ctx, "catch-up run failed", "period", rep.Period, "err", err)
+			retryAt = now.Add(r.retryDelay)
+		} else if len(rep.Posted) > 0 || len(rep.Skipped) > 0 {
+			r.logger.InfoContext(ctx, "caught up a missed digest", "period", rep.Period, "posted", rep.Posted, "skipped", rep.Skipped)
+		}
+	}
+	next := r.sched.Next(now)
+	for {
+		now = r.clock.Now()
+		wake := next
+		if !retryAt.IsZero() && retryAt.Before(wake) {
+			wake = retryAt
+		}
+		if wait := wake.Sub(now); wait > 0 {
+			select {
+			case <-ctx.Done():
+				r.logger.InfoContext(ctx, "digest scheduler stopped")
+				return nil
+			case <-r.clock.After(min(wait, maxSleep)):
+			}
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil
+		}
+		// A fire time or a retry is due.
+		rep, err := r.RunOnce(ctx, now)
+		retryAt = time.Time{}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			r.logger.ErrorContext(ctx, "digest run failed", "period", rep.Period, "err", err)
+			retryAt = now.Add(r.retryDelay)
+		}
+		next = r.sched.Next(now)
+	}
+}
