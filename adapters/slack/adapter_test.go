@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storybot/storybot/adapters/slack/slackfake"
 	"github.com/storybot/storybot/bot"
 )
 
@@ -67,11 +68,11 @@ func TestPublisherPostsDigest(t *testing.T) {
 	if err := p.Publish(context.Background(), h.bot.digest); err != nil {
 		t.Fatal(err)
 	}
-	posts := find(h.slack.snapshot(), "chat.postMessage", "C42")
+	posts := slackfake.Find(h.slack.Calls(), "chat.postMessage", "C42")
 	if len(posts) != 1 || !strings.Contains(posts[0].Blocks, "Talks resumed. [005_eps]") || posts[0].UnfurlLinks != "false" {
 		t.Fatalf("digest posts = %+v", posts)
 	}
-	h.slack.notIn["C43"] = true
+	h.slack.NotInChannel("C43")
 	if err := h.a.Publisher("C43").Publish(context.Background(), h.bot.digest); err == nil || !strings.Contains(err.Error(), "not_in_channel") {
 		t.Errorf("Publish to a channel the bot is not in = %v, want not_in_channel", err)
 	}
@@ -87,7 +88,7 @@ func TestPublisherWrongTokenFails(t *testing.T) {
 
 func TestRetryAfterTooLongGivesUp(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.MaxRetryWait = time.Second })
-	h.slack.limited["chat.postMessage"] = 1 // Retry-After: 2 > MaxRetryWait
+	h.slack.RateLimit("chat.postMessage", 1, 2) // Retry-After: 2 > MaxRetryWait
 	err := h.a.Publisher("C1").Publish(context.Background(), bot.Digest{ID: "d", Empty: true})
 	if err == nil || !strings.Contains(err.Error(), "rate limited") {
 		t.Errorf("Publish = %v, want a rate-limit error", err)
@@ -113,3 +114,6 @@ func TestThreadMemo(t *testing.T) {
 		t.Fatal("ours should expire")
 	}
 }
+
+// bot.Service is what storybot serve passes to New.
+var _ Bot = (*bot.Service)(nil)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storybot/storybot/adapters/slack/slackfake"
 	"github.com/storybot/storybot/bot"
 )
 
@@ -114,6 +115,9 @@ func (b *fakeBot) asked() []bot.Question {
 	return append([]bot.Question(nil), b.questions...)
 }
 
+// testSecret is the signing secret of Slack's documentation example.
+const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
+
 func testLogger(t *testing.T) *slog.Logger {
 	if testing.Verbose() {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -124,7 +128,7 @@ func testLogger(t *testing.T) *slog.Logger {
 // harness is an adapter wired to a fake Slack and a fake bot.
 type harness struct {
 	t     *testing.T
-	slack *fakeSlack
+	slack *slackfake.Server
 	bot   *fakeBot
 	a     *Adapter
 	waits chan time.Duration // Retry-After waits the adapter asked for
@@ -133,9 +137,9 @@ type harness struct {
 // newHarness builds the adapter; edit may change the config first.
 func newHarness(t *testing.T, edit func(*Config)) *harness {
 	t.Helper()
-	f := newFakeSlack(t)
+	f := slackfake.New(t)
 	b := newFakeBot()
-	cfg := Config{BotToken: testBotToken, AppToken: testAppToken, SigningSecret: testSecret, APIURL: f.apiURL()}
+	cfg := Config{BotToken: slackfake.BotToken, AppToken: slackfake.AppToken, SigningSecret: testSecret, APIURL: f.APIURL()}
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -176,25 +180,4 @@ func (h *harness) runSocket() {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-}
-
-// eventPayload is an Events API event_callback.
-func eventPayload(id string, ev map[string]any) map[string]any {
-	return map[string]any{"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event_id": id, "event_time": 1800000000, "event": ev}
-}
-
-func mention(channel, user, ts, threadTS, text string) map[string]any {
-	m := map[string]any{"type": "app_mention", "channel": channel, "user": user, "ts": ts, "text": text, "event_ts": ts}
-	if threadTS != "" {
-		m["thread_ts"] = threadTS
-	}
-	return m
-}
-
-func msgEvent(channel, channelType, user, ts, threadTS, text string) map[string]any {
-	m := map[string]any{"type": "message", "channel": channel, "channel_type": channelType, "user": user, "ts": ts, "text": text, "event_ts": ts}
-	if threadTS != "" {
-		m["thread_ts"] = threadTS
-	}
-	return m
 }

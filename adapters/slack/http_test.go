@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/storybot/storybot/adapters/slack/slackfake"
 )
 
 // testNow is the fixed clock of the Events API tests.
@@ -65,7 +67,7 @@ func mustJSON(t *testing.T, v any) []byte {
 
 func TestEventsAPISecurity(t *testing.T) {
 	h, srv := newHTTPHarness(t, func(c *Config) { c.MaxBody = 4096 })
-	event := mustJSON(t, eventPayload("EvH", mention("C1", "U1", "1800000000.000001", "", "<@UBOT> q")))
+	event := mustJSON(t, slackfake.EventCallback("EvH", slackfake.Mention("C1", "U1", "1800000000.000001", "", "<@UBOT> q")))
 	tests := []struct {
 		name   string
 		req    func() *http.Request
@@ -116,7 +118,7 @@ func TestEventsAPISecurity(t *testing.T) {
 			}
 		})
 	}
-	h.slack.waitCalls("the one valid event answered", func(cs []apiCall) bool { return count(cs, "chat.update", "C1") == 1 })
+	h.slack.WaitCalls("the one valid event answered", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
 	h.a.Wait()
 	if n := len(h.bot.asked()); n != 1 {
 		t.Errorf("bot asked %d times, want 1 (only the valid request)", n)
@@ -134,8 +136,8 @@ func TestEventsAPIURLVerification(t *testing.T) {
 
 func TestEventsAPIRetryAnsweredOnce(t *testing.T) {
 	h, srv := newHTTPHarness(t, nil)
-	ts := h.slack.addMessage("C1", "", "U1", "<@UBOT> q")
-	body := mustJSON(t, eventPayload("EvRetry", mention("C1", "U1", ts, "", "<@UBOT> q")))
+	ts := h.slack.AddMessage("C1", "", "U1", "<@UBOT> q")
+	body := mustJSON(t, slackfake.EventCallback("EvRetry", slackfake.Mention("C1", "U1", ts, "", "<@UBOT> q")))
 	for i := range 3 {
 		req := signedRequest(t, srv.URL, "application/json", body, testNow, testSecret)
 		if i > 0 {
@@ -146,9 +148,9 @@ func TestEventsAPIRetryAnsweredOnce(t *testing.T) {
 			t.Fatalf("delivery %d: %d %s", i, code, resp)
 		}
 	}
-	h.slack.waitCalls("the answer", func(cs []apiCall) bool { return count(cs, "chat.update", "C1") == 1 })
+	h.slack.WaitCalls("the answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
 	h.a.Wait()
-	if n := count(h.slack.snapshot(), "chat.postMessage", "C1"); n != 1 {
+	if n := slackfake.Count(h.slack.Calls(), "chat.postMessage", "C1"); n != 1 {
 		t.Errorf("placeholders = %d, want 1", n)
 	}
 	if n := len(h.bot.asked()); n != 1 {
@@ -158,7 +160,7 @@ func TestEventsAPIRetryAnsweredOnce(t *testing.T) {
 
 func TestEventsAPISlashCommandAndButton(t *testing.T) {
 	h, srv := newHTTPHarness(t, nil)
-	form := url.Values{"command": {"/story"}, "text": {"how many troops left?"}, "user_id": {"U1"}, "channel_id": {"C5"}, "trigger_id": {"tr1"}, "response_url": {h.slack.apiURL() + "response/C5"}}
+	form := url.Values{"command": {"/story"}, "text": {"how many troops left?"}, "user_id": {"U1"}, "channel_id": {"C5"}, "trigger_id": {"tr1"}, "response_url": {h.slack.ResponseURL("C5")}}
 	start := time.Now()
 	code, body := do(t, signedRequest(t, srv.URL, "application/x-www-form-urlencoded", []byte(form.Encode()), testNow, testSecret))
 	if code != http.StatusOK || body != "" {
@@ -167,19 +169,19 @@ func TestEventsAPISlashCommandAndButton(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("ack took %s", d)
 	}
-	cs := h.slack.waitCalls("answer", func(cs []apiCall) bool { return count(cs, "chat.update", "C5") == 1 })
-	if u := find(cs, "chat.update", "C5")[0]; !strings.Contains(u.Blocks, "[003_gamma] [004_delta]") {
+	cs := h.slack.WaitCalls("answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C5") == 1 })
+	if u := slackfake.Find(cs, "chat.update", "C5")[0]; !strings.Contains(u.Blocks, "[003_gamma] [004_delta]") {
 		t.Errorf("answer = %s", u.Blocks)
 	}
 
 	payload := mustJSON(t, map[string]any{"type": "block_actions", "trigger_id": "tr2", "user": map[string]any{"id": "U1"},
-		"response_url": h.slack.apiURL() + "response/C5",
+		"response_url": h.slack.ResponseURL("C5"),
 		"actions":      []map[string]any{{"action_id": "feedback_helpful", "block_id": "feedback", "value": "ans-7", "type": "button", "action_ts": "1"}}})
 	code, _ = do(t, signedRequest(t, srv.URL, "application/x-www-form-urlencoded", []byte(url.Values{"payload": {string(payload)}}.Encode()), testNow, testSecret))
 	if code != http.StatusOK {
 		t.Errorf("interaction ack = %d", code)
 	}
-	h.slack.waitCalls("thanks", func(cs []apiCall) bool { return count(cs, "response_url", "C5") == 1 })
+	h.slack.WaitCalls("thanks", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "response_url", "C5") == 1 })
 	h.a.Wait()
 	h.bot.mu.Lock()
 	defer h.bot.mu.Unlock()

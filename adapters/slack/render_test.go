@@ -14,6 +14,7 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
+	"github.com/storybot/storybot/adapters/slack/slackfake"
 	"github.com/storybot/storybot/bot"
 )
 
@@ -60,7 +61,7 @@ func checkLimits(t *testing.T, msgs [][]slackgo.Block) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if msg := checkBlocks(string(raw)); msg != "" {
+		if msg := slackfake.CheckBlocks(string(raw)); msg != "" {
 			t.Errorf("message %d: %s", i, msg)
 		}
 	}

@@ -61,6 +61,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 func (a *Adapter) onSocketEvent(ctx context.Context, smc *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
+		a.connected.Store(false)
 		a.log.Info("connecting to Slack (Socket Mode)")
 	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
 		if !a.connected.Swap(true) {

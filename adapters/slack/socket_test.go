@@ -6,17 +6,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storybot/storybot/adapters/slack/slackfake"
 	"github.com/storybot/storybot/bot"
 )
 
 func TestSocketMentionAnsweredInThreadWithCitations(t *testing.T) {
 	h := newHarness(t, nil)
 	h.runSocket()
-	ts := h.slack.addMessage("C1", "", "U1", "<@UBOT> how many troops left?")
-	h.slack.send("events_api", eventPayload("Ev1", mention("C1", "U1", ts, "", "<@UBOT> how many troops left?")), 0)
+	ts := h.slack.AddMessage("C1", "", "U1", "<@UBOT> how many troops left?")
+	h.slack.Send("events_api", slackfake.EventCallback("Ev1", slackfake.Mention("C1", "U1", ts, "", "<@UBOT> how many troops left?")), 0)
 
-	cs := h.slack.waitCalls("placeholder and update", func(cs []apiCall) bool { return count(cs, "chat.update", "C1") == 1 })
-	posts := find(cs, "chat.postMessage", "C1")
+	cs := h.slack.WaitCalls("placeholder and update", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
+	posts := slackfake.Find(cs, "chat.postMessage", "C1")
 	if len(posts) != 1 {
 		t.Fatalf("want one post (the placeholder), got %+v", posts)
 	}
@@ -27,7 +28,7 @@ func TestSocketMentionAnsweredInThreadWithCitations(t *testing.T) {
 	if p.UnfurlLinks != "false" || p.UnfurlMedia != "false" {
 		t.Errorf("unfurls not off: links=%q media=%q", p.UnfurlLinks, p.UnfurlMedia)
 	}
-	u := find(cs, "chat.update", "C1")[0]
+	u := slackfake.Find(cs, "chat.update", "C1")[0]
 	if u.TS != p.TS {
 		t.Errorf("update replaced %q, want the placeholder %q", u.TS, p.TS)
 	}
@@ -52,10 +53,10 @@ func TestSocketMentionAnsweredInThreadWithCitations(t *testing.T) {
 func TestSocketDirectMessageAnswered(t *testing.T) {
 	h := newHarness(t, nil)
 	h.runSocket()
-	ts := h.slack.addMessage("D1", "", "U2", "who leads the talks?")
-	h.slack.send("events_api", eventPayload("EvDM", msgEvent("D1", "im", "U2", ts, "", "who leads the talks?")), 0)
-	cs := h.slack.waitCalls("DM answer", func(cs []apiCall) bool { return count(cs, "chat.update", "D1") == 1 })
-	if p := find(cs, "chat.postMessage", "D1"); len(p) != 1 || p[0].ThreadTS != "" {
+	ts := h.slack.AddMessage("D1", "", "U2", "who leads the talks?")
+	h.slack.Send("events_api", slackfake.EventCallback("EvDM", slackfake.Message("D1", "im", "U2", ts, "", "who leads the talks?")), 0)
+	cs := h.slack.WaitCalls("DM answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "D1") == 1 })
+	if p := slackfake.Find(cs, "chat.postMessage", "D1"); len(p) != 1 || p[0].ThreadTS != "" {
 		t.Errorf("DM placeholder should be one top-level message, got %+v", p)
 	}
 	if qs := h.bot.asked(); len(qs) != 1 || qs[0].Text != "who leads the talks?" || qs[0].Channel != "D1" {
@@ -66,15 +67,15 @@ func TestSocketDirectMessageAnswered(t *testing.T) {
 func TestSocketThreadFollowUpWithoutMention(t *testing.T) {
 	h := newHarness(t, nil)
 	h.runSocket()
-	root := h.slack.addMessage("C1", "", "U1", "<@UBOT> how many troops left?")
-	h.slack.send("events_api", eventPayload("Ev1", mention("C1", "U1", root, "", "<@UBOT> how many troops left?")), 0)
-	h.slack.waitCalls("first answer", func(cs []apiCall) bool { return count(cs, "chat.update", "C1") == 1 })
+	root := h.slack.AddMessage("C1", "", "U1", "<@UBOT> how many troops left?")
+	h.slack.Send("events_api", slackfake.EventCallback("Ev1", slackfake.Mention("C1", "U1", root, "", "<@UBOT> how many troops left?")), 0)
+	h.slack.WaitCalls("first answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
 
 	// A reply in the bot's thread, without a mention: a follow-up.
-	next := h.slack.addMessage("C1", root, "U1", "and when did it start?")
-	h.slack.send("events_api", eventPayload("Ev2", msgEvent("C1", "channel", "U1", next, root, "and when did it start?")), 0)
-	cs := h.slack.waitCalls("follow-up answer", func(cs []apiCall) bool { return count(cs, "chat.update", "C1") == 2 })
-	if p := find(cs, "chat.postMessage", "C1"); len(p) != 2 || p[1].ThreadTS != root {
+	next := h.slack.AddMessage("C1", root, "U1", "and when did it start?")
+	h.slack.Send("events_api", slackfake.EventCallback("Ev2", slackfake.Message("C1", "channel", "U1", next, root, "and when did it start?")), 0)
+	cs := h.slack.WaitCalls("follow-up answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 2 })
+	if p := slackfake.Find(cs, "chat.postMessage", "C1"); len(p) != 2 || p[1].ThreadTS != root {
 		t.Fatalf("follow-up not answered in the thread: %+v", p)
 	}
 	qs := h.bot.asked()
@@ -90,14 +91,14 @@ func TestSocketThreadFollowUpWithoutMention(t *testing.T) {
 	}
 
 	// A reply in somebody else's thread is not for the bot.
-	other := h.slack.addMessage("C1", "", "U3", "lunch?")
-	reply := h.slack.addMessage("C1", other, "U4", "yes")
-	h.slack.send("events_api", eventPayload("Ev3", msgEvent("C1", "channel", "U4", reply, other, "yes")), 0)
+	other := h.slack.AddMessage("C1", "", "U3", "lunch?")
+	reply := h.slack.AddMessage("C1", other, "U4", "yes")
+	h.slack.Send("events_api", slackfake.EventCallback("Ev3", slackfake.Message("C1", "channel", "U4", reply, other, "yes")), 0)
 	// The bot's own message, another bot's message and an edit are ignored.
-	h.slack.send("events_api", eventPayload("Ev4", map[string]any{"type": "message", "channel": "C1", "channel_type": "channel", "user": "UBOT", "bot_id": "BBOT", "ts": "1800000001.000001", "thread_ts": root, "text": "my own words"}), 0)
-	h.slack.send("events_api", eventPayload("Ev5", map[string]any{"type": "message", "subtype": "bot_message", "channel": "C1", "channel_type": "channel", "bot_id": "BOTHER", "ts": "1800000001.000002", "thread_ts": root, "text": "beep"}), 0)
-	h.slack.send("events_api", eventPayload("Ev6", map[string]any{"type": "message", "subtype": "message_changed", "channel": "C1", "channel_type": "channel", "ts": "1800000001.000003", "message": map[string]any{"user": "U1", "text": "edited <@UBOT> q", "ts": next}}), 0)
-	h.slack.send("events_api", eventPayload("Ev7", map[string]any{"type": "app_mention", "channel": "C1", "user": "U1", "ts": "1800000001.000004", "text": "<@UBOT> edited", "edited": map[string]any{"user": "U1", "ts": "1800000001.000005"}}), 0)
+	h.slack.Send("events_api", slackfake.EventCallback("Ev4", map[string]any{"type": "message", "channel": "C1", "channel_type": "channel", "user": "UBOT", "bot_id": "BBOT", "ts": "1800000001.000001", "thread_ts": root, "text": "my own words"}), 0)
+	h.slack.Send("events_api", slackfake.EventCallback("Ev5", map[string]any{"type": "message", "subtype": "bot_message", "channel": "C1", "channel_type": "channel", "bot_id": "BOTHER", "ts": "1800000001.000002", "thread_ts": root, "text": "beep"}), 0)
+	h.slack.Send("events_api", slackfake.EventCallback("Ev6", map[string]any{"type": "message", "subtype": "message_changed", "channel": "C1", "channel_type": "channel", "ts": "1800000001.000003", "message": map[string]any{"user": "U1", "text": "edited <@UBOT> q", "ts": next}}), 0)
+	h.slack.Send("events_api", slackfake.EventCallback("Ev7", map[string]any{"type": "app_mention", "channel": "C1", "user": "U1", "ts": "1800000001.000004", "text": "<@UBOT> edited", "edited": map[string]any{"user": "U1", "ts": "1800000001.000005"}}), 0)
 	time.Sleep(300 * time.Millisecond)
 	h.a.Wait()
 	if n := len(h.bot.asked()); n != 2 {
@@ -126,19 +127,19 @@ func TestSocketSlashCommands(t *testing.T) {
 			h := newHarness(t, nil)
 			h.runSocket()
 			start := time.Now()
-			h.slack.send("slash_commands", map[string]any{"command": "/story", "text": tt.text, "user_id": "U1", "channel_id": "C9", "trigger_id": "trig-" + tt.name, "response_url": h.slack.apiURL() + "response/C9"}, 0)
+			h.slack.Send("slash_commands", map[string]any{"command": "/story", "text": tt.text, "user_id": "U1", "channel_id": "C9", "trigger_id": "trig-" + tt.name, "response_url": h.slack.ResponseURL("C9")}, 0)
 			if d := time.Since(start); d > 3*time.Second {
 				t.Errorf("ack took %s", d)
 			}
-			cs := h.slack.waitCalls(tt.method, func(cs []apiCall) bool { return count(cs, tt.method, "C9") == 1 })
-			got := find(cs, tt.method, "C9")[0]
+			cs := h.slack.WaitCalls(tt.method, func(cs []slackfake.Call) bool { return slackfake.Count(cs, tt.method, "C9") == 1 })
+			got := slackfake.Find(cs, tt.method, "C9")[0]
 			for _, w := range tt.want {
 				if !strings.Contains(got.Blocks, w) {
 					t.Errorf("%s blocks lack %q:\n%s", tt.method, w, got.Blocks)
 				}
 			}
 			if tt.method == "chat.update" {
-				if p := find(cs, "chat.postMessage", "C9"); len(p) != 1 || p[0].Text != "Reading 5 articles..." || p[0].ThreadTS != "" {
+				if p := slackfake.Find(cs, "chat.postMessage", "C9"); len(p) != 1 || p[0].Text != "Reading 5 articles..." || p[0].ThreadTS != "" {
 					t.Errorf("placeholder = %+v", p)
 				}
 			} else if got.ResponseType != "ephemeral" {
@@ -154,11 +155,11 @@ func TestSocketSlashCommands(t *testing.T) {
 
 func TestSlashCommandFallsBackToResponseURL(t *testing.T) {
 	h := newHarness(t, nil)
-	h.slack.notIn["C7"] = true
+	h.slack.NotInChannel("C7")
 	h.runSocket()
-	h.slack.send("slash_commands", map[string]any{"command": "/story", "text": "how many troops left?", "user_id": "U1", "channel_id": "C7", "trigger_id": "t1", "response_url": h.slack.apiURL() + "response/C7"}, 0)
-	cs := h.slack.waitCalls("answer on the response URL", func(cs []apiCall) bool { return count(cs, "response_url", "C7") == 2 })
-	r := find(cs, "response_url", "C7")
+	h.slack.Send("slash_commands", map[string]any{"command": "/story", "text": "how many troops left?", "user_id": "U1", "channel_id": "C7", "trigger_id": "t1", "response_url": h.slack.ResponseURL("C7")}, 0)
+	cs := h.slack.WaitCalls("answer on the response URL", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "response_url", "C7") == 2 })
+	r := slackfake.Find(cs, "response_url", "C7")
 	if r[0].Text != "Reading 5 articles..." || r[0].ResponseType != "ephemeral" {
 		t.Errorf("placeholder = %+v", r[0])
 	}
@@ -170,17 +171,17 @@ func TestSlashCommandFallsBackToResponseURL(t *testing.T) {
 func TestSocketSameEventTwiceAnsweredOnce(t *testing.T) {
 	h := newHarness(t, nil)
 	h.runSocket()
-	ts := h.slack.addMessage("C1", "", "U1", "<@UBOT> how many troops left?")
-	ev := eventPayload("EvDup", mention("C1", "U1", ts, "", "<@UBOT> how many troops left?"))
-	h.slack.send("events_api", ev, 0)
-	h.slack.send("events_api", ev, 1) // Slack's retry: same event ID, acked again
+	ts := h.slack.AddMessage("C1", "", "U1", "<@UBOT> how many troops left?")
+	ev := slackfake.EventCallback("EvDup", slackfake.Mention("C1", "U1", ts, "", "<@UBOT> how many troops left?"))
+	h.slack.Send("events_api", ev, 0)
+	h.slack.Send("events_api", ev, 1) // Slack's retry: same event ID, acked again
 	// The message event for the same message (Slack sends both) is answered once too.
-	h.slack.send("events_api", eventPayload("EvMsg", msgEvent("C1", "channel", "U1", ts, "", "<@UBOT> how many troops left?")), 0)
-	h.slack.waitCalls("the answer", func(cs []apiCall) bool { return count(cs, "chat.update", "C1") >= 1 })
+	h.slack.Send("events_api", slackfake.EventCallback("EvMsg", slackfake.Message("C1", "channel", "U1", ts, "", "<@UBOT> how many troops left?")), 0)
+	h.slack.WaitCalls("the answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") >= 1 })
 	time.Sleep(200 * time.Millisecond)
 	h.a.Wait()
-	cs := h.slack.snapshot()
-	if n := count(cs, "chat.postMessage", "C1"); n != 1 {
+	cs := h.slack.Calls()
+	if n := slackfake.Count(cs, "chat.postMessage", "C1"); n != 1 {
 		t.Errorf("placeholders posted = %d, want 1", n)
 	}
 	if n := len(h.bot.asked()); n != 1 {
@@ -190,12 +191,12 @@ func TestSocketSameEventTwiceAnsweredOnce(t *testing.T) {
 
 func TestRateLimitedBySlackThenSuccess(t *testing.T) {
 	h := newHarness(t, nil)
-	h.slack.limited["chat.postMessage"] = 1
-	h.slack.limited["chat.update"] = 1
+	h.slack.RateLimit("chat.postMessage", 1, 2)
+	h.slack.RateLimit("chat.update", 1, 2)
 	h.runSocket()
-	ts := h.slack.addMessage("C1", "", "U1", "<@UBOT> q")
-	h.slack.send("events_api", eventPayload("Ev429", mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
-	h.slack.waitCalls("the answer after 429s", func(cs []apiCall) bool { return count(cs, "chat.update", "C1") == 1 })
+	ts := h.slack.AddMessage("C1", "", "U1", "<@UBOT> q")
+	h.slack.Send("events_api", slackfake.EventCallback("Ev429", slackfake.Mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
+	h.slack.WaitCalls("the answer after 429s", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
 	for i := range 2 {
 		select {
 		case d := <-h.waits:
@@ -206,7 +207,7 @@ func TestRateLimitedBySlackThenSuccess(t *testing.T) {
 			t.Errorf("wait %d: the adapter did not wait out the 429", i)
 		}
 	}
-	if n := count(h.slack.snapshot(), "chat.postMessage", "C1"); n != 1 {
+	if n := slackfake.Count(h.slack.Calls(), "chat.postMessage", "C1"); n != 1 {
 		t.Errorf("placeholder posted %d times, want 1 (the 429 is not a post)", n)
 	}
 }
@@ -214,13 +215,13 @@ func TestRateLimitedBySlackThenSuccess(t *testing.T) {
 func TestPerUserRateLimitRepliesFriendly(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.UserRate = time.Hour; c.Burst = 1 })
 	h.runSocket()
-	ts1 := h.slack.addMessage("C1", "", "U1", "<@UBOT> one")
-	h.slack.send("events_api", eventPayload("EvA", mention("C1", "U1", ts1, "", "<@UBOT> one")), 0)
-	h.slack.waitCalls("first answer", func(cs []apiCall) bool { return count(cs, "chat.update", "C1") == 1 })
-	ts2 := h.slack.addMessage("C1", "", "U1", "<@UBOT> two")
-	h.slack.send("events_api", eventPayload("EvB", mention("C1", "U1", ts2, "", "<@UBOT> two")), 0)
-	cs := h.slack.waitCalls("friendly reply", func(cs []apiCall) bool { return count(cs, "chat.postMessage", "C1") == 2 })
-	last := find(cs, "chat.postMessage", "C1")[1]
+	ts1 := h.slack.AddMessage("C1", "", "U1", "<@UBOT> one")
+	h.slack.Send("events_api", slackfake.EventCallback("EvA", slackfake.Mention("C1", "U1", ts1, "", "<@UBOT> one")), 0)
+	h.slack.WaitCalls("first answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
+	ts2 := h.slack.AddMessage("C1", "", "U1", "<@UBOT> two")
+	h.slack.Send("events_api", slackfake.EventCallback("EvB", slackfake.Mention("C1", "U1", ts2, "", "<@UBOT> two")), 0)
+	cs := h.slack.WaitCalls("friendly reply", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.postMessage", "C1") == 2 })
+	last := slackfake.Find(cs, "chat.postMessage", "C1")[1]
 	if !strings.Contains(last.Text, "faster than I can read") || last.ThreadTS != ts2 {
 		t.Errorf("rate-limit reply = %+v", last)
 	}
@@ -233,15 +234,15 @@ func TestPerUserRateLimitRepliesFriendly(t *testing.T) {
 func TestChannelAllowlist(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.AllowChannels = []string{"C1"} })
 	h.runSocket()
-	ts := h.slack.addMessage("C2", "", "U1", "<@UBOT> q")
-	h.slack.send("events_api", eventPayload("EvX", mention("C2", "U1", ts, "", "<@UBOT> q")), 0)
-	cs := h.slack.waitCalls("refusal", func(cs []apiCall) bool { return count(cs, "chat.postMessage", "C2") == 1 })
-	if p := find(cs, "chat.postMessage", "C2")[0]; !strings.Contains(p.Text, "not enabled in this channel") {
+	ts := h.slack.AddMessage("C2", "", "U1", "<@UBOT> q")
+	h.slack.Send("events_api", slackfake.EventCallback("EvX", slackfake.Mention("C2", "U1", ts, "", "<@UBOT> q")), 0)
+	cs := h.slack.WaitCalls("refusal", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.postMessage", "C2") == 1 })
+	if p := slackfake.Find(cs, "chat.postMessage", "C2")[0]; !strings.Contains(p.Text, "not enabled in this channel") {
 		t.Errorf("reply = %q", p.Text)
 	}
-	ts = h.slack.addMessage("C1", "", "U1", "<@UBOT> q")
-	h.slack.send("events_api", eventPayload("EvY", mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
-	h.slack.waitCalls("answer in the allowed channel", func(cs []apiCall) bool { return count(cs, "chat.update", "C1") == 1 })
+	ts = h.slack.AddMessage("C1", "", "U1", "<@UBOT> q")
+	h.slack.Send("events_api", slackfake.EventCallback("EvY", slackfake.Mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
+	h.slack.WaitCalls("answer in the allowed channel", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
 	h.a.Wait()
 	if n := len(h.bot.asked()); n != 1 {
 		t.Errorf("bot asked %d times, want 1", n)
@@ -252,10 +253,10 @@ func TestBotErrorIsAnswered(t *testing.T) {
 	h := newHarness(t, nil)
 	h.bot.answerErr = errors.New("index unavailable")
 	h.runSocket()
-	ts := h.slack.addMessage("C1", "", "U1", "<@UBOT> q")
-	h.slack.send("events_api", eventPayload("EvErr", mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
-	cs := h.slack.waitCalls("error reply", func(cs []apiCall) bool { return count(cs, "chat.update", "C1") == 1 })
-	if u := find(cs, "chat.update", "C1")[0]; u.Text != "I couldn't answer that: index unavailable." {
+	ts := h.slack.AddMessage("C1", "", "U1", "<@UBOT> q")
+	h.slack.Send("events_api", slackfake.EventCallback("EvErr", slackfake.Mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
+	cs := h.slack.WaitCalls("error reply", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
+	if u := slackfake.Find(cs, "chat.update", "C1")[0]; u.Text != "I couldn't answer that: index unavailable." {
 		t.Errorf("error reply = %q", u.Text)
 	}
 }
@@ -264,10 +265,10 @@ func TestAnswerTimeoutIsAnswered(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.AnswerTimeout = 100 * time.Millisecond })
 	h.bot.delay = time.Minute
 	h.runSocket()
-	ts := h.slack.addMessage("C1", "", "U1", "<@UBOT> q")
-	h.slack.send("events_api", eventPayload("EvSlow", mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
-	cs := h.slack.waitCalls("timeout reply", func(cs []apiCall) bool { return count(cs, "chat.update", "C1") == 1 })
-	if u := find(cs, "chat.update", "C1")[0]; !strings.Contains(u.Text, "I couldn't answer that: it took too long") {
+	ts := h.slack.AddMessage("C1", "", "U1", "<@UBOT> q")
+	h.slack.Send("events_api", slackfake.EventCallback("EvSlow", slackfake.Mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
+	cs := h.slack.WaitCalls("timeout reply", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
+	if u := slackfake.Find(cs, "chat.update", "C1")[0]; !strings.Contains(u.Text, "I couldn't answer that: it took too long") {
 		t.Errorf("timeout reply = %q", u.Text)
 	}
 }
@@ -280,13 +281,13 @@ func TestFeedbackButtonsRecorded(t *testing.T) {
 		"trigger_id":   "trig-fb",
 		"user":         map[string]any{"id": "U1"},
 		"channel":      map[string]any{"id": "C1"},
-		"response_url": h.slack.apiURL() + "response/C1",
+		"response_url": h.slack.ResponseURL("C1"),
 		"actions":      []map[string]any{{"action_id": "feedback_not_helpful", "block_id": "feedback", "value": "ans-42", "type": "button", "action_ts": "1800000000.1"}},
 	}
-	h.slack.send("interactive", payload, 0)
-	h.slack.send("interactive", payload, 1) // a redelivery is recorded once
-	cs := h.slack.waitCalls("thanks", func(cs []apiCall) bool { return count(cs, "response_url", "C1") == 1 })
-	if r := find(cs, "response_url", "C1")[0]; r.Replace || r.ResponseType != "ephemeral" || !strings.Contains(r.Text, "not helpful") {
+	h.slack.Send("interactive", payload, 0)
+	h.slack.Send("interactive", payload, 1) // a redelivery is recorded once
+	cs := h.slack.WaitCalls("thanks", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "response_url", "C1") == 1 })
+	if r := slackfake.Find(cs, "response_url", "C1")[0]; r.Replace || r.ResponseType != "ephemeral" || !strings.Contains(r.Text, "not helpful") {
 		t.Errorf("thanks = %+v", r)
 	}
 	h.a.Wait()
