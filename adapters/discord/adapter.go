@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -289,7 +291,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 			a.log.Warn("gateway disconnected")
 		}),
 		a.session.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-			if ic.Interaction == nil {
+			if ic.Interaction == nil || !a.seen.First("i:"+ic.ID) {
 				return
 			}
 			a.handleInteraction(ctx, ic.Interaction, func(resp *discordgo.InteractionResponse) error {
@@ -385,4 +387,18 @@ func (c *channelCache) put(id string, v channelInfo) {
 		clear(c.m)
 	}
 	c.m[id] = v
+}
+
+// Permissions is the permission integer storybot's invite asks for: view
+// channels, send messages (also in threads), create public threads, embed
+// links and read message history.
+const Permissions int64 = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
+	discordgo.PermissionSendMessagesInThreads | discordgo.PermissionCreatePublicThreads |
+	discordgo.PermissionEmbedLinks | discordgo.PermissionReadMessageHistory
+
+// InviteURL is the link that adds the application's bot to a server with
+// the scopes bot and applications.commands and the Permissions it needs.
+func InviteURL(appID string) string {
+	return "https://discord.com/oauth2/authorize?client_id=" + url.QueryEscape(appID) +
+		"&scope=bot+applications.commands&permissions=" + strconv.FormatInt(Permissions, 10)
 }

@@ -31,6 +31,7 @@ const (
 	testGuild = "900000000000000003"
 	testChan  = "900000000000000004"
 	testUser  = "900000000000000005"
+	testDM    = "900000000000000006"
 )
 
 // recorded is one REST request the fake Discord received.
@@ -77,6 +78,7 @@ type fakeDiscord struct {
 	nextID       int
 	identified   []identifyPayload
 	failPaths    map[string]int // path prefix -> status to fail with
+	privileged   bool           // the Message Content intent is enabled in the "portal"
 
 	events chan []byte
 	seq    int
@@ -99,6 +101,7 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 		events:       make(chan []byte, 64),
 	}
 	f.channels[testChan] = &discordgo.Channel{ID: testChan, GuildID: testGuild, Type: discordgo.ChannelTypeGuildText, Name: "news"}
+	f.channels[testDM] = &discordgo.Channel{ID: testDM, Type: discordgo.ChannelTypeDM}
 	f.rest = httptest.NewServer(http.HandlerFunc(f.serveREST))
 	f.gw = httptest.NewServer(http.HandlerFunc(f.serveGateway))
 	t.Cleanup(func() {
@@ -547,7 +550,10 @@ func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 		_ = c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
 		return
 	}
-	if ident.D.Intents&int(discordgo.IntentMessageContent|discordgo.IntentGuildMembers|discordgo.IntentGuildPresences) != 0 {
+	f.mu.Lock()
+	privileged := f.privileged
+	f.mu.Unlock()
+	if !privileged && ident.D.Intents&int(discordgo.IntentMessageContent|discordgo.IntentGuildMembers|discordgo.IntentGuildPresences) != 0 {
 		_ = c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4014, "Disallowed intent(s)."))
 		return
 	}

@@ -98,7 +98,11 @@ type harness struct {
 // Session.Open, and waits until it is ready.
 func startGateway(t *testing.T, fb *fakeBot, tweak func(*Config)) *harness {
 	t.Helper()
-	fd := newFakeDiscord(t)
+	return startGatewayOn(t, newFakeDiscord(t), fb, tweak)
+}
+
+func startGatewayOn(t *testing.T, fd *fakeDiscord, fb *fakeBot, tweak func(*Config)) *harness {
+	t.Helper()
 	cfg := Config{Token: testToken, AppID: testAppID, GuildID: testGuild, HTTPClient: fd.client(),
 		UserRate: time.Millisecond, Burst: 100}
 	if tweak != nil {
@@ -585,5 +589,55 @@ func TestConfigFromEnvAndRedaction(t *testing.T) {
 	slog.New(slog.NewTextHandler(&b, nil)).Info("cfg", "discord", cfg)
 	if strings.Contains(b.String(), "s3cret") || !strings.Contains(b.String(), "<redacted>") {
 		t.Errorf("log shows the token: %s", b.String())
+	}
+}
+
+func TestGatewayDirectMessage(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBot{answer: sampleAnswer()}
+	h := startGateway(t, fb, nil)
+	m := h.fd.userMessage(testDM, "what happened in Berlin?", false)
+	delete(m, "guild_id")
+	h.fd.dispatch(t, "MESSAGE_CREATE", m)
+	posts := h.fd.waitFor(t, 1, "POST", regexp.MustCompile("^/channels/"+testDM+"/messages$"))
+	if sm := decodeMessage(t, posts[0].Body); len(sm.Embeds) == 0 || sm.Reference == nil {
+		t.Errorf("DM reply = %+v", sm)
+	}
+	if qs := fb.asked(); len(qs) != 1 || qs[0].Text != "what happened in Berlin?" || qs[0].Channel != testDM {
+		t.Errorf("questions = %+v", qs)
+	}
+	if n := len(h.fd.matching("POST", pathThreads)); n != 0 {
+		t.Errorf("started %d threads in a DM", n)
+	}
+}
+
+// With the Message Content intent, follow-ups in the bot's thread need no
+// mention.
+func TestGatewayThreadFollowUpWithMessageContent(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBot{answer: sampleAnswer()}
+	fd := newFakeDiscord(t)
+	fd.privileged = true
+	h := startGatewayOn(t, fd, fb, func(c *Config) { c.MessageContent = true })
+	h.fd.mu.Lock()
+	got := h.fd.identified[0].Intents
+	h.fd.mu.Unlock()
+	if got&int(discordgo.IntentMessageContent) == 0 {
+		t.Fatalf("intents %d lack Message Content", got)
+	}
+	first := h.fd.userMessage(testChan, "<@"+testBotID+"> who leads the alliance?", true)
+	h.fd.dispatch(t, "MESSAGE_CREATE", first)
+	threadID := first["id"].(string)
+	inThread := regexp.MustCompile("^/channels/" + threadID + "/messages$")
+	h.fd.waitFor(t, 1, "POST", inThread)
+	// Plain chatter in the parent channel is not answered...
+	h.fd.dispatch(t, "MESSAGE_CREATE", h.fd.userMessage(testChan, "lunch anyone?", false))
+	// ...but a follow-up in the bot's thread is.
+	h.fd.dispatch(t, "MESSAGE_CREATE", h.fd.userMessage(threadID, "since when?", false))
+	h.fd.waitFor(t, 2, "POST", inThread)
+	time.Sleep(50 * time.Millisecond)
+	qs := fb.asked()
+	if len(qs) != 2 || qs[1].Text != "since when?" || len(qs[1].Thread) != 2 {
+		t.Errorf("questions = %+v", qs)
 	}
 }
