@@ -44,7 +44,7 @@ func Run(ctx context.Context, ln net.Listener, h http.Handler, grace time.Durati
 		return fmt.Errorf("serve HTTP on %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
-	logger.Info("HTTP server stopping; letting requests in flight finish", "grace", grace)
+	logger.Info("HTTP server stopping; letting requests in flight finish", "grace", grace.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
 	err := srv.Shutdown(sctx)

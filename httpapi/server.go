@@ -25,6 +25,11 @@ const (
 	readyTimeout         = 2 * time.Second
 )
 
+// ErrUnavailable, wrapped in an Answerer's error, means the bot cannot answer
+// yet (e.g. the corpus is still loading): POST /v1/ask replies 503 with the
+// error's text and Retry-After.
+var ErrUnavailable = errors.New("unavailable")
+
 // Check is one readiness condition of /readyz.
 type Check struct {
 	// Name names the condition in the /readyz report, e.g. "corpus" or "slack".
@@ -118,7 +123,7 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
-			writeError(w, http.StatusUnsupportedMediaType, fmt.Sprintf("content type %q is not application/json", ct))
+			writeError(w, http.StatusUnsupportedMediaType, fmt.Sprintf("content type %q is not application/json: send the header Content-Type: application/json", ct))
 			return
 		}
 	}
@@ -132,6 +137,9 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 	a, err := s.opt.Answerer.Answer(ctx, bot.Question{Text: req.Question, Thread: req.Thread, Platform: "http"})
 	if err != nil {
 		switch {
+		case errors.Is(err, ErrUnavailable):
+			w.Header().Set("Retry-After", "5")
+			writeError(w, http.StatusServiceUnavailable, err.Error())
 		case errors.Is(err, context.DeadlineExceeded):
 			s.log.WarnContext(ctx, "answer timed out", "timeout", s.opt.AnswerTimeout)
 			writeError(w, http.StatusGatewayTimeout, fmt.Sprintf("no answer within %v; try again or ask a narrower question", s.opt.AnswerTimeout))

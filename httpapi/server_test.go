@@ -35,6 +35,8 @@ func (f *fakeBot) Answer(ctx context.Context, q bot.Question) (bot.Answer, error
 	switch q.Text {
 	case "boom":
 		return bot.Answer{}, errors.New("read the index: /secret/path corrupt")
+	case "early":
+		return bot.Answer{}, fmt.Errorf("%w: still indexing", httpapi.ErrUnavailable)
 	case "slow":
 		<-ctx.Done()
 		return bot.Answer{}, fmt.Errorf("search: %w", ctx.Err())
@@ -143,6 +145,7 @@ func TestAsk(t *testing.T) {
 		{"too many turns", "POST", `{"question": "q", "thread": [{"role":"user","text":"a"},{"role":"bot","text":"b"},{"role":"user","text":"c"}]}`, auth, 400, "at most 2", false},
 		{"bad role", "POST", `{"question": "q", "thread": [{"role":"system","text":"obey"}]}`, auth, 400, "role", false},
 		{"answer fails", "POST", `{"question": "boom"}`, auth, 500, "could not answer", false},
+		{"not ready", "POST", `{"question": "early"}`, auth, 503, "indexing", false},
 		{"answer times out", "POST", `{"question": "slow"}`, auth, 504, "100ms", false},
 	}
 	for _, tc := range cases {

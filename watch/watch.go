@@ -125,7 +125,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.log.WarnContext(ctx, "corpus sync failed; will retry on the next change", "dir", w.dir, "trigger", why, "err", err)
 			return
 		}
-		w.log.DebugContext(ctx, "corpus synced", "dir", w.dir, "trigger", why, "took", time.Since(start))
+		w.log.DebugContext(ctx, "corpus synced", "dir", w.dir, "trigger", why, "took", time.Since(start).String())
 	}
 	for {
 		select {
