@@ -1,8 +1,344 @@
 package bot
 
-// PLACEHOLDER written by the lead so the package compiles: the conflicts
-// engineer replaces this whole file with the real DetectConflicts and
-// RelevantConflicts.
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
 
-// RelevantConflicts returns the ledger conflicts about the asked fact among hits.
-func RelevantConflicts(q Question, hits []Hit, ledger []Conflict) []Conflict { return nil }
+	"github.com/storybot/storybot/bot/claims"
+)
+
+// DetectConflicts builds the corpus-wide conflict ledger from passages: the
+// facts on which articles report incompatible things (DESIGN §4), each with
+// its positions, their articles and evidence sentences. The retrieval
+// package calls it at ingest and persists the result. It is deterministic
+// and safe for concurrent use.
+func DetectConflicts(ctx context.Context, passages []Passage) ([]Conflict, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("detect conflicts: %w", err)
+	}
+	n := 0
+	for _, p := range passages {
+		n += len(p.Sentences)
+	}
+	sents := make([]claims.Sentence, 0, n)
+	for _, p := range passages {
+		for _, s := range p.Sentences {
+			sents = append(sents, claims.Sentence{ArticleID: p.ArticleID, Text: s})
+		}
+	}
+	disputes := claims.Detect(sents)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("detect conflicts: %w", err)
+	}
+	out := make([]Conflict, 0, len(disputes))
+	for _, d := range disputes {
+		out = append(out, conflictOf(d))
+	}
+	return out, nil
+}
+
+func conflictOf(d claims.Dispute) Conflict {
+	c := Conflict{Topic: d.Topic, Kind: kindOf(d.Kind)}
+	for _, p := range d.Positions {
+		pos := Position{Claim: p.Claim, Articles: append([]string(nil), p.Articles...)}
+		for _, e := range p.Evidence {
+			pos.Evidence = append(pos.Evidence, Evidence{ArticleID: e.ArticleID, Sentence: e.Sentence})
+		}
+		c.Positions = append(c.Positions, pos)
+	}
+	return c
+}
+
+func kindOf(k claims.Kind) ConflictKind {
+	switch k {
+	case claims.KindNumber:
+		return ConflictNumeric
+	case claims.KindRole:
+		return ConflictRole
+	case claims.KindStatus:
+		return ConflictStatus
+	case claims.KindPolarity:
+		return ConflictPolarity
+	case claims.KindDetail:
+		return ConflictDetail
+	}
+	return ConflictModel
+}
+
+// minCoverage is the share (weighted by rarity among the hits) of the
+// question's terms that a conflict's topic and evidence must cover.
+const minCoverage = 0.55
+
+// RelevantConflicts returns the ledger conflicts that concern the asked fact
+// among the evidence: at least two positions must have articles among the
+// hits (positions are trimmed to those articles), and the question must be
+// about the conflict's fact: it names the fact's key terms (the role, the
+// event's object, the speaker and the setting, the counted quantity) and
+// its content terms are mostly found in the conflict's topic and evidence.
+// When none qualifies it returns nil.
+func RelevantConflicts(q Question, hits []Hit, ledger []Conflict) []Conflict {
+	if len(hits) == 0 || len(ledger) == 0 {
+		return nil
+	}
+	inHits := map[string]bool{}
+	for _, h := range hits {
+		inHits[h.Passage.ArticleID] = true
+	}
+	qTerms := claims.Terms(q.Text)
+	if len(qTerms) == 0 {
+		return nil
+	}
+	qWords := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(q.Text), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
+	}) {
+		qWords[w] = true
+	}
+	weight := idfWeights(hits)
+	var out []Conflict
+	for _, c := range ledger {
+		t, ok := trimToHits(c, inHits)
+		if !ok {
+			continue
+		}
+		if !asksAbout(c, qTerms, qWords) {
+			continue
+		}
+		if coverage(qTerms, conflictTerms(t), weight) < minCoverage {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// trimToHits keeps each position's articles found among the hits; it reports
+// false when fewer than two positions remain.
+func trimToHits(c Conflict, inHits map[string]bool) (Conflict, bool) {
+	t := Conflict{Topic: c.Topic, Kind: c.Kind}
+	for _, p := range c.Positions {
+		var np Position
+		np.Claim = p.Claim
+		for _, id := range p.Articles {
+			if inHits[id] {
+				np.Articles = append(np.Articles, id)
+			}
+		}
+		for _, e := range p.Evidence {
+			if inHits[e.ArticleID] {
+				np.Evidence = append(np.Evidence, e)
+			}
+		}
+		if len(np.Articles) > 0 {
+			t.Positions = append(t.Positions, np)
+		}
+	}
+	return t, len(t.Positions) >= 2
+}
+
+// quantity cues say a question asks for a figure.
+var quantityWords = map[string]bool{"much": true, "many": true, "big": true, "large": true, "size": true,
+	"percent": true, "percentage": true, "share": true, "proportion": true, "number": true, "figure": true,
+	"amount": true, "total": true, "count": true, "toll": true, "cost": true, "sum": true, "small": true}
+
+// setting cues say a question asks where or how something was done.
+var settingWords = map[string]bool{"where": true, "how": true, "venue": true, "setting": true, "channel": true,
+	"meeting": true, "meet": true, "chat": true, "call": true, "conference": true, "interview": true,
+	"speech": true, "video": true, "virtual": true, "online": true, "message": true, "platform": true,
+	"used": true, "use": true, "using": true, "vehicle": true, "tool": true, "place": true, "room": true}
+
+// asksAbout reports whether the question names the conflict's fact.
+func asksAbout(c Conflict, qTerms []string, qWords map[string]bool) bool {
+	topic := claims.Terms(c.Topic)
+	switch c.Kind {
+	case ConflictRole:
+		n := matches(qTerms, topic)
+		if n >= 2 || n == len(topic) {
+			return true
+		}
+		// a holder's name plus part of the role
+		return n >= 1 && mentionsHolder(c, qWords)
+	case ConflictStatus:
+		// the event's object must be asked about
+		return matches(qTerms, dropEventWords(topic)) >= 1
+	case ConflictDetail:
+		if !mentionsSpeakerOrAnchor(c, qTerms, qWords) {
+			return false
+		}
+		for w := range qWords {
+			if settingWords[w] {
+				return true
+			}
+		}
+		return false
+	case ConflictNumeric:
+		quant := false
+		for w := range qWords {
+			if quantityWords[w] || (len(w) > 0 && w[0] >= '0' && w[0] <= '9') {
+				quant = true
+			}
+		}
+		if !quant {
+			return false
+		}
+		key := topic
+		if i := strings.Index(c.Topic, ":"); i >= 0 {
+			key = claims.Terms(c.Topic[i+1:])
+		}
+		return matches(qTerms, key) >= 1
+	case ConflictPolarity:
+		topic = dropWords(topic, "whether")
+		return matches(qTerms, topic) >= min(2, len(topic))
+	}
+	return matches(qTerms, topic) >= 2
+}
+
+func dropEventWords(ts []string) []string {
+	var out []string
+	for _, t := range ts {
+		switch t {
+		case "give", "giv", "resign", "accept", "join", "call", "clos", "reopen", "ban", "lift", "appoint",
+			"sell", "buy", "launch", "deploy", "evacuat", "arrest", "charg", "releas", "agree", "deal", "cancel":
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func dropWords(ts []string, words ...string) []string {
+	var out []string
+	for _, t := range ts {
+		keep := true
+		for _, w := range words {
+			if t == w {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// mentionsHolder reports whether the question names a person on any side.
+func mentionsHolder(c Conflict, qWords map[string]bool) bool {
+	for _, p := range c.Positions {
+		for _, w := range strings.Fields(p.Claim) {
+			k := claims.FoldName(w)
+			for qw := range qWords {
+				if len(k) >= 3 && claims.FoldName(qw) == k {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// mentionsSpeakerOrAnchor reports whether the question names the detail
+// conflict's anchor (the speaker, or the shared subject term).
+func mentionsSpeakerOrAnchor(c Conflict, qTerms []string, qWords map[string]bool) bool {
+	topic := c.Topic
+	for _, w := range strings.FieldsFunc(topic, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
+		k := claims.FoldName(w)
+		if len(k) < 3 || claims.IsStopWord(w) {
+			continue
+		}
+		switch strings.ToLower(w) {
+		case "where", "how", "spoke", "setting", "used", "vehicle", "tool", "place":
+			continue
+		}
+		for qw := range qWords {
+			if claims.FoldName(qw) == k {
+				return true
+			}
+		}
+		st := claims.Stem(w)
+		for _, t := range qTerms {
+			if claims.TermsMatch(t, st) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// matches counts the terms of want found among have.
+func matches(have, want []string) int {
+	n := 0
+	for _, w := range want {
+		for _, h := range have {
+			if claims.TermsMatch(h, w) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+func conflictTerms(c Conflict) []string {
+	ts := claims.Terms(c.Topic)
+	for _, p := range c.Positions {
+		ts = append(ts, claims.Terms(p.Claim)...)
+		for _, e := range p.Evidence {
+			ts = append(ts, claims.Terms(e.Sentence)...)
+		}
+	}
+	return ts
+}
+
+// idfWeights returns a term weight from the hits: rare terms weigh more.
+func idfWeights(hits []Hit) func(string) float64 {
+	df := map[string]int{}
+	for _, h := range hits {
+		seen := map[string]bool{}
+		for _, t := range claims.Terms(h.Passage.Text()) {
+			if !seen[t] {
+				seen[t] = true
+				df[t]++
+			}
+		}
+	}
+	n := float64(len(hits))
+	return func(t string) float64 {
+		d := df[t]
+		if d == 0 {
+			// unknown to the evidence: prefix variants count too
+			for k, v := range df {
+				if claims.TermsMatch(k, t) && v > d {
+					d = v
+				}
+			}
+		}
+		return math.Log(1 + (n+1)/float64(d+1))
+	}
+}
+
+// coverage is the weighted share of qTerms found among have.
+func coverage(qTerms, have []string, weight func(string) float64) float64 {
+	var tot, got float64
+	seen := map[string]bool{}
+	for _, q := range qTerms {
+		if seen[q] {
+			continue
+		}
+		seen[q] = true
+		w := weight(q)
+		tot += w
+		for _, h := range have {
+			if claims.TermsMatch(q, h) {
+				got += w
+				break
+			}
+		}
+	}
+	if tot == 0 {
+		return 0
+	}
+	return got / tot
+}

@@ -166,8 +166,9 @@ var synonyms = closeSynonyms(map[string]string{
 	"blaze":    "fire",
 	"resident": "people", "civilian": "people", "citizen": "people", "person": "people",
 	"nation": "country", "state": "country",
-	"approx": "about",
-	"escap":  "flee", "getaway": "flee", "robber": "suspect", "thief": "suspect", "burglar": "suspect",
+	"approx":  "about",
+	"announc": "reveal", "declar": "reveal", "unveil": "reveal", "disclos": "reveal",
+	"escap": "flee", "getaway": "flee", "robber": "suspect", "thief": "suspect", "burglar": "suspect",
 	"gunman": "suspect", "attacker": "suspect", "assailant": "suspect", "raider": "suspect", "perpetrator": "suspect",
 })
 
