@@ -98,17 +98,22 @@ type harness struct {
 // Session.Open, and waits until it is ready.
 func startGateway(t *testing.T, fb *fakeBot, tweak func(*Config)) *harness {
 	t.Helper()
-	return startGatewayOn(t, newFakeDiscord(t), fb, tweak)
+	return startGatewayOn(t, newFakeDiscord(t), fb, tweak, nil)
 }
 
-func startGatewayOn(t *testing.T, fd *fakeDiscord, fb *fakeBot, tweak func(*Config)) *harness {
+// startGatewayOn is startGateway on a given fake Discord; b, when not nil,
+// replaces fb as the adapter's Bot.
+func startGatewayOn(t *testing.T, fd *fakeDiscord, fb *fakeBot, tweak func(*Config), b Bot) *harness {
 	t.Helper()
+	if b == nil {
+		b = fb
+	}
 	cfg := Config{Token: testToken, AppID: testAppID, GuildID: testGuild, HTTPClient: fd.client(),
 		UserRate: time.Millisecond, Burst: 100}
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	a, err := New(cfg, fb, slog.New(slog.DiscardHandler))
+	a, err := New(cfg, b, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -618,7 +623,7 @@ func TestGatewayThreadFollowUpWithMessageContent(t *testing.T) {
 	fb := &fakeBot{answer: sampleAnswer()}
 	fd := newFakeDiscord(t)
 	fd.privileged = true
-	h := startGatewayOn(t, fd, fb, func(c *Config) { c.MessageContent = true })
+	h := startGatewayOn(t, fd, fb, func(c *Config) { c.MessageContent = true }, nil)
 	h.fd.mu.Lock()
 	got := h.fd.identified[0].Intents
 	h.fd.mu.Unlock()
