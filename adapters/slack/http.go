@@ -75,6 +75,10 @@ func (a *Adapter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case "application/x-www-form-urlencoded":
 		cmd, cb, err := parseForm(body)
+		if errors.Is(err, errSSLCheck) {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		if err != nil {
 			http.Error(w, "bad form payload", http.StatusBadRequest)
 			return

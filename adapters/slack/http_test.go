@@ -190,6 +190,18 @@ func TestEventsAPISlashCommandAndButton(t *testing.T) {
 	}
 }
 
+func TestEventsAPISSLCheck(t *testing.T) {
+	_, srv := newHTTPHarness(t, nil)
+	code, _ := do(t, signedRequest(t, srv.URL, "application/x-www-form-urlencoded", []byte("ssl_check=1&token=x"), testNow, testSecret))
+	if code != http.StatusOK {
+		t.Errorf("ssl_check = %d, want 200", code)
+	}
+	code, _ = do(t, signedRequest(t, srv.URL, "application/x-www-form-urlencoded", []byte("nothing=1"), testNow, testSecret))
+	if code != http.StatusBadRequest {
+		t.Errorf("unknown form = %d, want 400", code)
+	}
+}
+
 func TestEventsHandlerWithoutSecret(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.SigningSecret = "" })
 	rec := httptest.NewRecorder()

@@ -81,6 +81,10 @@ func commandFrom(c slackgo.SlashCommand) command {
 	return command{Command: c.Command, Text: c.Text, User: c.UserID, Channel: c.ChannelID, ResponseURL: c.ResponseURL, TriggerID: c.TriggerID}
 }
 
+// errSSLCheck marks Slack's ssl_check request for a slash command URL,
+// which wants a plain 200.
+var errSSLCheck = errors.New("ssl_check")
+
 // parseForm parses an application/x-www-form-urlencoded Events API body:
 // either a slash command (command=...) or an interaction (payload=...).
 // Exactly one of the results is non-nil when err is nil.
@@ -95,6 +99,9 @@ func parseForm(body []byte) (*command, *slackgo.InteractionCallback, error) {
 			return nil, nil, fmt.Errorf("parse interaction payload: %w", err)
 		}
 		return nil, &cb, nil
+	}
+	if v.Get("ssl_check") == "1" {
+		return nil, nil, errSSLCheck
 	}
 	if v.Get("command") != "" {
 		return &command{
