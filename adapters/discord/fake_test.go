@@ -78,6 +78,7 @@ type fakeDiscord struct {
 	nextID       int
 	identified   []identifyPayload
 	failPaths    map[string]int // path prefix -> status to fail with
+	failOnce     map[string]int // path prefix -> status to fail the next request with
 	privileged   bool           // the Message Content intent is enabled in the "portal"
 
 	events chan []byte
@@ -97,6 +98,7 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 		messages:     map[string][]*discordgo.Message{},
 		interactions: map[string]string{},
 		failPaths:    map[string]int{},
+		failOnce:     map[string]int{},
 		nextID:       1000,
 		events:       make(chan []byte, 64),
 	}
@@ -184,6 +186,13 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requests = append(f.requests, recorded{Method: r.Method, Path: path, Query: r.URL.Query(), Body: body})
+	for prefix, status := range f.failOnce {
+		if strings.HasPrefix(path, prefix) {
+			delete(f.failOnce, prefix)
+			discordError(w, status, 50035, "Invalid Form Body")
+			return
+		}
+	}
 	for prefix, status := range f.failPaths {
 		if strings.HasPrefix(path, prefix) {
 			discordError(w, status, 50001, "Missing Access")

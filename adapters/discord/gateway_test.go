@@ -646,3 +646,43 @@ func TestGatewayThreadFollowUpWithMessageContent(t *testing.T) {
 		t.Errorf("questions = %+v", qs)
 	}
 }
+
+// When Discord refuses the answer, the user still gets an error in place of
+// "thinking...".
+func TestGatewayRejectedEditFallsBackToError(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBot{answer: sampleAnswer()}
+	h := startGateway(t, fb, nil)
+	h.fd.mu.Lock()
+	h.fd.failOnce["/webhooks/"] = 400
+	h.fd.mu.Unlock()
+	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-rej", testUser, "ask", map[string]string{"question": "q?"}))
+	edits := h.fd.waitFor(t, 2, "PATCH", pathOriginal)
+	if got := decodeMessage(t, edits[1].Body).content(); !strings.HasPrefix(got, "I couldn't answer that: the reply could not be posted") {
+		t.Errorf("fallback = %q", got)
+	}
+}
+
+func TestGatewayMentionRateLimit(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBot{answer: sampleAnswer()}
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	h := startGateway(t, fb, func(c *Config) {
+		c.UserRate, c.Burst, c.Now = time.Minute, 1, func() time.Time { return now }
+	})
+	for i := range 3 {
+		h.fd.dispatch(t, "MESSAGE_CREATE", h.fd.userMessage(testChan, "<@"+testBotID+"> question "+string(rune('a'+i)), true))
+	}
+	// One answer in a thread, one friendly reply in the channel (the third
+	// message is not answered again: the user was just told).
+	h.fd.waitFor(t, 1, "POST", pathThreads)
+	posts := h.fd.waitFor(t, 1, "POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
+	time.Sleep(100 * time.Millisecond)
+	posts = h.fd.matching("POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
+	if len(posts) != 1 || !strings.Contains(decodeMessage(t, posts[0].Body).content(), "try again in") {
+		t.Errorf("rate-limit replies = %d, first %q", len(posts), decodeMessage(t, posts[0].Body).content())
+	}
+	if n := len(fb.asked()); n != 1 {
+		t.Errorf("asked %d, want 1", n)
+	}
+}
