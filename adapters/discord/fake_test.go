@@ -161,6 +161,7 @@ var (
 	reFollowup   = regexp.MustCompile(`^/webhooks/([^/]+)/([^/]+)$`)
 	reCommands   = regexp.MustCompile(`^/applications/([^/]+)(/guilds/([^/]+))?/commands$`)
 	reChannel    = regexp.MustCompile(`^/channels/([^/]+)$`)
+	reTyping     = regexp.MustCompile(`^/channels/([^/]+)/typing$`)
 	reMessages   = regexp.MustCompile(`^/channels/([^/]+)/messages$`)
 	reMessage    = regexp.MustCompile(`^/channels/([^/]+)/messages/([^/]+)$`)
 	reThread     = regexp.MustCompile(`^/channels/([^/]+)/messages/([^/]+)/threads$`)
@@ -281,6 +282,12 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 			Type: discordgo.ChannelTypeGuildPublicThread, Name: ts.Name}
 		f.channels[th.ID] = th
 		writeJSON(w, th)
+	case r.Method == http.MethodPost && reTyping.MatchString(path):
+		if _, ok := f.channels[reTyping.FindStringSubmatch(path)[1]]; !ok {
+			discordError(w, http.StatusNotFound, 10003, "Unknown Channel")
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	case r.Method == http.MethodPost && reMessages.MatchString(path):
 		chID := reMessages.FindStringSubmatch(path)[1]
 		if _, ok := f.channels[chID]; !ok {

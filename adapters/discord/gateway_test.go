@@ -428,6 +428,9 @@ func TestGatewayMentionStartsThreadAndFollowUpHasHistory(t *testing.T) {
 	}
 	inThread := regexp.MustCompile("^/channels/" + threadID + "/messages$")
 	posts := h.fd.waitFor(t, 1, "POST", inThread)
+	if n := len(h.fd.matching("POST", regexp.MustCompile("^/channels/"+threadID+"/typing$"))); n != 1 {
+		t.Errorf("typing indicators in the thread = %d, want 1", n)
+	}
 	if got := flatten([]sentMessage{decodeMessage(t, posts[0].Body)}); !strings.Contains(got, "Conflicting reports: alliance Secretary General") {
 		t.Errorf("thread answer = %q", got)
 	}
@@ -684,5 +687,21 @@ func TestGatewayMentionRateLimit(t *testing.T) {
 	}
 	if n := len(fb.asked()); n != 1 {
 		t.Errorf("asked %d, want 1", n)
+	}
+}
+
+// panicBot is a Bot whose Answer panics, as a bug might.
+type panicBot struct{ fakeBot }
+
+func (*panicBot) Answer(context.Context, bot.Question) (bot.Answer, error) { panic("boom") }
+
+func TestGatewayPanicIsAnswered(t *testing.T) {
+	t.Parallel()
+	fd := newFakeDiscord(t)
+	h := startGatewayOn(t, fd, nil, nil, &panicBot{})
+	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-panic", testUser, "ask", map[string]string{"question": "q?"}))
+	edits := h.fd.waitFor(t, 1, "PATCH", pathOriginal)
+	if got := decodeMessage(t, edits[0].Body).content(); got != "I couldn't answer that: internal error (boom)" {
+		t.Errorf("reply = %q", got)
 	}
 }

@@ -60,7 +60,7 @@ func (a *Adapter) handleCommand(ctx context.Context, i *discordgo.Interaction, r
 	data, _ := i.Data.(discordgo.ApplicationCommandInteractionData)
 	a.background(ctx, func(ctx context.Context) {
 		start := a.now()
-		msgs, err := a.command(ctx, i, data)
+		msgs, err := safely(func() ([]message, error) { return a.command(ctx, i, data) })
 		if err != nil {
 			log.Warn("command failed", "command", data.Name, "err", err)
 			msgs = []message{errorMessage(err)}
@@ -68,6 +68,17 @@ func (a *Adapter) handleCommand(ctx context.Context, i *discordgo.Interaction, r
 		a.deliverInteraction(ctx, i, msgs)
 		log.Info("command answered", "command", data.Name, "messages", len(msgs), "took", a.now().Sub(start))
 	})
+}
+
+// safely runs f, turning a panic into an error so that the user still gets
+// a reply and the process survives a bug.
+func safely(f func() ([]message, error)) (msgs []message, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			msgs, err = nil, fmt.Errorf("internal error (%v)", r)
+		}
+	}()
+	return f()
 }
 
 // command runs one slash command and renders its reply.
@@ -129,9 +140,6 @@ func (a *Adapter) command(ctx context.Context, i *discordgo.Interaction, data di
 // message and sends the rest as follow-ups. It uses a context of its own so
 // that a reply, or at least an error, is posted even after ctx ended.
 func (a *Adapter) deliverInteraction(ctx context.Context, i *discordgo.Interaction, msgs []message) {
-	if ctx.Err() != nil && len(msgs) > 0 && msgs[0].Content == "" && len(msgs[0].Embeds) == 0 {
-		msgs = []message{errorMessage(ctx.Err())}
-	}
 	sctx, cancel := cleanupContext(ctx)
 	defer cancel()
 	log := a.log.With("interaction", i.ID)

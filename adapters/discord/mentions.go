@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -74,12 +75,21 @@ func (a *Adapter) handleMessage(ctx context.Context, m *discordgo.Message) {
 			a.threads.put(th.ID, channelInfo{thread: true, ours: true, parent: m.ChannelID})
 			target, q.Channel, reply = th.ID, th.ID, nil
 		}
-		var msgs []message
-		if ans, err := a.bot.Answer(ctx, q); err != nil {
+		// "storybot is typing…" while the answer is worked out (it lasts
+		// about ten seconds or until the bot posts).
+		if err := a.session.ChannelTyping(target, discordgo.WithContext(ctx)); err != nil {
+			log.Debug("typing indicator", "err", err)
+		}
+		msgs, err := safely(func() ([]message, error) {
+			ans, err := a.bot.Answer(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			return renderAnswer(ans), nil
+		})
+		if err != nil {
 			log.Warn("answering mention", "err", err)
 			msgs = []message{errorMessage(err)}
-		} else {
-			msgs = renderAnswer(ans)
 		}
 		a.send(ctx, target, msgs, reply, log)
 	})
@@ -88,7 +98,7 @@ func (a *Adapter) handleMessage(ctx context.Context, m *discordgo.Message) {
 // send posts messages to a channel, the first one replying to reply when
 // given. It uses a context of its own so that an error reaches the user even
 // after ctx ended.
-func (a *Adapter) send(ctx context.Context, channelID string, msgs []message, reply *discordgo.MessageReference, log interface{ Warn(string, ...any) }) {
+func (a *Adapter) send(ctx context.Context, channelID string, msgs []message, reply *discordgo.MessageReference, log *slog.Logger) {
 	sctx, cancel := cleanupContext(ctx)
 	defer cancel()
 	for i, m := range msgs {
