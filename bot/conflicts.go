@@ -189,8 +189,9 @@ func asksAbout(c Conflict, qTerms []string, qWords map[string]bool) bool {
 		}
 		return matches(qTerms, key) >= 1
 	case ConflictPolarity:
+		// the predicate's head must be asked about
 		topic = dropWords(topic, "whether")
-		return matches(qTerms, topic) >= min(2, len(topic))
+		return len(topic) > 0 && matches(qTerms, topic[:1]) == 1
 	}
 	return matches(qTerms, topic) >= 2
 }
@@ -243,13 +244,13 @@ func mentionsHolder(c Conflict, qWords map[string]bool) bool {
 // conflict's anchor (the speaker, or the shared subject term).
 func mentionsSpeakerOrAnchor(c Conflict, qTerms []string, qWords map[string]bool) bool {
 	topic := c.Topic
-	for _, w := range strings.FieldsFunc(topic, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
+	for _, w := range strings.FieldsFunc(topic, func(r rune) bool { return r == ' ' || r == '(' || r == ')' || r == ',' || r == ':' }) {
 		k := claims.FoldName(w)
 		if len(k) < 3 || claims.IsStopWord(w) {
 			continue
 		}
 		switch strings.ToLower(w) {
-		case "where", "how", "spoke", "setting", "used", "vehicle", "tool", "place":
+		case "where", "how", "spoke", "setting", "used", "vehicle", "tool", "place", "medium":
 			continue
 		}
 		for qw := range qWords {

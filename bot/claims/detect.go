@@ -334,9 +334,9 @@ func (d *detector) statuses(items []item) []Dispute {
 		if len(sides) < 2 {
 			continue
 		}
-		obj := k[strings.Index(k, "|")+1:]
-		topic := b[0].c.Event + " " + surfaceOf(b, obj)
-		dp := Dispute{Kind: KindStatus, Topic: topic, Terms: sharedObject(sides)}
+		shared := sharedObject(sides)
+		topic := b[0].c.Event + " " + orderedSurfaces(sides[0].items[0].c.Text, shared)
+		dp := Dispute{Kind: KindStatus, Topic: topic, Terms: shared}
 		for i, s := range sides {
 			dp.Positions = append(dp.Positions, d.position(s, claims[i]))
 		}
@@ -534,7 +534,19 @@ func (d *detector) details(items []item) []Dispute {
 		if medium {
 			topic = "where or how " + d.displaySpeaker(b, anchor) + " spoke (setting)"
 		} else {
-			topic = slot + " used (" + surfaceOf(b, anchor) + ")"
+			var sides []side
+			for _, g := range order {
+				sides = append(sides, *groups[g])
+			}
+			shared := sharedAcross(sides)
+			var words []string
+			for _, t := range shared {
+				words = append(words, surfaceIn(d.sents[b[0].sent].Text, t))
+				if len(words) == 4 {
+					break
+				}
+			}
+			topic = slot + " used: " + strings.Join(words, ", ")
 		}
 		dp := Dispute{Kind: KindDetail, Topic: topic, Terms: []string{anchor, slot}}
 		for _, g := range order {
@@ -742,8 +754,11 @@ func comparableNumbers(a, b item) bool {
 	if na.Unit != nb.Unit {
 		return false
 	}
-	if a.c.Holder != "" && b.c.Holder != "" && a.c.Holder != b.c.Holder {
-		return false
+	if (a.c.Stance || b.c.Stance) && a.c.Holder != "" && b.c.Holder != "" && a.c.Holder != b.c.Holder {
+		return false // two parties' positions
+	}
+	if na.Of != "" && nb.Of != "" && na.Of != nb.Of {
+		return false // tonnes of grain, tonnes of fuel
 	}
 	oa, ob := outcomes(a.terms), outcomes(b.terms)
 	if len(oa) > 0 && len(ob) > 0 && overlap(oa, ob) == 0 {
@@ -882,7 +897,7 @@ func (d *detector) polarity(items []item, ans []analysis) []Dispute {
 						if terms == nil {
 							terms = contentTerms(toks)
 						}
-						h := holderOf(toks)
+						h, _ := holderOf(toks)
 						if h != "" && n.c.Holder != "" && h != n.c.Holder {
 							continue
 						}
@@ -929,7 +944,7 @@ func (d *detector) polarity(items []item, ans []analysis) []Dispute {
 		if straddle || groups["neg"] == nil || groups["pos"] == nil {
 			continue
 		}
-		dp := Dispute{Kind: KindPolarity, Topic: "whether " + surfaceOf(poss, negs[0].c.Predicate[0]) + " " + surfaceOf(poss, negs[0].c.Predicate[1]), Terms: negs[0].c.Predicate}
+		dp := Dispute{Kind: KindPolarity, Topic: "whether " + groups["pos"].items[0].c.Text, Terms: negs[0].c.Predicate}
 		dp.Positions = append(dp.Positions, d.position(*groups["pos"], groups["pos"].items[0].c.Text))
 		dp.Positions = append(dp.Positions, d.position(*groups["neg"], groups["neg"].items[0].c.Text))
 		out = append(out, dp)
@@ -1054,4 +1069,67 @@ func subset(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// sharedAcross returns the sentence terms found on every side, in sorted
+// order.
+func sharedAcross(sides []side) []string {
+	count := map[string]int{}
+	for _, s := range sides {
+		seen := map[string]bool{}
+		for _, it := range s.items {
+			for _, t := range it.terms {
+				if !seen[t] {
+					seen[t] = true
+					count[t]++
+				}
+			}
+		}
+	}
+	var out []string
+	for t, n := range count {
+		if n == len(sides) {
+			if _, isSlot := slotLexicon[t]; !isSlot {
+				out = append(out, t)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// surfaceIn returns how stem st is written in text, or st.
+func surfaceIn(text, st string) string {
+	for _, t := range tokenize(text) {
+		if t.kind == tWord && stem(t.low) == st {
+			return stripPossessive(t.text)
+		}
+	}
+	return st
+}
+
+// orderedSurfaces writes the stems in the order they appear in text, as
+// written there; stems not found are appended.
+func orderedSurfaces(text string, stems []string) string {
+	want := map[string]bool{}
+	for _, s := range stems {
+		want[s] = true
+	}
+	var words []string
+	for _, t := range tokenize(text) {
+		if t.kind != tWord {
+			continue
+		}
+		st := stem(stripPossessive(t.low))
+		if want[st] {
+			words = append(words, strings.Trim(t.text, "()"))
+			delete(want, st)
+		}
+	}
+	for _, s := range stems {
+		if want[s] {
+			words = append(words, s)
+		}
+	}
+	return strings.Join(words, " ")
 }
