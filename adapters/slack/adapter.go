@@ -75,6 +75,10 @@ type Config struct {
 	MaxRetryWait time.Duration
 	// ThreadTurns caps the earlier thread turns sent as context (default 20).
 	ThreadTurns int
+	// DMWindow is how far back a direct message conversation's earlier
+	// top-level messages count as context for a new one (default 30 min;
+	// negative turns it off). Threads in DMs use the thread instead.
+	DMWindow time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -162,6 +166,9 @@ func New(cfg Config, b Bot, logger *slog.Logger) (*Adapter, error) {
 	}
 	if cfg.ThreadTurns <= 0 {
 		cfg.ThreadTurns = 20
+	}
+	if cfg.DMWindow == 0 {
+		cfg.DMWindow = 30 * time.Minute
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}

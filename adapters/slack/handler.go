@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,6 +116,12 @@ func (a *Adapter) onMessage(ctx context.Context, m message) {
 			}
 		}
 		q.Thread = a.turns(thread, m.TS, me)
+	} else if dm && a.cfg.DMWindow > 0 {
+		history, err := a.dmHistory(ctx, m.Channel, m.TS)
+		if err != nil {
+			log.Warn("conversation context unavailable; answering without it", "err", err)
+		}
+		q.Thread = a.turns(history, m.TS, me)
 	}
 	a.answer(ctx, r, q, "")
 }
@@ -145,6 +152,33 @@ func (a *Adapter) fetchThread(ctx context.Context, channel, threadTS string) ([]
 		params.Cursor = next
 	}
 	return all, nil
+}
+
+// dmHistory returns the top-level messages of a direct message
+// conversation from DMWindow before ts up to ts, oldest first.
+func (a *Adapter) dmHistory(ctx context.Context, channel, ts string) ([]slackgo.Message, error) {
+	now, err := strconv.ParseFloat(ts, 64)
+	if err != nil {
+		return nil, fmt.Errorf("message timestamp %q: %w", ts, err)
+	}
+	params := &slackgo.GetConversationHistoryParameters{
+		ChannelID: channel,
+		Latest:    ts,
+		Oldest:    strconv.FormatFloat(now-a.cfg.DMWindow.Seconds(), 'f', 6, 64),
+		Limit:     a.cfg.ThreadTurns,
+	}
+	var resp *slackgo.GetConversationHistoryResponse
+	err = a.call(ctx, "conversations.history", func(ctx context.Context) error {
+		var err error
+		resp, err = a.api.GetConversationHistoryContext(ctx, params)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	msgs := slices.Clone(resp.Messages) // newest first
+	slices.Reverse(msgs)
+	return msgs, nil
 }
 
 // fromSelf reports whether a thread message was posted by this bot.

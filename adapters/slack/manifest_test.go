@@ -52,7 +52,7 @@ func TestManifest(t *testing.T) {
 		"chat:write",        // chat.postMessage, chat.update
 		"commands",          // /story
 		"groups:history",    // message.groups, conversations.replies in private channels
-		"im:history",        // message.im, conversations.replies in DMs
+		"im:history",        // message.im, conversations.history and conversations.replies in DMs
 	}
 	events := []string{"app_mention", "message.channels", "message.groups", "message.im"}
 	got := slices.Sorted(slices.Values(m.OAuth.Scopes.Bot))

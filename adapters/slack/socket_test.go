@@ -65,6 +65,25 @@ func TestSocketDirectMessageAnswered(t *testing.T) {
 	}
 }
 
+func TestSocketDirectMessageFollowUpHasContext(t *testing.T) {
+	h := newHarness(t, nil)
+	h.runSocket()
+	ts := h.slack.AddMessage("D1", "", "U2", "how many troops left?")
+	h.slack.Send("events_api", slackfake.EventCallback("EvD1", slackfake.Message("D1", "im", "U2", ts, "", "how many troops left?")), 0)
+	h.slack.WaitCalls("first DM answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "D1") == 1 })
+	ts = h.slack.AddMessage("D1", "", "U2", "and when?")
+	h.slack.Send("events_api", slackfake.EventCallback("EvD2", slackfake.Message("D1", "im", "U2", ts, "", "and when?")), 0)
+	h.slack.WaitCalls("second DM answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "D1") == 2 })
+	qs := h.bot.asked()
+	if len(qs) != 2 {
+		t.Fatalf("bot asked %d times, want 2", len(qs))
+	}
+	th := qs[1].Thread
+	if len(th) != 2 || th[0].Role != bot.RoleUser || th[0].Text != "how many troops left?" || th[1].Role != bot.RoleBot || !strings.Contains(th[1].Text, "[002_beta]") {
+		t.Errorf("DM context = %+v", th)
+	}
+}
+
 func TestSocketThreadFollowUpWithoutMention(t *testing.T) {
 	h := newHarness(t, nil)
 	h.runSocket()

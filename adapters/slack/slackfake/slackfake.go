@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,6 +95,7 @@ func New(t testing.TB) *Server {
 		c.Handle("/chat.postMessage", f.postMessage)
 		c.Handle("/chat.update", f.update)
 		c.Handle("/conversations.replies", f.conversationsReplies)
+		c.Handle("/conversations.history", f.conversationsHistory)
 		c.Handle("/apps.connections.open", f.connectionsOpen)
 		c.Handle("/ws", f.websocket)
 		c.Handle("/response/", f.responseURL)
@@ -393,6 +395,40 @@ func (f *Server) conversationsReplies(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, map[string]any{"ok": true, "messages": ms, "has_more": false})
+}
+
+// conversationsHistory returns a channel's top-level messages, newest
+// first, between oldest and latest (both exclusive), at most limit.
+func (f *Server) conversationsHistory(w http.ResponseWriter, r *http.Request) {
+	if !f.authorize(w, r, "conversations.history") {
+		return
+	}
+	ch := r.Form.Get("channel")
+	if ch == "" {
+		slackErr(w, "channel_not_found")
+		return
+	}
+	limit, _ := strconv.Atoi(r.Form.Get("limit"))
+	if limit <= 0 {
+		limit = 100
+	}
+	latest, oldest := r.Form.Get("latest"), r.Form.Get("oldest")
+	f.mu.Lock()
+	var top []slackgo.Message
+	for k, ms := range f.msgs {
+		if strings.HasPrefix(k, ch+"/") && len(ms) > 0 && ms[0].Timestamp == strings.TrimPrefix(k, ch+"/") {
+			m := ms[0]
+			if (latest == "" || m.Timestamp < latest) && (oldest == "" || m.Timestamp > oldest) {
+				top = append(top, m)
+			}
+		}
+	}
+	f.mu.Unlock()
+	sort.Slice(top, func(i, j int) bool { return top[i].Timestamp > top[j].Timestamp })
+	if len(top) > limit {
+		top = top[:limit]
+	}
+	writeJSON(w, map[string]any{"ok": true, "messages": top, "has_more": false})
 }
 
 func (f *Server) connectionsOpen(w http.ResponseWriter, r *http.Request) {
