@@ -286,6 +286,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 			a.ready.Store(true)
 			a.log.Info("gateway ready", "session", r.SessionID)
 		}),
+		a.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+			a.ready.Store(true)
+			a.log.Info("gateway session resumed")
+		}),
 		a.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
 			a.ready.Store(false)
 			a.log.Warn("gateway disconnected")

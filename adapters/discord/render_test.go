@@ -117,6 +117,15 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
+// TestCommandsGolden pins the bulk overwrite body: the commands users see.
+func TestCommandsGolden(t *testing.T) {
+	got, err := json.MarshalIndent(commands(), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "commands.json", append(got, '\n'))
+}
+
 func TestRenderLongAnswerKeepsEverything(t *testing.T) {
 	a := longAnswer()
 	msgs := renderAnswer(a)
