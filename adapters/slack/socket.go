@@ -15,6 +15,7 @@ import (
 // slogOutput adapts slog to the Output method slack-go logs through.
 type slogOutput struct{ log *slog.Logger }
 
+// Output logs one slack-go debug line.
 func (l slogOutput) Output(_ int, s string) error {
 	l.log.Debug(strings.TrimSpace(s))
 	return nil
