@@ -306,6 +306,9 @@ func digestCandidates(window []Article) ([]candidate, map[string]float64) {
 		if fragment(c.text) {
 			s -= 0.3
 		}
+		if r, _ := utf8.DecodeRuneInString(c.text); r == '"' || r == '“' {
+			s -= 0.15 // a quotation is colour more often than news
+		}
 		c.score = s // the bonus; chooseDevelopments adds the centrality
 	}
 	return cands, centralWeights(df, n)
