@@ -363,3 +363,18 @@ func TestEmbedders(t *testing.T) {
 		})
 	}
 }
+
+func TestFakeRespondsFromPrompt(t *testing.T) {
+	srv := llmtest.NewOpenAI(t, llmtest.Options{Model: "m", Respond: func(r llmtest.Request) llmtest.Reply {
+		ids := r.Articles()
+		return llmtest.Reply{Content: strings.Join(ids, ",") + "|" + r.Passage("a1")}
+	}})
+	m, err := llm.New(context.Background(), llm.Config{Provider: "openai", BaseURL: srv.URL, Model: "m"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := chat(t, m, false)
+	if err != nil || got != "a1|text" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+}

@@ -67,6 +67,8 @@ type Server struct {
 	// Problems.
 	Require []string
 
+	respond func(Request) Reply
+
 	srv *httptest.Server
 
 	mu       sync.Mutex
@@ -83,6 +85,9 @@ type Options struct {
 	APIKey     string
 	Require    []string
 	Replies    []Reply
+	// Respond, when set, computes each reply from the request instead of
+	// the script, e.g. to cite an article the prompt actually carries.
+	Respond func(Request) Reply
 }
 
 // NewOpenAI starts a fake OpenAI-compatible server answering from
@@ -112,7 +117,8 @@ func newServer(opt Options) *Server {
 	if len(opt.Replies) == 0 {
 		opt.Replies = []Reply{{Content: "ok"}}
 	}
-	return &Server{Model: opt.Model, EmbedModel: opt.EmbedModel, APIKey: opt.APIKey, Require: opt.Require, replies: opt.Replies}
+	return &Server{Model: opt.Model, EmbedModel: opt.EmbedModel, APIKey: opt.APIKey, Require: opt.Require,
+		replies: opt.Replies, respond: opt.Respond}
 }
 
 // Calls returns how many chat requests reached the script (accepted or not
@@ -135,6 +141,53 @@ func (s *Server) Problems() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.problems...)
+}
+
+// Articles returns the article IDs of the <article id="..."> fences in the
+// request's user messages, in order, without repeats.
+func (r Request) Articles() []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, m := range r.Messages {
+		if m.Role != "user" {
+			continue
+		}
+		rest := m.Content
+		for {
+			i := strings.Index(rest, `<article id="`)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(`<article id="`):]
+			j := strings.IndexByte(rest, '"')
+			if j < 0 {
+				break
+			}
+			if id := rest[:j]; !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}
+
+// Passage returns the text of the first fenced passage of article id in
+// the request's user messages, or "".
+func (r Request) Passage(id string) string {
+	for _, m := range r.Messages {
+		i := strings.Index(m.Content, `<article id="`+id+`"`)
+		if i < 0 {
+			continue
+		}
+		rest := m.Content[i:]
+		start := strings.IndexByte(rest, '>')
+		end := strings.Index(rest, "</article>")
+		if start >= 0 && end > start {
+			return strings.TrimSpace(rest[start+1 : end])
+		}
+	}
+	return ""
 }
 
 // SetReplies replaces the script and resets the reply counter.
@@ -162,6 +215,9 @@ func (s *Server) next(req Request) Reply {
 	s.requests = append(s.requests, req)
 	i := min(s.calls, len(s.replies)-1)
 	s.calls++
+	if s.respond != nil {
+		return s.respond(req)
+	}
 	return s.replies[i]
 }
 
