@@ -9,53 +9,8 @@ import (
 	"strings"
 
 	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/httpapi"
 )
-
-// askJSON is one line of `storybot ask --json` (DESIGN §5).
-type askJSON struct {
-	Question  string         `json:"question"`
-	Answer    string         `json:"answer"`
-	Citations []string       `json:"citations"`
-	Conflicts []conflictJSON `json:"conflicts"`
-	Abstained bool           `json:"abstained"`
-}
-
-type conflictJSON struct {
-	Topic     string         `json:"topic"`
-	Positions []positionJSON `json:"positions"`
-}
-
-type positionJSON struct {
-	Claim    string   `json:"claim"`
-	Articles []string `json:"articles"`
-}
-
-// toAskJSON converts an answer to the ask --json contract.
-func toAskJSON(a bot.Answer) askJSON {
-	out := askJSON{
-		Question:  a.Question,
-		Answer:    a.Text(),
-		Citations: a.Citations(),
-		Conflicts: conflictsJSON(a.Conflicts),
-		Abstained: a.Abstained,
-	}
-	if out.Citations == nil {
-		out.Citations = []string{}
-	}
-	return out
-}
-
-func conflictsJSON(cs []bot.Conflict) []conflictJSON {
-	out := make([]conflictJSON, 0, len(cs))
-	for _, c := range cs {
-		cj := conflictJSON{Topic: c.Topic}
-		for _, p := range c.Positions {
-			cj.Positions = append(cj.Positions, positionJSON{Claim: p.Claim, Articles: p.Articles})
-		}
-		out = append(out, cj)
-	}
-	return out
-}
 
 func (m *Main) runAsk(ctx context.Context, args []string) error {
 	fs, cfg, err := m.flags("ask")
@@ -84,7 +39,7 @@ func (m *Main) runAsk(ctx context.Context, args []string) error {
 	}
 	print := func(ans bot.Answer) error {
 		if *asJSON {
-			return json.NewEncoder(m.Stdout).Encode(toAskJSON(ans))
+			return json.NewEncoder(m.Stdout).Encode(httpapi.NewAskResponse(ans)) // the ask --json contract
 		}
 		_, err := fmt.Fprintf(m.Stdout, "%s\n\n", ans.Text())
 		return err

@@ -25,6 +25,8 @@ type Config struct {
 	Discord DiscordConfig `yaml:"discord"`
 	Digest  DigestConfig  `yaml:"digest"`
 	HTTP    HTTPConfig    `yaml:"http"`
+	Watch   WatchConfig   `yaml:"watch"`
+	Limits  LimitsConfig  `yaml:"limits"`
 }
 
 // LLMConfig chooses the language model (empty Provider: offline).
@@ -53,6 +55,10 @@ type DiscordConfig struct {
 	GuildID        string   `yaml:"guild_id"`
 	PublicKey      string   `yaml:"public_key"`
 	DigestChannels []string `yaml:"digest_channels"`
+	// HTTPOnly skips the gateway: interactions arrive only at /discord/interactions.
+	HTTPOnly bool `yaml:"http_only"`
+	// MessageContent asks for the privileged Message Content intent.
+	MessageContent bool `yaml:"message_content"`
 }
 
 // DigestConfig sets when the daily digest is posted.
@@ -69,6 +75,30 @@ type DigestConfig struct {
 type HTTPConfig struct {
 	Addr     string `yaml:"addr"`
 	APIToken Secret `yaml:"-"`
+	// ShutdownTimeout is how long answers in flight may take to finish at shutdown.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+}
+
+// WatchConfig sets how `storybot serve` follows changes to the corpus folder.
+type WatchConfig struct {
+	// Enabled turns the corpus watcher on.
+	Enabled bool `yaml:"enabled"`
+	// Debounce is how long the folder must be quiet before it is re-read.
+	Debounce time.Duration `yaml:"debounce"`
+	// Poll re-reads the folder at this interval even without a change
+	// notice (network shares, some bind mounts); 0 turns polling off.
+	Poll time.Duration `yaml:"poll"`
+}
+
+// LimitsConfig sets the per-user and per-channel question rate limits of
+// the chat platforms.
+type LimitsConfig struct {
+	// UserInterval and ChannelInterval are how often one user and one channel
+	// regain a question after a burst; 0 turns that limit off.
+	UserInterval    time.Duration `yaml:"user_interval"`
+	ChannelInterval time.Duration `yaml:"channel_interval"`
+	// Burst is how many questions may come at once.
+	Burst int `yaml:"burst"`
 }
 
 // Secret is a credential: it prints as <redacted>.
@@ -92,7 +122,9 @@ func defaults() Config {
 		LogLevel:  "info",
 		LLM:       LLMConfig{Timeout: 60 * time.Second},
 		Digest:    DigestConfig{At: "08:00", TimeZone: "UTC"},
-		HTTP:      HTTPConfig{Addr: "127.0.0.1:8080"},
+		HTTP:      HTTPConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 10 * time.Second},
+		Watch:     WatchConfig{Enabled: true, Debounce: 200 * time.Millisecond, Poll: time.Minute},
+		Limits:    LimitsConfig{UserInterval: 10 * time.Second, ChannelInterval: 2 * time.Second, Burst: 3},
 	}
 }
 
@@ -146,6 +178,9 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 		c.Digest.PostEmpty = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
 	}
 	str(&c.HTTP.Addr, "STORYBOT_HTTP_ADDR")
+	if err := serveFromEnv(c, getenv); err != nil {
+		return err
+	}
 	for _, s := range []struct {
 		dst *Secret
 		key string

@@ -91,6 +91,9 @@ func commands() []command {
 		{"ask", `ask [flags] "QUESTION" | -`, "answer one question, or one per line from stdin with -", (*Main).runAsk},
 		{"ingest", "ingest [flags]", "(re)index the corpus, reporting progress", (*Main).runIngest},
 		{"digest", "digest --dry-run [--since T] [--until T] [--json]", "print the digest of a window, or post the current one once", (*Main).runDigest},
+		{"serve", "serve [flags]", "run as a service: HTTP API, Slack, Discord, digest, live corpus", (*Main).runServe},
+		{"config", "config [flags]", "print the effective configuration of serve (YAML), checked", (*Main).runConfig},
+		{"healthcheck", "healthcheck [--url URL]", "probe a running server's /healthz (the container HEALTHCHECK)", (*Main).runHealthcheck},
 	}
 }
 

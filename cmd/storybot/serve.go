@@ -1,0 +1,405 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/storybot/storybot/adapters/discord"
+	"github.com/storybot/storybot/adapters/slack"
+	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/httpapi"
+	"github.com/storybot/storybot/metrics"
+	"github.com/storybot/storybot/watch"
+)
+
+// runServe runs everything configured under one errgroup: the HTTP server
+// (/v1/ask, /healthz, /readyz, /metrics and the platforms' webhooks), Slack,
+// Discord, the digest schedule and the corpus watcher. The HTTP server
+// starts first, so /healthz answers and /readyz says "indexing" while the
+// corpus loads. On ctx's end (SIGINT, SIGTERM) it stops taking new work and
+// lets answers in flight finish within http.shutdown_timeout.
+func (m *Main) runServe(ctx context.Context, args []string) error {
+	fs, cfg, err := m.serviceFlags("serve", args)
+	if err != nil {
+		return err
+	}
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), `Usage: storybot serve [flags]
+
+Runs storybot as a service: the HTTP API (POST /v1/ask, /healthz, /readyz,
+/metrics), Slack and Discord when their tokens are set, the daily digest and a
+watcher that indexes new or changed articles without a restart. Settings come
+from the --config file, then the environment, then these flags; see
+'storybot config'.`)
+		fs.PrintDefaults()
+	}
+	if err := parse(fs, cfg, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))}
+	}
+	if err := cfg.validateService(); err != nil {
+		return usageError{err}
+	}
+	base := newLogger(m.Stderr, cfg)
+	s := &server{m: m, cfg: cfg, base: base, logger: base.With("component", "serve")}
+	return s.run(ctx)
+}
+
+// server is one run of `storybot serve`.
+type server struct {
+	m      *Main
+	cfg    *Config
+	base   *slog.Logger // without a component
+	logger *slog.Logger
+	rec    *metrics.Metrics
+
+	answerer lazyAnswerer
+	corpus   atomic.Pointer[app]
+
+	mu        sync.Mutex
+	afterHTTP []func() // drains that must wait for the HTTP server to stop
+}
+
+func (s *server) run(ctx context.Context) error {
+	cfg := s.cfg
+	s.rec = metrics.New(metrics.Options{Now: s.m.Now})
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return usageError{fmt.Errorf("http.addr (--http-addr, STORYBOT_HTTP_ADDR): cannot listen on %s: %w", cfg.HTTP.Addr, err)}
+	}
+	checks := []httpapi.Check{{Name: "corpus", Ready: func(context.Context) error {
+		a := s.corpus.Load()
+		if a == nil {
+			return errors.New("indexing")
+		}
+		if a.index.Len() == 0 {
+			return errors.New("no articles")
+		}
+		return nil
+	}}}
+	slackOn := cfg.Slack.BotToken != ""
+	discordOn := cfg.Discord.BotToken != ""
+	var slackAd atomic.Pointer[slack.Adapter]
+	var discordAd atomic.Pointer[discord.Adapter]
+	if slackOn {
+		checks = append(checks, httpapi.Check{Name: "slack", Ready: func(context.Context) error {
+			if a := slackAd.Load(); a == nil || !a.Ready() {
+				return errors.New("not connected")
+			}
+			return nil
+		}})
+	}
+	if discordOn {
+		checks = append(checks, httpapi.Check{Name: "discord", Ready: func(context.Context) error {
+			if a := discordAd.Load(); a == nil || !a.Ready() {
+				return errors.New("not connected")
+			}
+			return nil
+		}})
+	}
+	api, err := httpapi.New(httpapi.Options{
+		Answerer:      metrics.Observe(s.rec, &s.answerer, s.m.Now),
+		Token:         string(cfg.HTTP.APIToken),
+		AnswerTimeout: answerTimeout(cfg),
+		Checks:        checks,
+		Metrics:       s.rec.Handler(),
+		Logger:        s.base.With("component", "http"),
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	var slackHTTP, discordHTTP lazyHandler
+	if slackOn && cfg.Slack.SigningSecret != "" {
+		api.Handle("/slack/events", &slackHTTP)
+	}
+	if discordOn && cfg.Discord.PublicKey != "" {
+		api.Handle("/discord/interactions", &discordHTTP)
+	}
+	s.logger.Info("listening", "addr", ln.Addr().String(),
+		"slack", slackOn, "discord", discordOn, "api_token", cfg.HTTP.APIToken != "", "model", modelName(cfg))
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		err := httpapi.Run(gctx, ln, api, cfg.HTTP.ShutdownTimeout, s.base.With("component", "http"))
+		s.mu.Lock()
+		drains := s.afterHTTP
+		s.mu.Unlock()
+		for _, d := range drains {
+			d()
+		}
+		return err
+	})
+	g.Go(func() error {
+		start := time.Now()
+		a, err := s.m.open(gctx, cfg, nil)
+		if err != nil {
+			if gctx.Err() != nil {
+				return nil // stopped while indexing
+			}
+			return err
+		}
+		s.rec.CorpusSynced(a.index.Len(), nil)
+		b := observedBot{Service: a.service, answer: metrics.Observe(s.rec, a.service, s.m.Now)}
+		s.answerer.set(a.service)
+		s.corpus.Store(a)
+		s.logger.Info("corpus ready", "corpus", a.corpus, "articles", a.index.Len(), "took", time.Since(start).Round(time.Millisecond).String())
+
+		var publishers []bot.Publisher
+		if slackOn {
+			ad, err := slack.New(slackConfig(cfg), b, a.logger.With("component", "slack"))
+			if err != nil {
+				return usageError{fmt.Errorf("slack: %w", err)}
+			}
+			slackAd.Store(ad)
+			slackHTTP.set(ad.EventsHandler())
+			for _, ch := range cfg.Slack.DigestChannels {
+				publishers = append(publishers, metrics.ObservePublisher(s.rec, ad.Publisher(ch)))
+			}
+			if cfg.Slack.AppToken != "" {
+				g.Go(func() error { return ad.Run(gctx) })
+			} else {
+				s.drainAfterHTTP(ad.Wait)
+			}
+		}
+		if discordOn {
+			ad, err := discord.New(discordConfig(cfg), b, a.logger.With("component", "discord"))
+			if err != nil {
+				return usageError{fmt.Errorf("discord: %w", err)}
+			}
+			discordAd.Store(ad)
+			discordHTTP.set(ad.InteractionsHandler())
+			for _, ch := range cfg.Discord.DigestChannels {
+				publishers = append(publishers, metrics.ObservePublisher(s.rec, ad.Publisher(ch)))
+			}
+			g.Go(func() error { return ad.Run(gctx) })
+		}
+		if len(publishers) > 0 {
+			// WIRING POINT (digest): the digest package's Runner posts
+			// a.service's digest to publishers on cfg.Digest's schedule.
+			if err := s.startDigest(gctx, g, a, publishers); err != nil {
+				return err
+			}
+		}
+		if cfg.Watch.Enabled && cfg.Corpus != "" {
+			return s.watchCorpus(gctx, g, a)
+		}
+		return nil
+	})
+
+	// The whole shutdown gets http.shutdown_timeout (plus a moment for the
+	// parts to report); past that serve returns and the process exits.
+	done := make(chan error, 1)
+	go func() { done <- g.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-gctx.Done():
+	}
+	s.logger.Info("shutting down; answers in flight may finish", "deadline", cfg.HTTP.ShutdownTimeout.String())
+	select {
+	case err := <-done:
+		if err == nil {
+			s.logger.Info("stopped")
+		}
+		return err
+	case <-time.After(cfg.HTTP.ShutdownTimeout + time.Second):
+		return fmt.Errorf("shutdown did not finish within http.shutdown_timeout (%v); stopping anyway", cfg.HTTP.ShutdownTimeout)
+	}
+}
+
+// watchCorpus starts the corpus watcher: new, changed and removed files are
+// indexed within watch.debounce plus the time to index them.
+func (s *server) watchCorpus(ctx context.Context, g *errgroup.Group, a *app) error {
+	log := a.logger.With("component", "watch")
+	sync := func(ctx context.Context) error {
+		rep, err := a.index.Sync(ctx)
+		s.rec.CorpusSynced(a.index.Len(), err)
+		if err != nil {
+			return err
+		}
+		if rep.Added+rep.Changed+rep.Removed > 0 || len(rep.Problems) > 0 {
+			log.InfoContext(ctx, "corpus updated", "added", rep.Added, "changed", rep.Changed, "removed", rep.Removed,
+				"problems", len(rep.Problems), "articles", a.index.Len(), "took", rep.Duration.Round(time.Millisecond).String())
+		}
+		return nil
+	}
+	w, err := watch.New(a.corpus, sync, watch.Options{Debounce: s.cfg.Watch.Debounce, Poll: s.cfg.Watch.Poll, Logger: log})
+	if err != nil {
+		return err
+	}
+	g.Go(func() error {
+		// Catch what changed between the first load and the watch.
+		if err := sync(ctx); err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, "corpus sync failed", "err", err)
+		}
+		return w.Run(ctx)
+	})
+	log.Info("watching the corpus folder", "dir", a.corpus, "debounce", s.cfg.Watch.Debounce.String(), "poll", s.cfg.Watch.Poll.String())
+	return nil
+}
+
+// startDigest schedules the digest. WIRING POINT: the digest package (a
+// Runner with Run(ctx)) is being written; until it lands, serve logs that
+// the schedule is not running.
+func (s *server) startDigest(ctx context.Context, g *errgroup.Group, a *app, pubs []bot.Publisher) error {
+	names := make([]string, len(pubs))
+	for i, p := range pubs {
+		names[i] = p.Name()
+	}
+	s.logger.Warn("digest channels are configured but this build has no digest scheduler yet", "destinations", strings.Join(names, ","))
+	return nil
+}
+
+func (s *server) drainAfterHTTP(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.afterHTTP = append(s.afterHTTP, f)
+}
+
+// observedBot is the bot.Service the adapters talk to, with its answers
+// recorded in the metrics.
+type observedBot struct {
+	*bot.Service
+	answer bot.Answerer
+}
+
+// Answer answers through the metrics middleware.
+func (b observedBot) Answer(ctx context.Context, q bot.Question) (bot.Answer, error) {
+	return b.answer.Answer(ctx, q)
+}
+
+// errIndexing is the answer to a question asked before the corpus is loaded.
+var errIndexing = fmt.Errorf("%w: storybot is still indexing the corpus; try again in a moment", httpapi.ErrUnavailable)
+
+// lazyAnswerer answers with the service once it is set, and with
+// errIndexing before.
+type lazyAnswerer struct{ p atomic.Pointer[bot.Service] }
+
+func (l *lazyAnswerer) set(s *bot.Service) { l.p.Store(s) }
+
+// Answer implements bot.Answerer.
+func (l *lazyAnswerer) Answer(ctx context.Context, q bot.Question) (bot.Answer, error) {
+	s := l.p.Load()
+	if s == nil {
+		return bot.Answer{}, errIndexing
+	}
+	return s.Answer(ctx, q)
+}
+
+// lazyHandler serves a platform's webhook once the adapter exists, and 503
+// before (the platform retries).
+type lazyHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (l *lazyHandler) set(h http.Handler) { l.h.Store(&h) }
+
+func (l *lazyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := l.h.Load()
+	if h == nil {
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "storybot is starting", http.StatusServiceUnavailable)
+		return
+	}
+	(*h).ServeHTTP(w, r)
+}
+
+func slackConfig(cfg *Config) slack.Config {
+	return slack.Config{
+		BotToken:      string(cfg.Slack.BotToken),
+		AppToken:      string(cfg.Slack.AppToken),
+		SigningSecret: string(cfg.Slack.SigningSecret),
+		AllowChannels: cfg.Slack.AllowChannels,
+		UserRate:      cfg.Limits.UserInterval,
+		ChannelRate:   cfg.Limits.ChannelInterval,
+		Burst:         cfg.Limits.Burst,
+		AnswerTimeout: answerTimeout(cfg),
+	}
+}
+
+func discordConfig(cfg *Config) discord.Config {
+	return discord.Config{
+		Token:          string(cfg.Discord.BotToken),
+		AppID:          cfg.Discord.AppID,
+		GuildID:        cfg.Discord.GuildID,
+		PublicKey:      cfg.Discord.PublicKey,
+		HTTPOnly:       cfg.Discord.HTTPOnly,
+		MessageContent: cfg.Discord.MessageContent,
+		UserRate:       cfg.Limits.UserInterval,
+		Burst:          cfg.Limits.Burst,
+		AnswerTimeout:  answerTimeout(cfg),
+	}
+}
+
+// answerTimeout bounds one answer: the model's time plus room for
+// retrieval, or two minutes offline.
+func answerTimeout(cfg *Config) time.Duration {
+	if cfg.LLM.Provider != "" && cfg.LLM.Timeout > 0 {
+		return cfg.LLM.Timeout + 30*time.Second
+	}
+	return 2 * time.Minute
+}
+
+// modelName says what composes answers, for the start-up log line.
+func modelName(cfg *Config) string {
+	if cfg.LLM.Provider == "" {
+		return "offline"
+	}
+	return cfg.LLM.Provider + ":" + cfg.LLM.Model
+}
+
+// runHealthcheck probes a running server's /healthz and fails unless it
+// answers 200: the container image's HEALTHCHECK.
+func (m *Main) runHealthcheck(ctx context.Context, args []string) error {
+	fs, cfg, err := m.serviceFlags("healthcheck", args)
+	if err != nil {
+		return err
+	}
+	url := fs.String("url", "", "URL to probe (default: http://<http.addr>/healthz, with 127.0.0.1 for an all-interfaces address)")
+	timeout := fs.Duration("timeout", 3*time.Second, "time allowed for the probe")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	target := *url
+	if target == "" {
+		host, port, err := net.SplitHostPort(cfg.HTTP.Addr)
+		if err != nil {
+			return usageError{fmt.Errorf("http.addr (--http-addr, STORYBOT_HTTP_ADDR): %q is not host:port", cfg.HTTP.Addr)}
+		}
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		target = "http://" + net.JoinHostPort(host, port) + "/healthz"
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return usageError{fmt.Errorf("--url: %w", err)}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck %s: %w", target, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck %s: %s", target, resp.Status)
+	}
+	fmt.Fprintln(m.Stdout, "ok")
+	return nil
+}
