@@ -58,8 +58,8 @@ type Config struct {
 	// Direct messages are always allowed.
 	AllowChannels []string
 	// UserRate and ChannelRate are the intervals at which one user and one
-	// channel regain a question, after a burst of Burst questions. Zero
-	// disables that limit.
+	// channel regain a question, after a burst of Burst questions (defaults
+	// 10 s and 2 s). A negative value disables that limit.
 	UserRate, ChannelRate time.Duration
 	// Burst is how many questions a user or channel may ask at once (default 3).
 	Burst int
@@ -149,6 +149,12 @@ func New(cfg Config, b Bot, logger *slog.Logger) (*Adapter, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.UserRate == 0 {
+		cfg.UserRate = 10 * time.Second
+	}
+	if cfg.ChannelRate == 0 {
+		cfg.ChannelRate = 2 * time.Second
+	}
 	if cfg.Burst <= 0 {
 		cfg.Burst = 3
 	}
@@ -192,8 +198,8 @@ func New(cfg Config, b Bot, logger *slog.Logger) (*Adapter, error) {
 		http:     cfg.HTTPClient,
 		now:      cfg.Now,
 		dedupe:   guard.NewDedupe(cfg.DedupeTTL, cfg.Now),
-		users:    guard.NewLimiter(cfg.UserRate, cfg.Burst, cfg.Now),
-		channels: guard.NewLimiter(cfg.ChannelRate, cfg.Burst, cfg.Now),
+		users:    guard.NewLimiter(max(cfg.UserRate, 0), cfg.Burst, cfg.Now),
+		channels: guard.NewLimiter(max(cfg.ChannelRate, 0), cfg.Burst, cfg.Now),
 		threads:  newThreadMemo(cfg.Now),
 		sleep:    sleepCtx,
 	}

@@ -117,3 +117,42 @@ func TestThreadMemo(t *testing.T) {
 
 // bot.Service is what storybot serve passes to New.
 var _ Bot = (*bot.Service)(nil)
+
+func TestLimits(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	clock := func() time.Time { return now }
+	a, err := New(Config{BotToken: "xoxb-1", AppToken: "xapp-1", Burst: 2, Now: clock}, newFakeBot(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		user, channel string
+		advance       time.Duration
+		want          string // part of the reply; "" when allowed
+	}{
+		{"U1", "C1", 0, ""},
+		{"U1", "C1", 0, ""},
+		{"U1", "C1", 0, "You're asking faster"}, // burst of 2 spent; 10 s default
+		{"U2", "C1", 0, "This channel is asking faster"},
+		{"U3", "D3", 0, ""}, // DMs have no channel limit
+		{"U2", "C1", 2 * time.Second, ""},
+		{"U1", "C1", 9 * time.Second, ""},       // 11 s on: U1 regained one question, C1 refilled
+		{"U1", "C2", 0, "You're asking faster"}, // and spent it
+	}
+	for i, s := range steps {
+		now = now.Add(s.advance)
+		got := a.limited(s.user, s.channel)
+		if (s.want == "") != (got == "") || !strings.Contains(got, s.want) {
+			t.Errorf("step %d (%s in %s): %q, want %q", i, s.user, s.channel, got, s.want)
+		}
+	}
+	off, err := New(Config{BotToken: "xoxb-1", AppToken: "xapp-1", UserRate: -1, ChannelRate: -1, Burst: 1, Now: clock}, newFakeBot(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if got := off.limited("U1", "C1"); got != "" {
+			t.Fatalf("question %d limited with limits off: %q", i, got)
+		}
+	}
+}
