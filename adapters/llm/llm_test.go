@@ -378,3 +378,18 @@ func TestFakeRespondsFromPrompt(t *testing.T) {
 		t.Fatalf("got %q, %v", got, err)
 	}
 }
+
+func TestEchoAnswer(t *testing.T) {
+	srv := llmtest.NewOpenAI(t, llmtest.Options{Model: "m", Respond: llmtest.EchoAnswer})
+	m, err := llm.New(context.Background(), llm.Config{Provider: "openai", BaseURL: srv.URL, Model: "m"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := chat(t, m, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "text [a1]. ") || !strings.Contains(got, `{"conflicts":[]}`) {
+		t.Errorf("echo answer %q", got)
+	}
+}

@@ -110,6 +110,42 @@ func NewOllama(t testing.TB, opt Options) *Server {
 	return s
 }
 
+// OpenAIHandler returns a fake OpenAI-compatible server as an http.Handler
+// for programs that serve it themselves (the API lives under /v1).
+func OpenAIHandler(opt Options) (*Server, http.Handler) {
+	s := newServer(opt)
+	return s, http.HandlerFunc(s.serveOpenAI)
+}
+
+// OllamaHandler returns a fake Ollama server as an http.Handler.
+func OllamaHandler(opt Options) (*Server, http.Handler) {
+	s := newServer(opt)
+	return s, http.HandlerFunc(s.serveOllama)
+}
+
+// EchoAnswer is a Respond function that answers like a well-behaved model:
+// the first sentence of each of the first three passages in the prompt,
+// each cited with its article ID, and an empty conflicts block.
+func EchoAnswer(r Request) Reply {
+	var b strings.Builder
+	for i, id := range r.Articles() {
+		if i == 3 {
+			break
+		}
+		text := strings.Join(strings.Fields(r.Passage(id)), " ")
+		if k := strings.Index(text, ". "); k > 0 {
+			text = text[:k]
+		}
+		text = strings.TrimSuffix(text, ".")
+		if text == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "%s [%s]. ", text, id)
+	}
+	b.WriteString("\n\n```json\n{\"conflicts\":[]}\n```\n")
+	return Reply{Content: b.String()}
+}
+
 func newServer(opt Options) *Server {
 	if opt.Model == "" {
 		opt.Model = "test-model"
