@@ -36,6 +36,9 @@ type Claim struct {
 	// Holder is who the sentence attributes the claim to ("according to X",
 	// "X said", "X's demand"), folded; "" when unattributed or a pronoun.
 	Holder string `json:"holder,omitempty"`
+	// Stance is true when the holder wants, demands, offers or accepts the
+	// claim (a party's position) rather than reports it.
+	Stance bool `json:"stance,omitempty"`
 
 	// Number is the quantity of a numeric claim.
 	Number *Number `json:"number,omitempty"`
@@ -59,7 +62,9 @@ type Claim struct {
 	// Object holds the stems of the event's object ("nato", "membership");
 	// Proper the subset written as proper nouns.
 	Object []string `json:"object,omitempty"`
-	Proper []string `json:"proper,omitempty"`
+	// ObjectText is the event's object as written ("NATO ambitions").
+	ObjectText string   `json:"object_text,omitempty"`
+	Proper     []string `json:"proper,omitempty"`
 	// Subject is the folded name of the event's subject, when named.
 	Subject string `json:"subject,omitempty"`
 
@@ -84,6 +89,7 @@ type analysis struct {
 	claims []Claim
 	terms  []string
 	holder string
+	stance bool
 }
 
 // Extract reads the claims of one sentence. It never fails; a sentence
@@ -101,7 +107,7 @@ func analyze(s string) analysis {
 	if len(toks) == 0 {
 		return a
 	}
-	a.holder = holderOf(toks)
+	a.holder, a.stance = holderOf(toks)
 	for _, n := range numbers(s, toks) {
 		n := n
 		a.claims = append(a.claims, Claim{Kind: KindNumber, Text: n.Text, Number: &n})
@@ -113,73 +119,92 @@ func analyze(s string) analysis {
 	a.claims = append(a.claims, dateClaims(s, toks)...)
 	for i := range a.claims {
 		a.claims[i].Holder = a.holder
+		a.claims[i].Stance = a.stance
 	}
 	return a
 }
 
-// attribution verbs: "X said", "X demanded".
-var attributionVerbs = setOf(`said says told stated maintained insisted claimed demanded demands wants wanted
-accepted accepts proposed proposes offered offers estimated estimates argued argues denied denies believes
-believed announced announces reported reports warned warns`)
+// attribution verbs: "X said" reports; "X demanded" takes a stance.
+var (
+	reportVerbs = setOf(`said says told stated maintained insisted claimed estimated estimates argued argues denied
+denies believes believed announced announces reported reports warned warns confirmed confirms added noted`)
+	stanceVerbs = setOf(`demanded demands demanding wants wanted want accepted accepts accepting proposed proposes
+proposing offered offers offering seeks seeking sought insists rejected rejects rejecting`)
+	stanceNouns = setOf(`demand demands proposal proposals offer offers position plan claim request requests`)
+)
 
 // pronouns never name a holder.
 var pronouns = setOf(`he she it they we i you this that who which there`)
 
-// holderOf finds who a sentence attributes its content to.
-func holderOf(toks []token) string {
+// holderOf finds who a sentence attributes its content to, and whether that
+// is a party's stance (wants, offers) rather than a report (said).
+func holderOf(toks []token) (string, bool) {
 	for i, t := range toks {
 		if t.kind != tWord {
 			continue
 		}
 		if t.low == "according" && i+1 < len(toks) && toks[i+1].low == "to" {
-			for k := i + 2; k < len(toks) && k < i+6; k++ {
-				if toks[k].kind == tWord && toks[k].cap && !notNameWords[toks[k].low] {
-					// last word of the capitalised run
-					e := k
-					for e+1 < len(toks) && toks[e+1].kind == tWord && toks[e+1].cap {
-						e++
-					}
-					return holderKey(toks[e].low)
+			for k := i + 2; k < len(toks) && k < i+7; k++ {
+				if toks[k].kind != tWord {
+					break
 				}
-			}
-			return ""
-		}
-		if isPossessive(t.low) && t.cap && i+1 < len(toks) {
-			switch stem(toks[i+1].low) {
-			case "demand", "proposal", "offer", "estimat", "position", "figur", "plan", "claim":
-				return holderKey(t.low)
-			}
-		}
-		if attributionVerbs[t.low] {
-			// subject before: skip auxiliaries and adverbs
-			for k := i - 1; k >= 0 && k >= i-3; k-- {
-				l := toks[k].low
-				if l == "has" || l == "have" || l == "had" || l == "also" || l == "repeatedly" || l == "already" || strings.HasSuffix(l, "ly") {
+				if stopWords[toks[k].low] && !toks[k].cap {
 					continue
 				}
-				if pronouns[l] {
-					return ""
-				}
-				if toks[k].kind == tWord && toks[k].cap && !notNameWords[l] {
-					return holderKey(l)
-				}
-				break
-			}
-			// inverted: "..., said X"
-			if i+1 < len(toks) && toks[i+1].kind == tWord && toks[i+1].cap && !pronouns[toks[i+1].low] {
-				e := i + 1
-				for e+1 < len(toks) && toks[e+1].kind == tWord && toks[e+1].cap {
+				e := k
+				for e+1 < len(toks) && toks[e+1].kind == tWord && !stopWords[toks[e+1].low] && e < k+3 {
 					e++
 				}
-				return holderKey(toks[e].low)
+				return holderKey(toks[e].low), false
+			}
+			return "", false
+		}
+		if isPossessive(t.low) && i+1 < len(toks) && stanceNouns[toks[i+1].low] && !pronouns[stripPossessive(t.low)] {
+			return holderKey(t.low), true
+		}
+		report, stance := reportVerbs[t.low], stanceVerbs[t.low]
+		if !report && !stance {
+			continue
+		}
+		// subject before: skip auxiliaries, adverbs and an appositive's comma
+		commas := 0
+		for k := i - 1; k >= 0 && k >= i-4; k-- {
+			l := toks[k].low
+			if l == "has" || l == "have" || l == "had" || l == "is" || l == "are" || l == "was" || l == "were" || l == "also" || l == "repeatedly" || l == "already" || (strings.HasSuffix(l, "ly") && !toks[k].cap) {
+				continue
+			}
+			if l == "," && commas == 0 && k > 0 && toks[k-1].kind == tWord && toks[k-1].cap {
+				commas++
+				continue
+			}
+			if pronouns[l] {
+				return "", stance
+			}
+			if toks[k].kind == tWord && !stopWords[l] && !notNameWords[l] {
+				return holderKey(l), stance
+			}
+			break
+		}
+		// inverted: "..., said X"
+		if report && i+1 < len(toks) && toks[i+1].kind == tWord && !pronouns[toks[i+1].low] {
+			k := i + 1
+			for k < len(toks) && toks[k].kind == tWord && stopWords[toks[k].low] && !toks[k].cap {
+				k++
+			}
+			e := k
+			for e+1 < len(toks) && toks[e+1].kind == tWord && (toks[e+1].cap || !stopWords[toks[e+1].low]) && e < k+3 {
+				e++
+			}
+			if e < len(toks) && toks[e].kind == tWord && !stopWords[toks[e].low] {
+				return holderKey(toks[e].low), false
 			}
 		}
 	}
-	return ""
+	return "", false
 }
 
 func holderKey(low string) string {
-	return FoldName(stripPossessive(low))
+	return FoldName(stem(stripPossessive(low)))
 }
 
 // dateClaims reads dates and clock times.

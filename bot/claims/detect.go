@@ -335,7 +335,7 @@ func (d *detector) statuses(items []item) []Dispute {
 			continue
 		}
 		shared := sharedObject(sides)
-		topic := b[0].c.Event + " " + orderedSurfaces(sides[0].items[0].c.Text, shared)
+		topic := b[0].c.Event + " " + shortestObject(sides, shared)
 		dp := Dispute{Kind: KindStatus, Topic: topic, Terms: shared}
 		for i, s := range sides {
 			dp.Positions = append(dp.Positions, d.position(s, claims[i]))
@@ -428,12 +428,54 @@ func surfaceOf(b []item, st string) string {
 	return st
 }
 
+// shortestObject returns the shortest object phrase on any side that holds
+// all the shared stems (or the first one).
+func shortestObject(sides []side, shared []string) string {
+	best := ""
+	for _, s := range sides {
+		for _, it := range s.items {
+			if overlap(it.c.Object, shared) < len(shared) || it.c.ObjectText == "" {
+				continue
+			}
+			if best == "" || len(it.c.ObjectText) < len(best) {
+				best = it.c.ObjectText
+			}
+		}
+	}
+	if best == "" {
+		best = sides[0].items[0].c.ObjectText
+	}
+	return best
+}
+
 func statusClaimText(s side, st Status) string {
 	label := "reported as done"
 	if st == StatusPossible {
 		label = "reported as only possible or conditional"
 	}
+	// the most explicit example: a cue first, then the shortest
 	ex := s.items[0].c.Text
+	bestScore := -1
+	for _, it := range s.items {
+		score := 0
+		first := strings.ToLower(strings.Fields(it.c.Text + " x")[0])
+		if doneAdverbs[first] || possibleCues[first] || first == "has" || first == "have" {
+			score = 1000
+		}
+		for _, w := range strings.Fields(strings.ToLower(it.c.Text)) {
+			if doneAdverbs[w] {
+				score += 200
+				break
+			}
+		}
+		score -= len(it.c.Text) / 10
+		if bestScore < 0 && score < 0 {
+			bestScore = score - 1
+		}
+		if score > bestScore {
+			bestScore, ex = score, it.c.Text
+		}
+	}
 	if len(ex) > 80 {
 		ex = ex[:80]
 		if i := strings.LastIndexByte(ex, ' '); i > 40 {

@@ -132,6 +132,7 @@ func statusClaims(s string, toks []token) []Claim {
 		// object
 		var obj, proper []string
 		var objEnd = i + n
+		objStart := -1
 		for k := i + n; k < len(toks) && k < i+n+12; k++ {
 			t := toks[k]
 			if t.kind == tPunct && t.text != "(" && t.text != ")" && t.text != "-" && t.text != "'" {
@@ -148,6 +149,9 @@ func statusClaims(s string, toks []token) []Claim {
 			if stopWords[l] || objFiller[l] || objFiller[stem(l)] {
 				continue
 			}
+			if objStart < 0 {
+				objStart = k
+			}
 			st := stem(l)
 			obj = append(obj, st)
 			if t.cap || (len(t.text) > 1 && strings.ToUpper(t.text) == t.text) {
@@ -163,14 +167,19 @@ func statusClaims(s string, toks []token) []Claim {
 			a = i
 		}
 		_ = v
+		objText := ""
+		if objStart >= 0 {
+			objText = strings.Trim(s[toks[objStart].start:toks[objEnd-1].end], "() ")
+		}
 		out = append(out, Claim{
-			Kind:    KindStatus,
-			Text:    s[toks[a].start:toks[objEnd-1].end],
-			Event:   ev,
-			Status:  st,
-			Object:  obj,
-			Proper:  proper,
-			Subject: subjectBefore(toks, a),
+			Kind:       KindStatus,
+			ObjectText: objText,
+			Text:       s[toks[a].start:toks[objEnd-1].end],
+			Event:      ev,
+			Status:     st,
+			Object:     obj,
+			Proper:     proper,
+			Subject:    subjectBefore(toks, a),
 		})
 		i = objEnd - 1
 	}
