@@ -534,77 +534,38 @@ func abbreviationBefore(s string) bool {
 	return abbreviations[strings.ToLower(w)]
 }
 
-// verifyDigest checks a model-written digest like an answer: every bullet
-// must cite only articles of the window (or of its disputes), and say
-// something its cited articles say (most of its content words occur in them).
-// Unsupported bullets are dropped; the draft's conflicts, counts and window
-// are kept whatever the model wrote. It fails when no bullet survives.
+// verifyDigest checks a model-written digest like an answer, with Verify
+// over a brief of the window's articles: bullets may cite only the window's
+// articles and must say what those articles say (unsupported ones are
+// dropped); the draft's conflicts are all stated, and a conflict the model
+// adds is kept only when it passes Verify's checks. Counts, window and ID
+// are the draft's. It fails when no bullet survives.
 func verifyDigest(md, draft Digest, window, all []Article) (Digest, error) {
-	allowed := map[string]Article{}
+	b := Brief{Articles: make(map[string]Article, len(window)), Conflicts: draft.Conflicts}
 	for _, a := range window {
-		allowed[a.ID] = a
+		b.Articles[a.ID] = a
+		// One hit per article; Verify reads the article's whole text.
+		b.Hits = append(b.Hits, Hit{Passage: Passage{ArticleID: a.ID, Sentences: []string{a.Title}}})
 	}
-	disputed := map[string]bool{}
-	for _, c := range draft.Conflicts {
-		for _, id := range c.ArticleIDs() {
-			disputed[id] = true
-		}
+	v, err := Verify(b, Answer{Sentences: md.Bullets, Conflicts: md.Conflicts})
+	if err != nil {
+		return Digest{}, fmt.Errorf("model digest: %w", err)
 	}
-	for _, a := range all {
-		if disputed[a.ID] {
-			if _, ok := allowed[a.ID]; !ok {
-				allowed[a.ID] = a
-			}
-		}
-	}
-	textTerms := map[string]map[string]bool{}
 	out := draft
-	out.Bullets = nil
+	out.Bullets = v.Sentences
+	if len(out.Bullets) > MaxDigestBullets {
+		out.Bullets = out.Bullets[:MaxDigestBullets]
+	}
+	out.Conflicts = v.Conflicts
 	out.Note = joinNote(md.Note, draft.Note)
-	for _, b := range md.Bullets {
-		b.Text = strings.TrimSpace(b.Text)
-		if b.Text == "" || len(b.Citations) == 0 {
-			continue
-		}
-		ok := true
-		support := map[string]bool{}
-		for _, id := range b.Citations {
-			a, known := allowed[id]
-			if !known {
-				ok = false
-				break
-			}
-			ts, done := textTerms[id]
-			if !done {
-				ts = terms.Set(a.Title + "\n" + a.Text)
-				textTerms[id] = ts
-			}
-			for t := range ts {
-				support[t] = true
-			}
-		}
-		if !ok {
-			continue
-		}
-		bt := terms.Set(b.Text)
-		found := 0
-		for t := range bt {
-			if support[t] {
-				found++
-			}
-		}
-		if len(bt) == 0 || float64(found) < 0.7*float64(len(bt)) {
-			continue
-		}
-		out.Bullets = append(out.Bullets, Sentence{Text: b.Text, Citations: b.Citations})
-		if len(out.Bullets) == MaxDigestBullets {
-			break
-		}
+	byID := make(map[string]Article, len(all)+len(window))
+	for _, a := range all {
+		byID[a.ID] = a
 	}
-	if len(out.Bullets) == 0 {
-		return Digest{}, fmt.Errorf("model digest: none of its %d bullets is supported by the articles it cites", len(md.Bullets))
+	for _, a := range window {
+		byID[a.ID] = a
 	}
-	out.Sources = Sources(out.Citations(), allowed)
+	out.Sources = Sources(out.Citations(), byID)
 	return out, nil
 }
 

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tmc/langchaingo/llms"
 )
 
 // digestStore is an in-memory Store (and an empty Retriever) for digest tests.
@@ -441,5 +443,77 @@ func TestStripDatelineMore(t *testing.T) {
 		if got := stripDateline(tt.in); got != tt.want {
 			t.Errorf("stripDateline(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// digestModel is an llms.Model answering every prompt with reply.
+type digestModel struct {
+	reply func(user string) (string, error)
+}
+
+func (m digestModel) GenerateContent(ctx context.Context, msgs []llms.MessageContent, _ ...llms.CallOption) (*llms.ContentResponse, error) {
+	var user string
+	for _, mc := range msgs {
+		for _, p := range mc.Parts {
+			if tp, ok := p.(llms.TextContent); ok && mc.Role != llms.ChatMessageTypeSystem {
+				user += tp.Text
+			}
+		}
+	}
+	out, err := m.reply(user)
+	if err != nil {
+		return nil, err
+	}
+	return &llms.ContentResponse{Choices: []*llms.ContentChoice{{Content: out}}}, nil
+}
+
+func (m digestModel) Call(ctx context.Context, prompt string, opts ...llms.CallOption) (string, error) {
+	return llms.GenerateFromSinglePrompt(ctx, m, prompt, opts...)
+}
+
+func TestDigestWithModelComposer(t *testing.T) {
+	arts := seedArticles(t)
+	ledger := []Conflict{{Topic: "test fact", Positions: []Position{{Claim: "one", Articles: []string{arts[0].ID}}, {Claim: "two", Articles: []string{arts[1].ID}}}}}
+	good := "- Zelensky announced a major strategic shift in foreign and security policy [" + arts[0].ID + "].\n" +
+		"- Penguins signed the moon treaty [999_fake].\n```json\n{\"conflicts\":[]}\n```"
+	tests := []struct {
+		name      string
+		reply     func(string) (string, error)
+		wantModel bool
+	}{
+		{"verified", func(user string) (string, error) {
+			if !strings.Contains(user, arts[0].ID) {
+				return "", errors.New("the prompt lacks the window's articles")
+			}
+			return good, nil
+		}, true},
+		{"server error", func(string) (string, error) { return "", errors.New("HTTP 502") }, false},
+		{"only invented IDs", func(string) (string, error) { return "- Penguins signed the moon treaty [999_fake].", nil }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := &digestStore{articles: arts, conflicts: ledger}
+			s := newDigestService(t, st, &ModelComposer{Model: digestModel{tt.reply}}, digestNow)
+			d, err := s.LatestDigest(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			model := len(d.Bullets) == 1 && strings.HasPrefix(d.Bullets[0].Text, "Zelensky announced")
+			if model != tt.wantModel {
+				t.Fatalf("model digest = %v, want %v: %+v", model, tt.wantModel, d.Bullets)
+			}
+			if !tt.wantModel && (!strings.Contains(d.Note, "offline digest") || len(d.Bullets) < MinDigestBullets) {
+				t.Fatalf("fallback: note %q, %d bullets", d.Note, len(d.Bullets))
+			}
+			if len(d.Conflicts) != 1 || !strings.Contains(d.Text(), "Conflicting reports: test fact") {
+				t.Fatalf("the ledger's conflict is not stated: %+v", d.Conflicts)
+			}
+			if slices.Contains(d.Citations(), "999_fake") {
+				t.Fatal("an invented ID is cited")
+			}
+			if d.NewArticles != len(arts) || d.ID != DigestID(digestNow) {
+				t.Fatalf("counts or ID lost: %+v", d)
+			}
+		})
 	}
 }
