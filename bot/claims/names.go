@@ -102,7 +102,7 @@ func SamePerson(a, b PersonName) bool {
 	if !similarKey(a.Last, b.Last) {
 		return false
 	}
-	if a.First != "" && b.First != "" && a.First[0] != b.First[0] {
+	if a.First != "" && b.First != "" && a.First[0] != b.First[0] && !similarKey(a.First, b.First) && !(isVowel(a.First[0]) && isVowel(b.First[0])) {
 		return false
 	}
 	return true
@@ -160,3 +160,5 @@ func editDistance(a, b string, max int) int {
 	}
 	return prev[len(b)]
 }
+
+func isVowel(c byte) bool { return strings.IndexByte("aeiouy", c) >= 0 }

@@ -60,6 +60,9 @@ type Number struct {
 	Unit string
 	// Noun is the counted noun or, for a percentage, the base ("of the region").
 	Noun string
+	// Of is the material counted, for units other than "%" ("tonnes of
+	// grain" has Of "grain").
+	Of string
 	// Update is true when the sentence presents the figure as a change.
 	Update bool
 	// Text is the phrase as written, e.g. "about 10 percent of Donbas".
@@ -224,6 +227,15 @@ func numbers(s string, toks []token) []Number {
 				num.Unit = num.Noun
 				end = k
 				break
+			}
+		}
+		if num.Unit != "%" && end+2 < len(toks) && toks[end+1].low == "of" {
+			k := end + 2
+			for k < len(toks) && (toks[k].low == "the" || toks[k].low == "its" || toks[k].low == "their") {
+				k++
+			}
+			if k < len(toks) && toks[k].kind == tWord && !stopWords[toks[k].low] && vagueWords[toks[k].low][0] == 0 {
+				num.Of = stem(toks[k].low)
 			}
 		}
 		// hedge before
