@@ -63,6 +63,9 @@ type ModelComposer struct {
 	// Stream asks the model to stream its reply; it is assembled before
 	// parsing either way.
 	Stream bool
+	// Timeout, when positive, bounds each model call (all HTTP attempts and
+	// retries included) on top of the caller's context.
+	Timeout time.Duration
 	// Now is the clock for latency logs; nil means time.Now.
 	Now func() time.Time
 }
@@ -287,6 +290,11 @@ func (m *ModelComposer) call(ctx context.Context, kind, system, user string, kep
 	msgs := []llms.MessageContent{
 		llms.TextParts(llms.ChatMessageTypeSystem, system),
 		llms.TextParts(llms.ChatMessageTypeHuman, user),
+	}
+	if m.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, m.Timeout)
+		defer cancel()
 	}
 	var opts []llms.CallOption
 	if m.Stream {

@@ -253,3 +253,23 @@ func TestComposeRespectsCancellation(t *testing.T) {
 		t.Errorf("cancellation took %s", el)
 	}
 }
+
+func TestComposerTimeoutBoundsRetries(t *testing.T) {
+	// Each attempt is quick to fail, but retries would go on for long: the
+	// composer's own Timeout stops them.
+	srv := llmtest.NewOpenAI(t, llmtest.Options{Model: "story-model", Replies: []llmtest.Reply{{Status: 503, Header: map[string]string{"Retry-After": "1"}}}})
+	m, err := llm.New(context.Background(), llm.Config{Provider: "openai", BaseURL: srv.URL, Model: "story-model", MaxRetries: 10}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := (&bot.ModelComposer{Model: m, Timeout: 300 * time.Millisecond}).Compose(context.Background(), vtBrief()); err == nil {
+		t.Fatal("no error")
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("took %s despite a 300ms timeout", el)
+	}
+	if srv.Calls() != 1 {
+		t.Errorf("%d calls; the wait for the second should have been cut short", srv.Calls())
+	}
+}
