@@ -244,17 +244,17 @@ func digestCandidates(window []Article) ([]candidate, map[string]float64) {
 	for _, a := range window {
 		start := len(cands)
 		pos := 0
+		dup := map[string]bool{}
 		add := func(s string) {
-			s = cleanSentence(stripDateline(s))
-			if !usable(s) {
+			if pos < 2 { // datelines open an article
+				s = stripDateline(s)
+			}
+			s = cleanSentence(s)
+			if !usable(s) || dup[s] {
 				pos++
 				return
 			}
-			for _, c := range cands[start:] {
-				if c.text == s {
-					return
-				}
-			}
+			dup[s] = true
 			cands = append(cands, candidate{article: a.ID, text: s, terms: terms.Set(s), rank: pos})
 			pos++
 		}
@@ -371,12 +371,12 @@ func chooseDevelopments(cands []candidate, w map[string]float64, max int) []cand
 		norm = 1
 	}
 	order := make([]int, len(cands))
+	base := make([]float64, len(cands))
 	for i := range order {
 		order[i] = i
+		base[i] = gain(cands[i], nil)/norm + cands[i].score
 	}
-	sort.SliceStable(order, func(i, j int) bool {
-		return gain(cands[order[i]], nil)/norm+cands[order[i]].score > gain(cands[order[j]], nil)/norm+cands[order[j]].score
-	})
+	sort.SliceStable(order, func(i, j int) bool { return base[order[i]] > base[order[j]] })
 	if len(order) > 400 {
 		order = order[:400] // the rest cannot win against these
 	}
