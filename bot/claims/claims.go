@@ -207,11 +207,12 @@ func holderKey(low string) string {
 	return FoldName(stem(stripPossessive(low)))
 }
 
+var monthNum = map[string]string{"jan": "01", "feb": "02", "mar": "03", "apr": "04", "may": "05", "jun": "06",
+	"jul": "07", "aug": "08", "sep": "09", "oct": "10", "nov": "11", "dec": "12"}
+
 // dateClaims reads dates and clock times.
 func dateClaims(s string, toks []token) []Claim {
 	var out []Claim
-	monthNum := map[string]string{"jan": "01", "feb": "02", "mar": "03", "apr": "04", "may": "05", "jun": "06",
-		"jul": "07", "aug": "08", "sep": "09", "oct": "10", "nov": "11", "dec": "12"}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch {

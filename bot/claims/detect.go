@@ -54,7 +54,11 @@ const maxBucket = 200
 // the same input gives the same disputes in the same order.
 func Detect(sentences []Sentence) []Dispute {
 	ans := analyzeAll(sentences)
-	var items []item
+	n := 0
+	for _, a := range ans {
+		n += len(a.claims)
+	}
+	items := make([]item, 0, n)
 	for i, a := range ans {
 		if len(a.claims) == 0 {
 			continue
@@ -196,24 +200,19 @@ func splitSides(items []item, key func(item) string) (map[string]*side, []string
 // --- roles ---
 
 func (d *detector) roles(items []item) []Dispute {
-	buckets := map[string][]item{}
-	var keys []string
-	for _, it := range items {
-		c := it.c
+	bk := newBucketer()
+	for i := range items {
+		c := &items[i].c
 		if c.Kind != KindRole || !c.Single || c.Former || c.Qualifier == "" || c.Person.Last == "" {
 			continue
 		}
-		k := c.Qualifier + "|" + c.Role
-		if buckets[k] == nil {
-			keys = append(keys, k)
-		}
-		buckets[k] = append(buckets[k], it)
+		bk.add(c.Qualifier+"|"+c.Role, i)
 	}
-	sort.Strings(keys)
+	sort.Strings(bk.keys)
 	var out []Dispute
-	for _, k := range keys {
-		b := buckets[k]
-		if len(b) > maxBucket || !multiArticle(b) {
+	for _, k := range bk.keys {
+		b := bk.items(items, k, 0)
+		if b == nil {
 			continue
 		}
 		// cluster people
@@ -250,6 +249,49 @@ func (d *detector) roles(items []item) []Dispute {
 	return out
 }
 
+// bucketer gathers item indices under fact keys, in first-seen key order.
+type bucketer struct {
+	idx  map[string][]int32
+	keys []string
+}
+
+func newBucketer() *bucketer { return &bucketer{idx: map[string][]int32{}} }
+
+func (b *bucketer) add(k string, i int) {
+	if b.idx[k] == nil {
+		b.keys = append(b.keys, k)
+	}
+	b.idx[k] = append(b.idx[k], int32(i))
+}
+
+// items returns a bucket's items, at most limit (0: all), or nil when they
+// all come from one article.
+func (b *bucketer) items(all []item, k string, limit int) []item {
+	ix := b.idx[k]
+	if limit > 0 && len(ix) > limit {
+		ix = ix[:limit]
+	}
+	if len(ix) < 2 {
+		return nil
+	}
+	first := all[ix[0]].art
+	multi := false
+	for _, i := range ix[1:] {
+		if all[i].art != first {
+			multi = true
+			break
+		}
+	}
+	if !multi {
+		return nil
+	}
+	out := make([]item, len(ix))
+	for j, i := range ix {
+		out[j] = all[i]
+	}
+	return out
+}
+
 func multiArticle(b []item) bool {
 	for _, it := range b[1:] {
 		if it.art != b[0].art {
@@ -264,25 +306,22 @@ func termsOf(s string) []string { return contentTerms(tokenize(s)) }
 // --- status ---
 
 func (d *detector) statuses(items []item) []Dispute {
-	buckets := map[string][]item{}
-	var keys []string
-	for _, it := range items {
-		if it.c.Kind != KindStatus {
+	bk := newBucketer()
+	for i := range items {
+		c := &items[i].c
+		if c.Kind != KindStatus {
 			continue
 		}
-		for _, t := range uniq(it.c.Object) {
-			k := it.c.Event + "|" + t
-			if buckets[k] == nil {
-				keys = append(keys, k)
-			}
-			buckets[k] = append(buckets[k], it)
+		for _, t := range c.Object {
+			bk.add(c.Event+"|"+t, i)
 		}
 	}
-	sort.Strings(keys)
+	sort.Strings(bk.keys)
 	var out []Dispute
-	for _, k := range keys {
-		b := buckets[k]
-		if len(b) > maxBucket || !multiArticle(b) {
+	for _, k := range bk.keys {
+		// a very common event: compare the first reports only
+		b := bk.items(items, k, 2*maxBucket)
+		if b == nil {
 			continue
 		}
 		// keep items with a compatible partner of the other status in another article
@@ -365,10 +404,12 @@ func prefix(s string, n int) string {
 	return s
 }
 
+// overlap counts the distinct strings of a found in b (both without
+// repeats, as extraction makes them).
 func overlap(a, b []string) int {
 	n := 0
-	for _, x := range uniq(a) {
-		for _, y := range uniq(b) {
+	for _, x := range a {
+		for _, y := range b {
 			if x == y {
 				n++
 				break
@@ -489,22 +530,16 @@ func statusClaimText(s side, st Status) string {
 // --- details ---
 
 func (d *detector) details(items []item) []Dispute {
-	buckets := map[string][]item{}
-	var keys []string
-	add := func(k string, it item) {
-		if buckets[k] == nil {
-			keys = append(keys, k)
-		}
-		buckets[k] = append(buckets[k], it)
-	}
-	for _, it := range items {
-		c := it.c
+	bk := newBucketer()
+	for i := range items {
+		it := &items[i]
+		c := &it.c
 		if c.Kind != KindDetail {
 			continue
 		}
 		if c.Slot == "medium" {
 			if c.Speaker != "" {
-				add("medium|"+c.Speaker, it)
+				bk.add("medium|"+c.Speaker, i)
 			}
 			continue
 		}
@@ -512,14 +547,17 @@ func (d *detector) details(items []item) []Dispute {
 			if _, isSlot := slotLexicon[t]; isSlot {
 				continue
 			}
-			add(c.Slot+"|"+t, it)
+			bk.add(c.Slot+"|"+t, i)
 		}
 	}
-	sort.Strings(keys)
+	sort.Strings(bk.keys)
 	var out []Dispute
-	for _, k := range keys {
-		b := buckets[k]
-		if len(b) > maxBucket || !multiArticle(b) {
+	for _, k := range bk.keys {
+		if len(bk.idx[k]) > maxBucket {
+			continue
+		}
+		b := bk.items(items, k, 0)
+		if b == nil {
 			continue
 		}
 		medium := strings.HasPrefix(k, "medium|")
@@ -648,13 +686,17 @@ func (d *detector) displaySpeaker(b []item, key string) string {
 var outcomeTerms = setOf(`death injury missing arrest evacuat displac rescu hospitalis hospitaliz`)
 
 func (d *detector) numbers(items []item) []Dispute {
-	var nums []item
-	for _, it := range items {
-		n := it.c.Number
-		if it.c.Kind != KindNumber || n == nil || n.Unit == "" || n.Value <= 0 {
+	var numIdx []int32
+	for i := range items {
+		n := items[i].c.Number
+		if items[i].c.Kind != KindNumber || n == nil || n.Unit == "" || n.Value <= 0 {
 			continue
 		}
-		nums = append(nums, it)
+		numIdx = append(numIdx, int32(i))
+	}
+	nums := make([]*item, len(numIdx))
+	for j, i := range numIdx {
+		nums[j] = &items[i]
 	}
 	buckets := map[string][]int{}
 	var keys []string
@@ -694,29 +736,34 @@ func (d *detector) numbers(items []item) []Dispute {
 					continue
 				}
 				tried[p] = true
-				if comparableNumbers(nums[b[x]], nums[b[y]]) {
+				if comparableNumbers(*nums[b[x]], *nums[b[y]]) {
 					parent[find(b[x])] = find(b[y])
 				}
 			}
 		}
 	}
-	comps := map[int][]item{}
+	compIdx := map[int][]int{}
 	var roots []int
 	for i := range nums {
 		r := find(i)
-		if r == i && len(comps[r]) == 0 {
+		if len(compIdx[r]) == 0 {
 			roots = append(roots, r)
 		}
-		comps[r] = append(comps[r], nums[i])
+		compIdx[r] = append(compIdx[r], i)
+	}
+	comps := map[int][]item{}
+	for r, ix := range compIdx {
+		if len(ix) < 2 || len(ix) > 50 {
+			continue
+		}
+		c := make([]item, len(ix))
+		for j, i := range ix {
+			c[j] = *nums[i]
+		}
+		comps[r] = c
 	}
 	sort.Ints(roots)
 	var out []Dispute
-	for r := range comps {
-		if find(r) == r && !containsInt(roots, r) {
-			roots = append(roots, r)
-		}
-	}
-	sort.Ints(roots)
 	for _, r := range roots {
 		c := comps[r]
 		if len(c) < 2 || len(c) > 50 || !multiArticle(c) {
@@ -770,15 +817,6 @@ func (d *detector) numbers(items []item) []Dispute {
 		}
 	}
 	return out
-}
-
-func containsInt(a []int, x int) bool {
-	for _, y := range a {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func anyOverlap(cl []item, it item) bool {

@@ -33,7 +33,7 @@ func glued(toks []token, i int) bool {
 
 // tokenize splits a sentence into tokens. It never fails.
 func tokenize(s string) []token {
-	var toks []token
+	toks := make([]token, 0, len(s)/5+1)
 	i := 0
 	sawWord := false
 	for i < len(s) {
