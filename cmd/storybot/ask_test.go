@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/storybot/storybot/httpapi"
 )
 
 // testMain returns a Main reading stdin from in, with STORYBOT_DATA in a
@@ -47,9 +49,9 @@ func sampleIDs(t *testing.T) map[string]bool {
 }
 
 // checkContract asserts the ask --json contract of DESIGN §5 on one line.
-func checkContract(t *testing.T, line string, ids map[string]bool) askJSON {
+func checkContract(t *testing.T, line string, ids map[string]bool) httpapi.AskResponse {
 	t.Helper()
-	var got askJSON
+	var got httpapi.AskResponse
 	dec := json.NewDecoder(strings.NewReader(line))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&got); err != nil {
