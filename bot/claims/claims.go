@@ -255,6 +255,8 @@ func dateClaims(s string, toks []token) []Claim {
 		case t.kind == tNum && len(t.text) == 4 && i+4 < len(toks) && toks[i+1].text == "-" && toks[i+2].kind == tNum && toks[i+3].text == "-" && toks[i+4].kind == tNum && glued(toks, i) && glued(toks, i+1) && glued(toks, i+2) && glued(toks, i+3):
 			out = append(out, Claim{Kind: KindDate, Text: s[t.start:toks[i+4].end], Date: s[t.start:toks[i+4].end]})
 			i += 4
+		case t.kind == tNum && len(t.text) == 4 && (t.text[0] == '1' && t.text[1] == '9' || t.text[0] == '2' && t.text[1] == '0') && (i+1 >= len(toks) || !glued(toks, i) || toks[i+1].kind == tPunct):
+			out = append(out, Claim{Kind: KindDate, Text: t.text, Date: t.text})
 		case t.kind == tNum && len(t.text) <= 2 && i+2 < len(toks) && toks[i+1].text == ":" && toks[i+2].kind == tNum && glued(toks, i) && glued(toks, i+1):
 			out = append(out, Claim{Kind: KindDate, Text: s[t.start:toks[i+2].end], Date: s[t.start:toks[i+2].end]})
 			i += 2

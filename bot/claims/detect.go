@@ -840,6 +840,9 @@ func comparableNumbers(a, b item) bool {
 	if na.Of != "" && nb.Of != "" && na.Of != nb.Of {
 		return false // tonnes of grain, tonnes of fuel
 	}
+	if yearsDisagree(a.dates, b.dates) {
+		return false // figures for different years
+	}
 	oa, ob := outcomes(a.terms), outcomes(b.terms)
 	if len(oa) > 0 && len(ob) > 0 && overlap(oa, ob) == 0 {
 		return false
@@ -1212,4 +1215,23 @@ func orderedSurfaces(text string, stems []string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// yearsDisagree reports whether both date lists name years and share none.
+func yearsDisagree(a, b []string) bool {
+	ya, yb := years(a), years(b)
+	if len(ya) == 0 || len(yb) == 0 {
+		return false
+	}
+	return overlap(ya, yb) == 0
+}
+
+func years(ds []string) []string {
+	var out []string
+	for _, d := range ds {
+		if len(d) >= 4 && d[0] >= '1' && d[0] <= '2' && d[1] >= '0' && d[1] <= '9' && d[2] >= '0' && d[2] <= '9' && d[3] >= '0' && d[3] <= '9' {
+			out = append(out, d[:4])
+		}
+	}
+	return uniq(out)
 }

@@ -45,7 +45,7 @@ var weekdayWords = setOf(`monday tuesday wednesday thursday friday saturday sund
 
 // updateCues mark a figure the article presents as a change over time.
 var updateCues = setOf(`rose risen climbed increased grew jumped fell declined revised raised lowered updated upped
-surged soared plunged dropped`)
+surged soared plunged dropped change changes increase increases decrease decreases decline growth`)
 
 // Number is a quantity read from a sentence, as a range of possible values.
 type Number struct {
@@ -223,6 +223,9 @@ func numbers(s string, toks []token) []Number {
 					k++
 					continue
 				}
+				if len(n.low) < 3 {
+					break // "sq", "km": abbreviations are not counted nouns
+				}
 				num.Noun = stem(n.low)
 				num.Unit = num.Noun
 				end = k
@@ -288,6 +291,9 @@ func skipNumber(toks []token, i int, v float64) bool {
 	}
 	if glued(toks, i) && (n.text == "/" || n.text == "-") && next(2).kind == tNum && len(t.text) == 4 {
 		return true // 2025-12-15
+	}
+	if i > 1 && glued(toks, i-1) && (p.text == "–" || p.text == "—") && prev(2).kind == tNum {
+		return true // "1901–02"
 	}
 	if i > 1 && glued(toks, i-1) && (p.text == "/" || p.text == "-") && prev(2).kind == tNum && len(prev(2).text) == 4 {
 		return true // month of 2025-12-15

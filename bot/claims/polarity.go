@@ -21,7 +21,10 @@ func negationClaims(s string, toks []token) []Claim {
 		if t.low == "not" && i+1 < len(toks) && (toks[i+1].low == "only" || toks[i+1].low == "just" || toks[i+1].low == "every" || toks[i+1].low == "all") {
 			continue // "not only", "not every": not a plain negation
 		}
-		if t.low == "no" && i+1 < len(toks) && (toks[i+1].low == "one" || toks[i+1].low == "doubt") {
+		if t.low == "no" && i+1 < len(toks) && (toks[i+1].low == "one" || toks[i+1].low == "doubt" || toks[i+1].text == "." || toks[i+1].kind == tNum) {
+			continue // "No. 2" is a number sign
+		}
+		if t.cap && t.low == "no" && i+1 < len(toks) && toks[i+1].kind == tNum {
 			continue
 		}
 		var pred []string
@@ -47,6 +50,9 @@ func negationClaims(s string, toks []token) []Claim {
 		if len(pred) == 0 {
 			continue
 		}
+		if first := firstWordAfter(toks, i); first.cap {
+			continue // "not Bhagat Singh": a name, not a predicate
+		}
 		a := i
 		if a > 0 && toks[a-1].kind == tWord && (negSkip[toks[a-1].low] || toks[a-1].low == "will" || toks[a-1].low == "would") {
 			a--
@@ -54,4 +60,18 @@ func negationClaims(s string, toks []token) []Claim {
 		out = append(out, Claim{Kind: KindPolarity, Text: s[toks[a].start:toks[end].end], Predicate: pred})
 	}
 	return out
+}
+
+// firstWordAfter returns the first word token after i that is not an
+// auxiliary.
+func firstWordAfter(toks []token, i int) token {
+	for k := i + 1; k < len(toks); k++ {
+		if toks[k].kind == tWord && !negSkip[toks[k].low] {
+			return toks[k]
+		}
+		if toks[k].kind == tPunct {
+			break
+		}
+	}
+	return token{}
 }
