@@ -32,13 +32,13 @@ type Extractive struct {
 	// MaxSentences bounds the answer body (default 3).
 	MaxSentences int
 	// MinCoverage is the share of the question's specific words that the best
-	// sentence must cover for the question to count as answered (default 0.5).
+	// sentence must cover for the question to count as answered (default 0.35).
 	MinCoverage float64
 }
 
 // NewExtractive returns an extractive composer; r may implement TermStats.
 func NewExtractive(r Retriever) *Extractive {
-	e := &Extractive{MaxSentences: 3, MinCoverage: 0.5}
+	e := &Extractive{MaxSentences: 3, MinCoverage: 0.35}
 	if ts, ok := r.(TermStats); ok {
 		e.stats = ts
 	}
@@ -102,6 +102,17 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 		}
 		if words := len(strings.Fields(c.text)); words > 60 {
 			c.score -= 0.1
+		}
+	}
+	if !answered {
+		// A passage may answer across its sentences ("Police hunt a man ...
+		// Detectives have not ruled out arson"): accept it with a stricter bar.
+		for _, h := range b.Hits {
+			all, spec := cover(terms.Set(h.Passage.Text()), focus, weights, specific)
+			if spec >= e.MinCoverage+0.15 || all >= 0.75 {
+				answered = true
+				break
+			}
 		}
 	}
 	if len(focus) == 0 || !answered {
