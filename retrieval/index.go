@@ -62,6 +62,8 @@ type Options struct {
 
 	// batchSize is the number of passages per bleve batch (tests).
 	batchSize int
+	// scoring overrides the scoring model of a new index (tests only).
+	scoring string
 }
 
 // Report says what a sync did.
@@ -214,6 +216,9 @@ func (x *Index) openDir(ctx context.Context) error {
 		return fmt.Errorf("read %s: %w", metaPath, err)
 	}
 	if err := x.openStores(); err != nil {
+		if errors.Is(err, errInUse) {
+			return err
+		}
 		x.log.WarnContext(ctx, "cannot open the index; rebuilding it", "dir", x.dir, "err", err)
 		if err := x.wipe(); err != nil {
 			return err
@@ -248,7 +253,7 @@ func (x *Index) openStores() error {
 	db, err := bolt.Open(filepath.Join(x.dir, "store.db"), 0o644, &bolt.Options{Timeout: 2 * time.Second, NoFreelistSync: true})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
-			return fmt.Errorf("the data directory %s is in use by another storybot process", x.dir)
+			return fmt.Errorf("%s: %w", x.dir, errInUse)
 		}
 		return fmt.Errorf("open the article store: %w", err)
 	}
@@ -272,13 +277,17 @@ func (x *Index) openStores() error {
 			_ = db.Close()
 			return fmt.Errorf("open the search index: %w", err)
 		}
-		if !isBM25(bl.Mapping()) {
+		if !isBM25(bl.Mapping()) && x.opt.scoring == "" {
 			_ = bl.Close()
 			_ = db.Close()
 			return errors.New("the search index does not score with BM25")
 		}
 	} else {
-		bl, err = bleve.NewUsing(path, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, config)
+		m := newMapping()
+		if x.opt.scoring != "" {
+			m.ScoringModel = x.opt.scoring
+		}
+		bl, err = bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, config)
 		if err != nil {
 			_ = db.Close()
 			return fmt.Errorf("create the search index: %w", err)
@@ -293,6 +302,9 @@ func (x *Index) openStores() error {
 	x.db, x.bl, x.an = db, bl, an
 	return nil
 }
+
+// errInUse reports a data directory locked by another process.
+var errInUse = errors.New("the data directory is in use by another storybot process")
 
 // textField is the one indexed field of a passage document.
 const textField = "text"
@@ -327,14 +339,17 @@ func (x *Index) closeStores() error {
 	var errs []error
 	if x.bl != nil {
 		errs = append(errs, x.bl.Close())
+		x.bl = nil
 	}
 	if x.db != nil {
 		errs = append(errs, x.db.Close())
+		x.db = nil
 	}
 	return errors.Join(errs...)
 }
 
-// Close releases the index. It waits for a running Sync.
+// Close releases the index. It waits for a running Sync; no other method may
+// be called after it (a second Close is harmless).
 func (x *Index) Close() error {
 	x.syncMu.Lock()
 	defer x.syncMu.Unlock()

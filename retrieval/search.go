@@ -68,7 +68,7 @@ func (x *Index) Search(ctx context.Context, q string, limit int) ([]bot.Hit, err
 	if x.opt.Embedder != nil {
 		k = max(limit*3, 60)
 	}
-	lexical, err := x.searchBM25(ctx, x.queryTerms(q), k)
+	lexical, err := x.searchBM25(ctx, x.pruneTerms(ctx, x.queryTerms(q)), k)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +82,64 @@ func (x *Index) Search(ctx context.Context, q string, limit int) ([]bot.Hit, err
 		results = results[:limit]
 	}
 	return x.hits(results)
+}
+
+// Pruning of very common query terms, a guard on latency for large corpora:
+// in an index of more than pruneMinDocs passages, terms found in more than
+// pruneShare of them are dropped (their BM25 weight is tiny, their posting
+// lists are long), keeping at least pruneKeep terms, the rarest.
+const (
+	pruneMinDocs = 20000
+	pruneShare   = 0.2
+	pruneKeep    = 3
+)
+
+// pruneTerms drops very common terms of a query on a large index.
+func (x *Index) pruneTerms(ctx context.Context, terms []string) []string {
+	if len(terms) <= pruneKeep {
+		return terms
+	}
+	adv, err := x.bl.Advanced()
+	if err != nil {
+		return terms
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return terms
+	}
+	defer r.Close()
+	n, err := r.DocCount()
+	if err != nil || n < pruneMinDocs {
+		return terms
+	}
+	type tdf struct {
+		term string
+		df   uint64
+		pos  int
+	}
+	dfs := make([]tdf, 0, len(terms))
+	for i, t := range terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(t), textField, false, false, false)
+		if err != nil {
+			return terms
+		}
+		dfs = append(dfs, tdf{t, tfr.Count(), i})
+		_ = tfr.Close()
+	}
+	slices.SortStableFunc(dfs, func(a, b tdf) int { return cmp.Compare(a.df, b.df) })
+	limit := uint64(pruneShare * float64(n))
+	keep := dfs[:0]
+	for i, d := range dfs {
+		if i < pruneKeep || d.df <= limit {
+			keep = append(keep, d)
+		}
+	}
+	slices.SortFunc(keep, func(a, b tdf) int { return cmp.Compare(a.pos, b.pos) })
+	out := make([]string, len(keep))
+	for i, d := range keep {
+		out[i] = d.term
+	}
+	return out
 }
 
 func (x *Index) searchBM25(ctx context.Context, terms []string, k int) ([]ranked, error) {

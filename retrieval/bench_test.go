@@ -1,0 +1,290 @@
+package retrieval
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/storybot/storybot/retrieval/sample"
+)
+
+// benchArticles is the size of the generated benchmark corpus.
+const benchArticles = 20000
+
+var (
+	benchOnce   sync.Once
+	benchCorpus string // directory of generated articles
+	benchData   string // data directory with the corpus indexed
+	benchErr    error
+	benchRoot   string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchRoot != "" {
+		_ = os.RemoveAll(benchRoot)
+	}
+	os.Exit(code)
+}
+
+// samplePool returns the sentences of the sample articles.
+func samplePool(tb testing.TB) []string {
+	var pool []string
+	err := fs.WalkDir(sample.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(sample.FS(), p)
+		if err != nil {
+			return err
+		}
+		for para := range strings.SplitSeq(normalizeText(string(data)), "\n\n") {
+			for _, s := range splitSentences(para) {
+				if len(s) > 30 {
+					pool = append(pool, s)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pool
+}
+
+var (
+	benchFirst  = strings.Fields("Anna Boris Carla Dmitri Elena Farid Greta Hassan Irina Jonas Kofi Lena Marco Nadia Omar Petra Quentin Rosa Samir Tanja Umar Vera Walter Xenia Yusuf Zofia Aiko Bram Chen Dara")
+	benchLast   = strings.Fields("Adler Brandt Castillo Dubois Eriksen Fischer Gallo Horvat Ivanova Jansen Kowalski Lindqvist Moreau Novak Okafor Petrov Quinn Rossi Schmidt Tanaka Usman Varga Weber Yilmaz Zeller Haddad Mensah Silva Kim Ortega")
+	benchPlaces = strings.Fields("Lisbon Gdansk Tampere Brno Varna Kaunas Split Graz Bergen Aarhus Lyon Porto Malmo Ghent Turin Cluj Riga Tartu Kosice Ljubljana")
+	benchVerbs  = strings.Fields("announced confirmed denied reported warned estimated claimed disputed revealed insisted")
+	benchNouns  = strings.Fields("ceasefire convoy tariff pipeline referendum blockade evacuation embargo shipment inquiry reactor harbour subsidy quota airlift corridor treaty budget strike vaccine")
+)
+
+// pseudoWord makes a pronounceable rare word so the vocabulary is large.
+func pseudoWord(r *rand.Rand) string {
+	syl := []string{"ka", "lo", "mer", "tin", "dra", "vo", "sel", "qui", "ban", "tor", "lin", "ze", "pra", "gul", "fen", "ro"}
+	n := 2 + r.IntN(3)
+	var b strings.Builder
+	for range n {
+		b.WriteString(syl[r.IntN(len(syl))])
+	}
+	return b.String()
+}
+
+func benchName(r *rand.Rand) string {
+	return benchFirst[r.IntN(len(benchFirst))] + " " + benchLast[r.IntN(len(benchLast))]
+}
+
+// genArticle writes one synthetic article: recombined sample sentences plus
+// random names, places, numbers and rare words.
+func genArticle(r *rand.Rand, pool []string, i int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s over %s in %s\n\n", benchName(r), benchVerbs[r.IntN(len(benchVerbs))], benchNouns[r.IntN(len(benchNouns))], pseudoWord(r), benchPlaces[r.IntN(len(benchPlaces))])
+	paras := 3 + r.IntN(4)
+	for p := range paras {
+		sents := 2 + r.IntN(4)
+		for s := range sents {
+			if s > 0 {
+				b.WriteByte(' ')
+			}
+			if r.IntN(3) == 0 {
+				fmt.Fprintf(&b, "%s %s that %d %s were affected near %s on day %d of the %s.", benchName(r), benchVerbs[r.IntN(len(benchVerbs))], 10+r.IntN(90000), benchNouns[r.IntN(len(benchNouns))], benchPlaces[r.IntN(len(benchPlaces))], 1+r.IntN(300), pseudoWord(r))
+				continue
+			}
+			b.WriteString(pool[r.IntN(len(pool))])
+		}
+		if p < paras-1 {
+			b.WriteString("\n\n")
+		}
+	}
+	fmt.Fprintf(&b, "\n\nReference %d.\n", i)
+	return b.String()
+}
+
+// benchQueries returns n varied questions.
+func benchQueries(pool []string, n int) []string {
+	r := rand.New(rand.NewPCG(7, 11))
+	templates := []string{
+		"What did %[1]s say about the %[2]s?",
+		"How many people were affected by the %[2]s in %[3]s?",
+		"Who %[4]s the %[2]s?",
+		"When did %[1]s visit %[3]s?",
+		"Is the %[2]s over in %[3]s?",
+	}
+	out := make([]string, 0, n)
+	for i := range n {
+		if i%4 == 3 {
+			words := strings.Fields(pool[r.IntN(len(pool))])
+			k := min(len(words), 4+r.IntN(6))
+			out = append(out, strings.Join(words[:k], " ")+"?")
+			continue
+		}
+		t := templates[r.IntN(len(templates))]
+		out = append(out, fmt.Sprintf(t, benchName(r), benchNouns[r.IntN(len(benchNouns))], benchPlaces[r.IntN(len(benchPlaces))], benchVerbs[r.IntN(len(benchVerbs))]))
+	}
+	return out
+}
+
+// generateCorpus writes the benchmark corpus once, with a fixed seed.
+func generateCorpus(tb testing.TB) string {
+	benchOnce.Do(func() {
+		benchRoot, benchErr = os.MkdirTemp("", "storybot-bench-")
+		if benchErr != nil {
+			return
+		}
+		benchCorpus = filepath.Join(benchRoot, "corpus")
+		pool := samplePool(tb)
+		r := rand.New(rand.NewPCG(2025, 12))
+		for i := range benchArticles {
+			dir := filepath.Join(benchCorpus, fmt.Sprintf("d%02d", i%50))
+			if i < 50 {
+				if benchErr = os.MkdirAll(dir, 0o755); benchErr != nil {
+					return
+				}
+			}
+			name := filepath.Join(dir, fmt.Sprintf("a%05d.txt", i))
+			if benchErr = os.WriteFile(name, []byte(genArticle(r, pool, i)), 0o644); benchErr != nil {
+				return
+			}
+		}
+	})
+	if benchErr != nil {
+		tb.Fatal(benchErr)
+	}
+	return benchCorpus
+}
+
+// peakRSSMB reads the process's peak resident set size (VmHWM).
+func peakRSSMB() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return float64(m.Sys) / (1 << 20)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func benchOptions(corpus, data string) Options {
+	return Options{DataDir: data, Name: "bench", Corpus: os.DirFS(corpus), Root: corpus, Now: func() time.Time { return time.Unix(1765800000, 0) }}
+}
+
+// indexedBenchData returns a data directory holding the indexed corpus.
+func indexedBenchData(b *testing.B) string {
+	corpus := generateCorpus(b)
+	if benchData == "" {
+		data := filepath.Join(benchRoot, "data")
+		x, err := Open(context.Background(), benchOptions(corpus, data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := x.Close(); err != nil {
+			b.Fatal(err)
+		}
+		benchData = data
+	}
+	return benchData
+}
+
+// BenchmarkIngest indexes the 20,000-article corpus from scratch.
+func BenchmarkIngest(b *testing.B) {
+	corpus := generateCorpus(b)
+	b.ReportAllocs()
+	var total time.Duration
+	for i := 0; b.Loop(); i++ {
+		data := filepath.Join(benchRoot, "ingest-"+strconv.Itoa(i))
+		start := time.Now()
+		x, err := Open(context.Background(), benchOptions(corpus, data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += time.Since(start)
+		if n := x.Len(); n != benchArticles {
+			b.Fatalf("indexed %d articles, want %d", n, benchArticles)
+		}
+		_ = x.Close()
+		_ = os.RemoveAll(data)
+	}
+	b.ReportMetric(float64(benchArticles)*float64(b.N)/total.Seconds(), "articles/s")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+}
+
+// BenchmarkRestart opens the already indexed corpus: no re-indexing.
+func BenchmarkRestart(b *testing.B) {
+	data := indexedBenchData(b)
+	b.ReportAllocs()
+	var worst time.Duration
+	for b.Loop() {
+		start := time.Now()
+		x, err := Open(context.Background(), benchOptions(benchCorpus, data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		worst = max(worst, time.Since(start))
+		if n := x.indexed.Load(); n != 0 {
+			b.Fatalf("restart re-indexed %d passages", n)
+		}
+		_ = x.Close()
+	}
+	b.ReportMetric(worst.Seconds()*1000, "worst-ms")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+}
+
+// BenchmarkSearch runs 1,000 varied questions against the indexed corpus,
+// reporting latency percentiles over them.
+func BenchmarkSearch(b *testing.B) {
+	data := indexedBenchData(b)
+	x, err := Open(context.Background(), benchOptions(benchCorpus, data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	queries := benchQueries(samplePool(b), 1000)
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, len(queries))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		q := queries[i%len(queries)]
+		i++
+		start := time.Now()
+		hits, err := x.Search(ctx, q, 20)
+		lat = append(lat, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = hits
+	}
+	// Make sure the percentiles cover all 1,000 questions at least once.
+	for ; i < len(queries); i++ {
+		start := time.Now()
+		if _, err := x.Search(ctx, queries[i], 20); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+}

@@ -1,0 +1,251 @@
+package retrieval
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func TestParseFile(t *testing.T) {
+	tests := []struct {
+		file      string
+		ids       []string
+		titles    []string          // by position, "" = don't check
+		contains  map[string]string // id → substring of its text
+		missing   map[string]string // id → substring that must not be in its text
+		problems  []string          // substrings of the problems, in order
+		warnings  []string          // substrings of the warnings, in order
+		published map[string]time.Time
+		outlet    map[string]string
+	}{
+		{
+			file:     "plain.txt",
+			ids:      []string{"plain"},
+			titles:   []string{"Flood waters recede in the river valley"},
+			contains: map[string]string{"plain": "About 1,200 residents were allowed to return home."},
+		},
+		{
+			file:      "front.md",
+			ids:       []string{"md-article-1"},
+			titles:    []string{"Bridge reopens after repairs"},
+			contains:  map[string]string{"md-article-1": "The old bridge reopened on Monday, the city said."},
+			missing:   map[string]string{"md-article-1": "https://"},
+			published: map[string]time.Time{"md-article-1": time.Date(2025, 12, 14, 0, 0, 0, 0, time.UTC)},
+			outlet:    map[string]string{"md-article-1": "The Daily Example"},
+		},
+		{
+			file:      "one.json",
+			ids:       []string{"json-1"},
+			titles:    []string{"Port strike ends"},
+			contains:  map[string]string{"json-1": "three-day strike on Monday.\n\nShips began"},
+			published: map[string]time.Time{"json-1": time.Date(2025, 12, 15, 8, 30, 0, 0, time.UTC)},
+		},
+		{
+			file:     "many.json",
+			ids:      []string{"json-a", "42"},
+			problems: []string{"item 3: no id", `item 4: no text (article "json-c")`},
+		},
+		{
+			file:     "feed.jsonl",
+			ids:      []string{"line-1", "line-3", "line-5"},
+			contains: map[string]string{"line-5": "HTML inside JSON is cleaned.\n\nSecond paragraph."},
+			problems: []string{"feed.jsonl:2: invalid JSON"},
+			warnings: []string{`feed.jsonl:3: unrecognised published date "yesterday-ish"`},
+		},
+		{
+			file:      "page.html",
+			ids:       []string{"page"},
+			titles:    []string{"Election results delayed"},
+			contains:  map[string]string{"page": "Officials delayed the final count by two days, citing a recount in three districts.\n\nObservers said the delay was lawful.\n\nTurnout was 61 percent."},
+			missing:   map[string]string{"page": "watches"},
+			published: map[string]time.Time{"page": time.Date(2025, 12, 15, 9, 0, 0, 0, time.UTC)},
+			outlet:    map[string]string{"page": "Example News"},
+		},
+		{
+			file:     "latin1.txt",
+			ids:      []string{"latin1"},
+			titles:   []string{"Café owners protest new rules"},
+			contains: map[string]string{"latin1": "the rules were “unfair” and would cost €500 a month."},
+			warnings: []string{"latin1.txt: not UTF-8; decoded as Windows-1252"},
+		},
+		{file: "binary.txt", problems: []string{"binary.txt: binary file"}},
+		{file: "empty.txt", problems: []string{"empty.txt: empty file"}},
+		{file: "blank.md", problems: []string{"blank.md: empty file"}},
+		{file: "broken.json", problems: []string{"broken.json: invalid JSON"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "parse", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := parseFile(tt.file, data)
+			var ids []string
+			byID := map[string]int{}
+			for i, a := range p.articles {
+				ids = append(ids, a.ID)
+				byID[a.ID] = i
+				if !utf8.ValidString(a.Text) {
+					t.Errorf("%s: text is not valid UTF-8", a.ID)
+				}
+				if !strings.HasPrefix(a.Source, tt.file) {
+					t.Errorf("%s: source %q does not name the file", a.ID, a.Source)
+				}
+			}
+			if !slices.Equal(ids, tt.ids) {
+				t.Errorf("ids = %q, want %q", ids, tt.ids)
+			}
+			for i, title := range tt.titles {
+				if i < len(p.articles) && title != "" && p.articles[i].Title != title {
+					t.Errorf("title[%d] = %q, want %q", i, p.articles[i].Title, title)
+				}
+			}
+			for id, sub := range tt.contains {
+				if i, ok := byID[id]; !ok || !strings.Contains(p.articles[i].Text, sub) {
+					t.Errorf("%s: text does not contain %q:\n%s", id, sub, textOfID(p, id))
+				}
+			}
+			for id, sub := range tt.missing {
+				if i, ok := byID[id]; ok && strings.Contains(p.articles[i].Text, sub) {
+					t.Errorf("%s: text contains %q:\n%s", id, sub, p.articles[i].Text)
+				}
+			}
+			for id, want := range tt.published {
+				if i, ok := byID[id]; !ok || !p.articles[i].Published.Equal(want) {
+					t.Errorf("%s: published = %v, want %v", id, textOfIDPub(p, id), want)
+				}
+			}
+			for id, want := range tt.outlet {
+				if i, ok := byID[id]; !ok || p.articles[i].Outlet != want {
+					t.Errorf("%s: outlet wrong, want %q", id, want)
+				}
+			}
+			checkProblems(t, "problem", p.problems, tt.problems)
+			checkProblems(t, "warning", p.warnings, tt.warnings)
+		})
+	}
+}
+
+func textOfID(p parsed, id string) string {
+	for _, a := range p.articles {
+		if a.ID == id {
+			return a.Text
+		}
+	}
+	return "(no such article)"
+}
+
+func textOfIDPub(p parsed, id string) time.Time {
+	for _, a := range p.articles {
+		if a.ID == id {
+			return a.Published
+		}
+	}
+	return time.Time{}
+}
+
+func checkProblems(t *testing.T, kind string, got []Problem, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%ss = %v, want %d matching %q", kind, got, len(want), want)
+		return
+	}
+	for i, w := range want {
+		if !strings.Contains(got[i].String(), w) {
+			t.Errorf("%s %d = %q, want it to contain %q", kind, i, got[i], w)
+		}
+	}
+}
+
+func TestDecodeText(t *testing.T) {
+	tests := []struct {
+		name, in, want, note string
+		err                  string
+	}{
+		{name: "utf8", in: "héllo", want: "héllo"},
+		{name: "bom", in: "\xef\xbb\xbfhello", want: "hello"},
+		{name: "cp1252", in: "caf\xe9 \x93x\x94", want: "café “x”", note: "Windows-1252"},
+		{name: "mostly utf8 with a bad byte", in: "café café café \xff ok", want: "café café café \uFFFD ok", note: "replaced"},
+		{name: "utf16le", in: "\xff\xfeh\x00i\x00", want: "hi", note: "UTF-16"},
+		{name: "binary", in: "\x00\x01\x02abc", err: "binary"},
+		{name: "empty", in: " \n\t ", err: "empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, note, err := decodeText([]byte(tt.in))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || got != tt.want || !strings.Contains(note, tt.note) || (tt.note == "" && note != "") {
+				t.Errorf("decodeText(%q) = %q, %q, %v; want %q, note with %q", tt.in, got, note, err, tt.want, tt.note)
+			}
+		})
+	}
+}
+
+func TestFrontMatter(t *testing.T) {
+	tests := []struct {
+		name, in      string
+		id, title     string
+		warn          string
+		bodyHasFences bool
+	}{
+		{name: "none", in: "Headline\n\nBody text here.", id: "x", title: "Headline"},
+		{name: "full", in: "---\nid: abc\ntitle: T\npublished: 2025-01-02T03:04:05Z\n---\nHead\n\nBody.", id: "abc", title: "T"},
+		{name: "unterminated", in: "---\nid: abc\nBody without end.", id: "x", title: "--- id: abc", bodyHasFences: true},
+		{name: "bad yaml", in: "---\nid: [unclosed\n---\nHead\n\nBody.", id: "x", title: "Head", warn: "front matter is not valid YAML"},
+		{name: "dots end", in: "---\nid: d1\n...\nHead\n\nBody.", id: "d1", title: "Head"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := parseFile("x.txt", []byte(tt.in))
+			if len(p.articles) != 1 {
+				t.Fatalf("articles = %d, problems %v", len(p.articles), p.problems)
+			}
+			a := p.articles[0]
+			if a.ID != tt.id || a.Title != tt.title {
+				t.Errorf("id, title = %q, %q; want %q, %q", a.ID, a.Title, tt.id, tt.title)
+			}
+			if strings.Contains(a.Text, "---") != tt.bodyHasFences {
+				t.Errorf("text = %q", a.Text)
+			}
+			if tt.warn != "" && (len(p.warnings) != 1 || !strings.Contains(p.warnings[0].Reason, tt.warn)) {
+				t.Errorf("warnings = %v, want %q", p.warnings, tt.warn)
+			}
+		})
+	}
+}
+
+func TestCleanID(t *testing.T) {
+	p := parseFile("my article [draft].txt", []byte("Head\n\nBody."))
+	if len(p.articles) != 1 || p.articles[0].ID != "my_article__draft_" {
+		t.Fatalf("articles = %+v", p.articles)
+	}
+	if len(p.warnings) != 1 || !strings.Contains(p.warnings[0].Reason, "using") {
+		t.Errorf("warnings = %v", p.warnings)
+	}
+}
+
+func TestNormalizeText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"A.\r\nB.", "A.\n\nB."},
+		{"one\u00a0two\u200b  three\t four", "one two three four"},
+		{"Para one.\n\n\n\n\nPara two.", "Para one.\n\nPara two."},
+		{"A line that wraps\nin the middle.", "A line that wraps in the middle."},
+		{"Headline\nBody starts here.", "Headline\n\nBody starts here."},
+		{"Story text.\nAdvertisement\nMore text.", "Story text.\n\nMore text."},
+		{"e\u0301", "é"},
+	}
+	for _, tt := range tests {
+		if got := normalizeText(tt.in); got != tt.want {
+			t.Errorf("normalizeText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
