@@ -562,6 +562,20 @@ func (d *detector) details(items []item) []Dispute {
 		}
 		medium := strings.HasPrefix(k, "medium|")
 		if !medium {
+			// an article naming two incompatible fillers itself explains them
+			byArt := map[string][]string{}
+			mixed := false
+			for _, it := range b {
+				for _, f := range byArt[it.art] {
+					if !FillersCompatible(f, it.c.Filler) {
+						mixed = true
+					}
+				}
+				byArt[it.art] = append(byArt[it.art], it.c.Filler)
+			}
+			if mixed {
+				continue
+			}
 			// keep items sharing two terms with an item of another article
 			var keep []item
 			for i, a := range b {

@@ -114,8 +114,9 @@ func numbers(s string, toks []token) []Number {
 				continue
 			}
 			v, lo, hi = val, val, val
-			// range "10-15" or "10 to 15"
-			if i+2 < len(toks) && toks[i+2].kind == tNum && (toks[i+1].text == "-" || toks[i+1].text == "–" || toks[i+1].low == "to") {
+			// range "10-15", "10 to 15", "between 10 and 15"
+			between := i > 0 && toks[i-1].low == "between"
+			if i+2 < len(toks) && toks[i+2].kind == tNum && (toks[i+1].text == "-" || toks[i+1].text == "–" || toks[i+1].low == "to" || (between && toks[i+1].low == "and")) {
 				if v2, ok := parseNum(toks[i+2].text); ok && v2 > v {
 					hi = v2
 					end = i + 2

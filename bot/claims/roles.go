@@ -202,7 +202,8 @@ func roleClaims(s string, toks []token) []Claim {
 		}
 		end := i + n
 		// Pattern A: "[Q] Role Name" (title case role)
-		if toks[i].cap && !isPossessive(toks[end-1].low) {
+		prevQual := i > 0 && toks[i-1].kind == tWord && ((toks[i-1].cap && !toks[i-1].initial) || isPossessive(toks[i-1].low)) && !notNameWords[stripPossessive(toks[i-1].low)]
+		if (toks[i].cap || prevQual) && !isPossessive(toks[end-1].low) {
 			if name, j, _ := nameAt(toks, end); name != "" {
 				q, former := qualifierBefore(toks, i)
 				start := i - len(strings.Fields(q))

@@ -158,13 +158,18 @@ func statusClaims(s string, toks []token) []Claim {
 				proper = append(proper, st)
 			}
 		}
-		if len(obj) == 0 {
-			i += n - 1
-			continue
-		}
 		a := cueStart
 		if a > i {
 			a = i
+		}
+		subj := subjectBefore(toks, a)
+		if len(obj) == 0 && subj != "" {
+			// intransitive: "the mayor has resigned" is about its subject
+			obj, proper = []string{subj}, []string{subj}
+		}
+		if len(obj) == 0 {
+			i += n - 1
+			continue
 		}
 		_ = v
 		objText := ""
