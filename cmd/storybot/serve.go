@@ -188,8 +188,6 @@ func (s *server) run(ctx context.Context) error {
 			g.Go(func() error { return ad.Run(gctx) })
 		}
 		if len(publishers) > 0 {
-			// WIRING POINT (digest): the digest package's Runner posts
-			// a.service's digest to publishers on cfg.Digest's schedule.
 			if err := s.startDigest(gctx, g, a, publishers); err != nil {
 				return err
 			}
@@ -252,15 +250,21 @@ func (s *server) watchCorpus(ctx context.Context, g *errgroup.Group, a *app) err
 	return nil
 }
 
-// startDigest schedules the digest. WIRING POINT: the digest package (a
-// Runner with Run(ctx)) is being written; until it lands, serve logs that
-// the schedule is not running.
+// startDigest runs the digest schedule: each period's digest is posted once
+// to every publisher (the digest package keeps the exactly-once state in
+// the data folder, shared with `storybot digest`).
 func (s *server) startDigest(ctx context.Context, g *errgroup.Group, a *app, pubs []bot.Publisher) error {
+	r, err := newDigestRunner(s.cfg, a, pubs, nowClock(s.m.Now))
+	if err != nil {
+		return err
+	}
 	names := make([]string, len(pubs))
 	for i, p := range pubs {
 		names[i] = p.Name()
 	}
-	s.logger.Warn("digest channels are configured but this build has no digest scheduler yet", "destinations", strings.Join(names, ","))
+	s.logger.Info("digest scheduled", "schedule", digestSchedule(s.cfg), "time_zone", s.cfg.Digest.TimeZone,
+		"next", r.Due(s.m.Now()).Format(time.RFC3339), "destinations", strings.Join(names, ","))
+	g.Go(func() error { return r.Run(ctx) })
 	return nil
 }
 

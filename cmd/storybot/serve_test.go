@@ -475,12 +475,15 @@ func TestServeBadConfig(t *testing.T) {
 
 // TestServeSlackEventsOnly: with a bot token and a signing secret (no app
 // token), serve mounts the Events API at /slack/events, rejects unsigned
-// requests, and reports Slack in /readyz.
+// requests, reports Slack in /readyz, and schedules the digest for the
+// Slack digest channel (the first start catches nothing up, so nothing is
+// posted).
 func TestServeSlackEventsOnly(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	r := startServe(t, map[string]string{
 		"SLACK_BOT_TOKEN":      "xoxb-test",
 		"SLACK_SIGNING_SECRET": "shh",
+		"SLACK_DIGEST_CHANNEL": "C0DIGEST",
 		"STORYBOT_WATCH":       "0",
 	})
 	r.waitReady(t)
@@ -501,6 +504,15 @@ func TestServeSlackEventsOnly(t *testing.T) {
 	}
 	if strings.Contains(r.stderr.String(), "shh") || strings.Contains(r.stderr.String(), "xoxb-test") {
 		t.Error("a Slack secret was logged")
+	}
+	scheduled := false
+	for _, rec := range r.stderr.logLines(t) {
+		if rec["msg"] == "digest scheduled" && rec["destinations"] == "slack:C0DIGEST" && rec["next"] != "" {
+			scheduled = true
+		}
+	}
+	if !scheduled {
+		t.Errorf("no digest scheduled for slack:C0DIGEST:\n%s", r.stderr)
 	}
 }
 

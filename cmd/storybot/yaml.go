@@ -14,6 +14,8 @@ import (
 	_ "time/tzdata" // digest.time_zone must work in minimal container images
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/storybot/storybot/digest"
 )
 
 // configKey documents one setting: its YAML path, its environment variable
@@ -467,15 +469,14 @@ func (c *Config) validateDiscord() error {
 }
 
 func (c *Config) validateDigest() error {
-	if c.Digest.Cron == "" {
-		if _, err := time.Parse("15:04", c.Digest.At); err != nil {
-			return fmt.Errorf("digest.at (STORYBOT_DIGEST_AT): %q is not a time of day HH:MM such as 08:00", c.Digest.At)
-		}
-	} else if n := len(strings.Fields(c.Digest.Cron)); n != 5 && n != 6 {
-		return fmt.Errorf("digest.cron (STORYBOT_DIGEST_CRON): %q has %d fields; a cron line has 5 (minute hour day month weekday), e.g. \"0 8 * * *\"", c.Digest.Cron, n)
-	}
 	if _, err := time.LoadLocation(c.Digest.TimeZone); err != nil {
 		return fmt.Errorf("digest.time_zone (STORYBOT_DIGEST_TZ): %q is not a time zone such as UTC or Europe/Berlin", c.Digest.TimeZone)
+	}
+	if _, err := digest.ParseSchedule(digestSchedule(c), c.Digest.TimeZone); err != nil {
+		if strings.TrimSpace(c.Digest.Cron) != "" {
+			return fmt.Errorf("digest.cron (STORYBOT_DIGEST_CRON): %w; write five fields (minute hour day month weekday), e.g. \"0 8 * * *\"", err)
+		}
+		return fmt.Errorf("digest.at (STORYBOT_DIGEST_AT): %w; write a time of day HH:MM such as 08:00", err)
 	}
 	return nil
 }

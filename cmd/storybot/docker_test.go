@@ -1,0 +1,350 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// dockerfile is what the test needs from ../../Dockerfile.
+type dockerfile struct {
+	stages      []string          // FROM images, in order
+	buildEnv    []string          // VAR=value before "go build"
+	buildArgs   []string          // the words after "go build"
+	env         map[string]string // the runtime stage's ENV
+	volumes     []string
+	user        string
+	entrypoint  []string
+	healthcheck []string
+	lines       []string // instructions, continuation lines joined
+}
+
+// parseDockerfile reads the instructions the image's behaviour depends on.
+func parseDockerfile(t *testing.T, path string) dockerfile {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d dockerfile
+	d.env = map[string]string{}
+	var cur strings.Builder
+	for _, raw := range strings.Split(string(b), "\n") {
+		line := strings.TrimSpace(raw)
+		if cur.Len() == 0 && (line == "" || strings.HasPrefix(line, "#")) {
+			continue
+		}
+		if s, ok := strings.CutSuffix(line, "\\"); ok {
+			cur.WriteString(s + " ")
+			continue
+		}
+		cur.WriteString(line)
+		d.lines = append(d.lines, cur.String())
+		cur.Reset()
+	}
+	jsonArray := func(s string) []string {
+		var out []string
+		if err := json.Unmarshal([]byte(s), &out); err != nil {
+			t.Fatalf("Dockerfile: %q is not a JSON array (use the exec form): %v", s, err)
+		}
+		return out
+	}
+	for _, l := range d.lines {
+		instr, rest, _ := strings.Cut(l, " ")
+		rest = strings.TrimSpace(rest)
+		switch strings.ToUpper(instr) {
+		case "FROM":
+			d.stages = append(d.stages, strings.Fields(rest)[0])
+			d.env = map[string]string{} // only the last stage's ENV counts
+		case "ENV":
+			for _, kv := range shellWords(t, rest) {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok {
+					t.Fatalf("Dockerfile: ENV %q: use KEY=value", kv)
+				}
+				d.env[k] = v
+			}
+		case "VOLUME":
+			d.volumes = jsonArray(rest)
+		case "USER":
+			d.user = rest
+		case "ENTRYPOINT":
+			d.entrypoint = jsonArray(rest)
+		case "HEALTHCHECK":
+			_, cmd, ok := strings.Cut(rest, "CMD ")
+			if !ok {
+				t.Fatalf("Dockerfile: HEALTHCHECK without CMD: %q", rest)
+			}
+			d.healthcheck = jsonArray(strings.TrimSpace(cmd))
+		case "RUN":
+			words := shellWords(t, rest)
+			for i := 0; i+1 < len(words); i++ {
+				if words[i] == "go" && words[i+1] == "build" {
+					j := i - 1
+					for j >= 0 && strings.Contains(words[j], "=") {
+						j--
+					}
+					d.buildEnv = words[j+1 : i]
+					d.buildArgs = words[i+2:]
+				}
+			}
+		}
+	}
+	return d
+}
+
+// shellWords splits a command line into words, honouring quotes (enough
+// for a Dockerfile's RUN and ENV lines).
+func shellWords(t *testing.T, s string) []string {
+	t.Helper()
+	var words []string
+	var cur strings.Builder
+	in := false
+	var quote rune
+	for _, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else {
+				cur.WriteRune(r)
+			}
+		case r == '"' || r == '\'':
+			quote, in = r, true
+		case r == ' ' || r == '\t':
+			if in {
+				words = append(words, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteRune(r)
+			in = true
+		}
+	}
+	if quote != 0 {
+		t.Fatalf("unterminated quote in %q", s)
+	}
+	if in {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// TestDockerfileRules checks the image's shape: a Go 1.26 builder, modules
+// downloaded in their own layer before the sources, a static build, a
+// non-root runtime user, the data folder as a volume, a healthcheck and
+// serve as the entrypoint.
+func TestDockerfileRules(t *testing.T) {
+	d := parseDockerfile(t, "../../Dockerfile")
+	if len(d.stages) < 2 || d.stages[0] != "golang:1.26" {
+		t.Errorf("stages %v: want a golang:1.26 builder and a runtime stage", d.stages)
+	}
+	if rt := d.stages[len(d.stages)-1]; !strings.Contains(rt, "distroless") && !strings.HasPrefix(rt, "alpine") && rt != "scratch" {
+		t.Errorf("runtime image %q is not a minimal one", rt)
+	}
+	download, copyAll := -1, -1
+	for i, l := range d.lines {
+		if strings.HasPrefix(l, "RUN go mod download") {
+			download = i
+		}
+		if strings.HasPrefix(l, "COPY . .") && copyAll < 0 {
+			copyAll = i
+		}
+	}
+	if download < 0 || copyAll < 0 || download > copyAll {
+		t.Errorf("go mod download (line %d) must come before COPY . . (line %d), in its own layer", download, copyAll)
+	}
+	if !strings.Contains(strings.Join(d.buildEnv, " "), "CGO_ENABLED=0") || !strings.Contains(strings.Join(d.buildArgs, " "), "-trimpath") {
+		t.Errorf("build %v %v: want CGO_ENABLED=0 and -trimpath", d.buildEnv, d.buildArgs)
+	}
+	if d.user == "" || d.user == "root" || strings.HasPrefix(d.user, "0") {
+		t.Errorf("USER %q: the image must not run as root", d.user)
+	}
+	if len(d.volumes) != 1 || d.env["STORYBOT_DATA"] != d.volumes[0] {
+		t.Errorf("VOLUME %v and STORYBOT_DATA %q: the data folder must be the volume", d.volumes, d.env["STORYBOT_DATA"])
+	}
+	if len(d.entrypoint) != 2 || d.entrypoint[1] != "serve" {
+		t.Errorf("ENTRYPOINT %v: want [storybot serve]", d.entrypoint)
+	}
+	if len(d.healthcheck) != 2 || d.healthcheck[0] != d.entrypoint[0] || d.healthcheck[1] != "healthcheck" {
+		t.Errorf("HEALTHCHECK %v: want the binary's healthcheck subcommand", d.healthcheck)
+	}
+}
+
+// freePort returns a TCP port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// TestDockerImageBinary builds storybot the way the Dockerfile does and
+// starts it the way the image does (entrypoint, environment, an empty data
+// volume, no corpus: the embedded sample story), then runs the image's
+// HEALTHCHECK command until it passes, asks a question, and stops the
+// process with SIGTERM as `docker stop` does.
+func TestDockerImageBinary(t *testing.T) {
+	d := parseDockerfile(t, "../../Dockerfile")
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "storybot")
+	args := append([]string{"build"}, d.buildArgs...)
+	for i := range args {
+		if i > 0 && args[i-1] == "-o" {
+			args[i] = bin // the image's /out/storybot
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	build := exec.CommandContext(ctx, "go", args...)
+	build.Dir = "../.."
+	build.Env = append(os.Environ(), d.buildEnv...)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+
+	// The binary is static: no interpreter, no shared libraries.
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	libs, _ := f.ImportedLibraries()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Error("binary has an ELF interpreter: not static")
+		}
+	}
+	f.Close()
+	if len(libs) > 0 {
+		t.Errorf("binary needs shared libraries %v", libs)
+	}
+
+	// The image's environment, with the volume and port made local.
+	port := freePort(t)
+	env := []string{"PATH=/usr/bin:/bin"}
+	for k, v := range d.env {
+		switch k {
+		case "STORYBOT_DATA":
+			v = filepath.Join(tmp, "data")
+		case "STORYBOT_HTTP_ADDR":
+			host, _, err := net.SplitHostPort(v)
+			if err != nil {
+				t.Fatalf("ENV STORYBOT_HTTP_ADDR=%s: %v", v, err)
+			}
+			v = net.JoinHostPort(host, fmt.Sprint(port))
+		}
+		env = append(env, k+"="+v)
+	}
+	if err := os.Mkdir(filepath.Join(tmp, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func(argv []string) *exec.Cmd {
+		c := exec.Command(bin, argv[1:]...)
+		c.Env = env
+		c.Dir = tmp
+		return c
+	}
+
+	var stderr bytes.Buffer
+	srv := run(d.entrypoint)
+	srv.Stderr = &stderr
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- srv.Wait() }()
+	defer func() {
+		if srv.ProcessState == nil {
+			srv.Process.Kill()
+			<-exited
+		}
+	}()
+
+	healthy := false
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if out, err := run(d.healthcheck).CombinedOutput(); err == nil && strings.TrimSpace(string(out)) == "ok" {
+			healthy = true
+			break
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("serve exited early: %v\n%s", err, stderr.String())
+		default:
+		}
+	}
+	if !healthy {
+		t.Fatalf("HEALTHCHECK never passed:\n%s", stderr.String())
+	}
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	client := &http.Client{Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		resp, err := client.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never ready:\n%s", stderr.String())
+		}
+	}
+	resp, err := client.Post(base+"/v1/ask", "application/json", strings.NewReader(`{"question": "Who is the NATO Secretary General?"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var reply askReply
+	if err := json.Unmarshal(body, &reply); err != nil || resp.StatusCode != 200 || len(reply.Citations) == 0 {
+		t.Fatalf("ask: %d %s", resp.StatusCode, body)
+	}
+
+	// docker stop: SIGTERM, then the process must exit 0 in time.
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("serve after SIGTERM: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("serve did not stop within 15s of SIGTERM:\n%s", stderr.String())
+	}
+	logs := stderr.String()
+	if !regexp.MustCompile(`(?m)^\{.*"msg":"answered".*\}$`).MatchString(logs) {
+		t.Errorf("no JSON \"answered\" log line (STORYBOT_LOG_FORMAT=json):\n%s", logs)
+	}
+
+	// A bad setting: the process exits with status 2 naming the key.
+	bad := run(d.entrypoint)
+	bad.Env = append(bad.Env, "STORYBOT_DIGEST_AT=8am")
+	var badErr bytes.Buffer
+	bad.Stderr = &badErr
+	err = bad.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+		t.Errorf("bad configuration: %v, want exit status 2", err)
+	}
+	if !strings.Contains(badErr.String(), "digest.at") || !strings.Contains(badErr.String(), "STORYBOT_DIGEST_AT") {
+		t.Errorf("bad configuration message does not name the key: %q", badErr.String())
+	}
+}
