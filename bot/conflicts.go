@@ -96,6 +96,22 @@ func RelevantConflicts(q Question, hits []Hit, ledger []Conflict) []Conflict {
 	}) {
 		qWords[w] = true
 	}
+	// "are there conflicting reports about X?" asks for any dispute on X
+	seeking := false
+	for w := range qWords {
+		if conflictWords[w] {
+			seeking = true
+		}
+	}
+	if seeking {
+		var rest []string
+		for _, t := range qTerms {
+			if !conflictTerms[t] {
+				rest = append(rest, t)
+			}
+		}
+		qTerms = rest
+	}
 	weight := idfWeights(hits)
 	var out []Conflict
 	for _, c := range ledger {
@@ -103,16 +119,42 @@ func RelevantConflicts(q Question, hits []Hit, ledger []Conflict) []Conflict {
 		if !ok {
 			continue
 		}
-		if !asksAbout(c, qTerms, qWords) {
+		if seeking && len(qTerms) == 0 {
+			out = append(out, t)
 			continue
 		}
-		if coverage(qTerms, conflictTerms(t), weight) < minCoverage {
+		if !seeking && !asksAbout(c, qTerms, qWords) {
+			continue
+		}
+		if seeking && matches(qTerms, claims.Terms(c.Topic)) == 0 && !mentionsHolder(c, qWords) {
+			continue // the question names another fact
+		}
+		if coverage(qTerms, termsOfConflict(t), weight) < minCoverage {
 			continue
 		}
 		out = append(out, t)
 	}
 	return out
 }
+
+// conflictWords mark a question that asks for disagreements as such.
+var conflictWords = map[string]bool{"conflict": true, "conflicts": true, "conflicting": true, "disagree": true,
+	"disagreement": true, "disagreements": true, "contradict": true, "contradiction": true, "contradictions": true,
+	"contradictory": true, "discrepancy": true, "discrepancies": true, "dispute": true, "disputed": true,
+	"inconsistent": true, "inconsistencies": true, "differ": true, "agree": true}
+
+// conflictTerms are conflictWords (and generic fillers of such questions)
+// as stems.
+var conflictTerms = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range conflictWords {
+		m[claims.Stem(w)] = true
+	}
+	for _, w := range []string{"report", "reports", "source", "sources", "article", "articles", "outlet", "outlets", "story"} {
+		m[claims.Stem(w)] = true
+	}
+	return m
+}()
 
 // trimToHits keeps each position's articles found among the hits; it reports
 // false when fewer than two positions remain.
@@ -282,7 +324,7 @@ func matches(have, want []string) int {
 	return n
 }
 
-func conflictTerms(c Conflict) []string {
+func termsOfConflict(c Conflict) []string {
 	ts := claims.Terms(c.Topic)
 	for _, p := range c.Positions {
 		ts = append(ts, claims.Terms(p.Claim)...)

@@ -384,3 +384,38 @@ func FuzzRelevantConflicts(f *testing.F) {
 		}
 	})
 }
+
+func TestRelevantConflictsWhenAskedForDisagreement(t *testing.T) {
+	ps := cfLoad(t, "../retrieval/sample/seed-story")
+	ledger, err := DetectConflicts(context.Background(), ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := cfHits(ps)
+	tests := []struct {
+		q    string
+		want []ConflictKind
+	}{
+		{"Are there any conflicting reports?", []ConflictKind{ConflictRole, ConflictStatus, ConflictDetail, ConflictNumeric}},
+		{"Do the sources disagree about the NATO secretary general?", []ConflictKind{ConflictRole}},
+		{"Do the reports contradict each other about the weather in Lisbon?", nil},
+	}
+	for _, tt := range tests {
+		got := RelevantConflicts(Question{Text: tt.q}, hits, ledger)
+		kinds := map[ConflictKind]bool{}
+		for _, c := range got {
+			kinds[c.Kind] = true
+		}
+		for _, k := range tt.want {
+			if !kinds[k] {
+				t.Errorf("%q: no %s conflict in %s", tt.q, k, cfDescribe(got))
+			}
+		}
+		if len(tt.want) == 0 && len(got) > 0 {
+			t.Errorf("%q: want none, got %s", tt.q, cfDescribe(got))
+		}
+		if len(got) > len(tt.want) {
+			t.Errorf("%q: %d conflicts, want %d: %s", tt.q, len(got), len(tt.want), cfDescribe(got))
+		}
+	}
+}

@@ -200,13 +200,34 @@ func splitSides(items []item, key func(item) string) (map[string]*side, []string
 // --- roles ---
 
 func (d *detector) roles(items []item) []Dispute {
+	// a local role named without its place joins the one place the corpus
+	// names for it ("Fire Chief X" and "Calder Fire Chief Y")
+	quals := map[string]map[string]bool{}
+	for i := range items {
+		c := &items[i].c
+		if c.Kind == KindRole && c.Single && c.Qualifier != "" {
+			if quals[c.Role] == nil {
+				quals[c.Role] = map[string]bool{}
+			}
+			quals[c.Role][c.Qualifier] = true
+		}
+	}
 	bk := newBucketer()
 	for i := range items {
 		c := &items[i].c
-		if c.Kind != KindRole || !c.Single || c.Former || c.Qualifier == "" || c.Person.Last == "" {
+		if c.Kind != KindRole || !c.Single || c.Former || c.Person.Last == "" {
 			continue
 		}
-		bk.add(c.Qualifier+"|"+c.Role, i)
+		q := c.Qualifier
+		if q == "" {
+			if !localRoles[strings.ReplaceAll(c.Role, " ", "_")] || len(quals[c.Role]) > 1 {
+				continue
+			}
+			for only := range quals[c.Role] {
+				q = only
+			}
+		}
+		bk.add(q+"|"+c.Role, i)
 	}
 	sort.Strings(bk.keys)
 	var out []Dispute
@@ -291,6 +312,10 @@ func (b *bucketer) items(all []item, k string, limit int) []item {
 	}
 	return out
 }
+
+// localRoles have one holder in the place a story happens, so they are
+// compared even when no organisation or place is named.
+var localRoles = setOf(`mayor police_chief fire_chief headteacher principal coach head_coach`)
 
 func multiArticle(b []item) bool {
 	for _, it := range b[1:] {

@@ -83,6 +83,18 @@ func TestDetect(t *testing.T) {
 			"a|Lakeside Mayor Ola Nordin opened the bridge.",
 			"b|Hillford Mayor Ivo Sand opened a bridge too.",
 		), nil, nil},
+		{"role: a local role with and without its place", arts(
+			"a|Calder Fire Chief Imogen Ruiz praised the crews.",
+			"b|Fire Chief Tomas Brandt praised the crews.",
+		), []Kind{KindRole}, [][]string{{"a"}, {"b"}}},
+		{"trap: unqualified national roles", arts(
+			"a|President Ana Lima met the envoys.",
+			"b|President Omar Diaz met the envoys.",
+		), nil, nil},
+		{"status: done vs expected", arts(
+			"a|Health Minister Ana Lima has resigned.",
+			"b|Health Minister Ana Lima is expected to resign.",
+		), []Kind{KindStatus}, [][]string{{"a"}, {"b"}}},
 		{"status: done vs conditional", arts(
 			"a|The council has formally abandoned the Eastport tunnel project.",
 			"b|The council may be willing to abandon the Eastport tunnel project if costs keep rising.",

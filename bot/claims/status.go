@@ -62,9 +62,10 @@ var eventFirst = func() map[string]bool {
 
 var (
 	possibleCues = setOf(`may might could would can willing prepared ready open considering consider considers
-possibly potentially likely offered offers offer poised mulling weighing exploring eyeing`)
+possibly potentially likely offered offers offer poised mulling weighing exploring eyeing expected expects
+expect set`)
 	deonticCues = setOf(`must should ought demand demands demanded demanding want wants wanted urge urges urged urging
-ask asks asked insist insists insisted pressure pressured pressing press pushed push pushing expect expects expected
+ask asks asked insist insists insisted pressure pressured pressing press pushed push pushing
 hope hopes hoped plan plans planned threaten threatens threatened refuse refuses refused reject rejects rejected
 called calls calling needs need will shall won't forced forcing allowed told`)
 	doneAdverbs  = setOf(`formally officially finally definitively already`)
