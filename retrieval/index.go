@@ -97,6 +97,9 @@ type Index struct {
 
 	// indexed counts passages written to the search index since Open.
 	indexed atomic.Int64
+
+	lastMu sync.Mutex
+	last   Report
 }
 
 var (
@@ -357,6 +360,14 @@ func (x *Index) Close() error {
 		return fmt.Errorf("close the index: %w", err)
 	}
 	return nil
+}
+
+// LastReport returns the report of the most recent successful sync (the one
+// Open ran, or a later Sync): what was indexed and which files were skipped.
+func (x *Index) LastReport() Report {
+	x.lastMu.Lock()
+	defer x.lastMu.Unlock()
+	return x.last
 }
 
 // Dir returns the corpus's directory within the data directory.

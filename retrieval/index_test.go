@@ -154,6 +154,9 @@ func TestOpenLoadsEveryFormat(t *testing.T) {
 			t.Errorf("Search(%q) = %q, want %s first", q, got, want)
 		}
 	}
+	if rep := x.LastReport(); rep.Added != 5 || len(rep.Problems) != 0 {
+		t.Errorf("LastReport = %+v", rep)
+	}
 	b, err := x.Article(context.Background(), "beta")
 	if err != nil || b.Outlet != "Coast Times" || b.Title != "Ferry service resumes" || b.Source != "sub/beta.md" {
 		t.Errorf("Article(beta) = %+v, %v", b, err)

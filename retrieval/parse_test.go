@@ -249,3 +249,17 @@ func TestNormalizeText(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadline(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Flood waters recede\n\nBody.", "Flood waters recede"},
+		{"NewsPolitics\n\nMinister resigns over budget row\n\nBody text here.", "Minister resigns over budget row"},
+		{"Short\n\nOK", "Short"},
+		{strings.Repeat("word ", 100) + "end.", strings.TrimSpace(strings.Repeat("word ", 100))[:159] + "…"},
+	}
+	for _, tt := range tests {
+		if got := headline(tt.in); got != tt.want {
+			t.Errorf("headline(%.30q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -116,6 +116,9 @@ func (x *Index) Sync(ctx context.Context) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
+	x.lastMu.Lock()
+	x.last = rep
+	x.lastMu.Unlock()
 	x.log.InfoContext(ctx, "corpus synced",
 		"added", rep.Added, "changed", rep.Changed, "removed", rep.Removed, "unchanged", rep.Unchanged,
 		"passages_indexed", rep.Passages, "skipped", len(rep.Problems), "ms", rep.Duration.Milliseconds())

@@ -207,16 +207,32 @@ func hardWrapped(prev, next string) bool {
 }
 
 // headline picks a title from a text's first non-empty line, shortened when
-// that line is really a paragraph.
+// that line is really a paragraph. A first line of one or two words (a
+// section label such as "NewsPolitics") is passed over for the next line of
+// at least three words, among the first few lines, when that line reads like
+// a headline (it does not end with a full stop).
 func headline(text string) string {
+	first := ""
+	n := 0
 	for line := range strings.SplitSeq(text, "\n") {
 		line = cleanLine(line)
 		if line == "" {
 			continue
 		}
-		return shortTitle(line)
+		if first == "" {
+			first = line
+		}
+		if len(strings.Fields(line)) >= 3 {
+			if line == first || !strings.HasSuffix(line, ".") {
+				return shortTitle(line)
+			}
+			break
+		}
+		if n++; n == 4 {
+			break
+		}
 	}
-	return ""
+	return shortTitle(first)
 }
 
 // shortTitle keeps titles to a readable length: a long line is cut to its
