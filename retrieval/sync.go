@@ -492,7 +492,9 @@ func (w *batchWriter) flush(done index.BatchCallback) error {
 	if err := w.x.bl.Batch(w.batch); err != nil {
 		return fmt.Errorf("update the search index: %w", err)
 	}
-	w.batch.Reset()
+	// A fresh batch, not Reset: with unsafe batches the index may still be
+	// reading the old one's internal operations.
+	w.batch = w.x.bl.NewBatch()
 	w.written = true
 	return nil
 }
