@@ -65,6 +65,8 @@ type Claim struct {
 	// ObjectText is the event's object as written ("NATO ambitions").
 	ObjectText string   `json:"object_text,omitempty"`
 	Proper     []string `json:"proper,omitempty"`
+	// Agent holds the stems of the words naming who acts ("rail operator").
+	Agent []string `json:"agent,omitempty"`
 	// Subject is the folded name of the event's subject, when named.
 	Subject string `json:"subject,omitempty"`
 

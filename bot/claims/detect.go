@@ -419,7 +419,11 @@ func sameEvent(a, b Claim) bool {
 	if a.Subject != "" && b.Subject != "" && !similarKey(a.Subject, b.Subject) && prefix(a.Subject, 5) != prefix(b.Subject, 5) {
 		return false
 	}
-	return overlap(a.Proper, b.Proper) >= 1 || overlap(a.Object, b.Object) >= 2
+	if overlap(a.Proper, b.Proper) >= 1 {
+		return true
+	}
+	o := overlap(a.Object, b.Object)
+	return o >= 2 || (o == 1 && overlap(a.Agent, b.Agent) >= 1)
 }
 
 func prefix(s string, n int) string {
@@ -808,13 +812,16 @@ func (d *detector) numbers(items []item) []Dispute {
 		if len(c) < 2 || len(c) > 50 || !multiArticle(c) {
 			continue
 		}
+		// a figure presented as an update is the story moving on, not a
+		// contradiction: leave it out of the comparison
+		kept := c[:0:0]
 		for _, it := range c {
-			if it.c.Number.Update {
-				c = nil
-				break
+			if !it.c.Number.Update {
+				kept = append(kept, it)
 			}
 		}
-		if c == nil {
+		c = kept
+		if len(c) < 2 || !multiArticle(c) {
 			continue
 		}
 		// cluster values: sort by low, merge overlapping ranges

@@ -225,7 +225,13 @@ func roleClaims(s string, toks []token) []Claim {
 				if q == "" {
 					q = q2
 				}
-				out = append(out, roleClaim(s, toks, max(0, i-1), j, r, q, name, former))
+				c := roleClaim(s, toks, max(0, i-1), j, r, q, name, former)
+				if qs := i - len(strings.Fields(q)); q != "" && q != q2 && qs >= 0 {
+					c.RoleText = s[toks[qs].start:toks[end-1].end]
+				} else if q2 != "" {
+					c.RoleText = s[toks[i].start:toks[ofEnd(toks, end+0)-1].end]
+				}
+				out = append(out, c)
 				i = j - 1
 				continue
 			}
@@ -252,7 +258,13 @@ func roleClaims(s string, toks []token) []Claim {
 				if o := ofEnd(toks, end); o > end {
 					stop = o
 				}
-				out = append(out, roleClaim(s, toks, b, stop, r, q, name, former || (b > 0 && timeQualifiers[toks[b-1].low])))
+				c := roleClaim(s, toks, b, stop, r, q, name, former || (b > 0 && timeQualifiers[toks[b-1].low]))
+				if qs := i - len(strings.Fields(q)); stop > end {
+					c.RoleText = s[toks[i].start:toks[stop-1].end]
+				} else if q != "" && qs >= 0 {
+					c.RoleText = s[toks[qs].start:toks[end-1].end]
+				}
+				out = append(out, c)
 			}
 		}
 		i = end - 1

@@ -19,7 +19,7 @@ var slotLexicon = map[string]slotWord{
 	"videoconference": {"medium", "virtual meeting"}, "video": {"medium", "virtual meeting"},
 	"conference": {"medium", "press conference"}, "briefing": {"medium", "press conference"},
 	"interview": {"medium", "interview"}, "podcast": {"medium", "interview"},
-	"speech": {"medium", "speech"}, "address": {"medium", "speech"},
+	"statement": {"medium", "statement"}, "speech": {"medium", "speech"}, "address": {"medium", "speech"},
 	"post": {"medium", "social media post"}, "tweet": {"medium", "social media post"}, "livestream": {"medium", "virtual meeting"},
 	"meeting": {"medium", "meeting"}, "session": {"medium", "meeting"},
 	"email": {"medium", "letter"}, "letter": {"medium", "letter"},
@@ -86,6 +86,9 @@ func FillersCompatible(a, b string) bool {
 // motorbikes", "with a knife").
 var slotPreps = setOf(`in during at via over on through by with using aboard into onto inside from up down`)
 
+// settingVerbs take the setting as their object: "told a press conference".
+var settingVerbs = setOf(`told addressed tells addresses address`)
+
 // communication verbs: a medium counts only in a sentence about saying.
 var commVerbs = setOf(`said says say told tells tell speaking spoke speaks announced announces revealed reveals
 mentioned mentions stated states emphasized emphasised stressed confirmed confirms disclosed explained answered
@@ -124,11 +127,11 @@ func slotClaims(s string, toks []token) []Claim {
 		// walk back over modifiers to a preposition
 		k := i - 1
 		mods := 0
-		for k >= 0 && mods < 4 && toks[k].kind != tPunct && !slotPreps[toks[k].low] {
+		for k >= 0 && mods < 4 && toks[k].kind != tPunct && !slotPreps[toks[k].low] && !(sw.slot == "medium" && settingVerbs[toks[k].low]) {
 			k--
 			mods++
 		}
-		if k < 0 || !slotPreps[toks[k].low] {
+		if k < 0 || !(slotPreps[toks[k].low] || (sw.slot == "medium" && settingVerbs[toks[k].low])) {
 			continue
 		}
 		canon := sw.canon
@@ -151,6 +154,12 @@ func slotClaims(s string, toks []token) []Claim {
 			if canon == "messaging chat" && t.low == "text" {
 				continue
 			}
+			if canon == "statement" {
+				if !strings.Contains(lowText, "video") && !strings.Contains(lowText, "televised") && !strings.Contains(lowText, "recorded") {
+					continue // "said in a statement" names no setting
+				}
+				canon = "video statement"
+			}
 		}
 		out = append(out, Claim{
 			Kind:    KindDetail,
@@ -170,8 +179,13 @@ func speakerOf(toks []token) string {
 		if !commVerbs[t.low] {
 			continue
 		}
-		for k := i - 1; k >= 0 && k >= i-3; k-- {
+		commas := 0
+		for k := i - 1; k >= 0 && k >= i-4; k-- {
 			l := toks[k].low
+			if l == "," && commas == 0 && k > 0 && toks[k-1].kind == tWord && toks[k-1].cap {
+				commas++ // an appositive: "the chief executive, Lena Park, said"
+				continue
+			}
 			if pronouns[l] || toks[k].kind == tPunct {
 				break
 			}

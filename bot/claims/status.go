@@ -185,7 +185,8 @@ func statusClaims(s string, toks []token) []Claim {
 			Status:     st,
 			Object:     obj,
 			Proper:     proper,
-			Subject:    subjectBefore(toks, a),
+			Subject:    subj,
+			Agent:      agentBefore(toks, a),
 		})
 		i = objEnd - 1
 	}
@@ -340,4 +341,28 @@ func subjectBefore(toks []token, a int) string {
 		}
 	}
 	return ""
+}
+
+// agentBefore returns the content stems of up to three words before the
+// cue at a, within the clause ("the rail operator has ...").
+func agentBefore(toks []token, a int) []string {
+	var out []string
+	for k := a - 1; k >= 0 && k >= a-5 && len(out) < 3; k-- {
+		t := toks[k]
+		if t.kind == tPunct {
+			break
+		}
+		if t.kind != tWord {
+			continue
+		}
+		l := stripPossessive(t.low)
+		if objStop[l] || l == "that" {
+			break
+		}
+		if stopWords[l] || beForms[l] || possibleCues[l] {
+			continue
+		}
+		out = append(out, stem(l))
+	}
+	return uniq(out)
 }
