@@ -183,7 +183,9 @@ func trimToHits(c Conflict, inHits map[string]bool) (Conflict, bool) {
 // quantity cues say a question asks for a figure.
 var quantityWords = map[string]bool{"much": true, "many": true, "big": true, "large": true, "size": true,
 	"percent": true, "percentage": true, "share": true, "proportion": true, "number": true, "figure": true,
-	"amount": true, "total": true, "count": true, "toll": true, "cost": true, "sum": true, "small": true}
+	"amount": true, "total": true, "count": true, "toll": true, "cost": true, "sum": true, "small": true,
+	"fast": true, "speed": true, "far": true, "distance": true, "long": true, "high": true, "tall": true,
+	"old": true, "age": true, "heavy": true, "weight": true, "deep": true, "price": true, "rate": true}
 
 // setting cues say a question asks where or how something was done.
 var settingWords = map[string]bool{"where": true, "how": true, "venue": true, "setting": true, "channel": true,

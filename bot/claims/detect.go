@@ -362,7 +362,7 @@ func (d *detector) statuses(items []item) []Dispute {
 		if len(keep) < 2 {
 			continue
 		}
-		groups, order, _ := splitSides(keep, func(it item) string { return string(it.c.Status) })
+		groups, _, _ := splitSides(keep, func(it item) string { return string(it.c.Status) })
 		// drop articles reporting both
 		both := map[string]bool{}
 		if g1, g2 := groups[string(StatusDone)], groups[string(StatusPossible)]; g1 != nil && g2 != nil {
@@ -394,7 +394,6 @@ func (d *detector) statuses(items []item) []Dispute {
 				claims = append(claims, statusClaimText(s, st))
 			}
 		}
-		_ = order
 		if len(sides) < 2 {
 			continue
 		}
@@ -1138,14 +1137,6 @@ func phraseAt(s string, toks []token, i, n int) string {
 // dedupe drops disputes whose sides repeat an earlier dispute of the same
 // kind (the same fact found through two keys), keeping the widest.
 func dedupe(ds []Dispute) []Dispute {
-	sig := func(d Dispute) []string {
-		var s []string
-		for _, p := range d.Positions {
-			s = append(s, strings.Join(p.Articles, ","))
-		}
-		sort.Strings(s)
-		return s
-	}
 	covers := func(a, b Dispute) bool { // a's articles include b's, per side
 		if a.Kind != b.Kind || len(b.Positions) > len(a.Positions) {
 			return false
@@ -1176,7 +1167,6 @@ func dedupe(ds []Dispute) []Dispute {
 				break
 			}
 		}
-		_ = sig
 		if !drop {
 			out = append(out, d)
 		}

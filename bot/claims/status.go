@@ -124,7 +124,6 @@ func statusClaims(s string, toks []token) []Claim {
 		if !ok {
 			continue
 		}
-		v := toks[i]
 		st, cueStart := eventStatus(toks, i, n)
 		if st == "" {
 			i += n - 1
@@ -172,7 +171,6 @@ func statusClaims(s string, toks []token) []Claim {
 			i += n - 1
 			continue
 		}
-		_ = v
 		objText := ""
 		if objStart >= 0 {
 			objText = strings.Trim(s[toks[objStart].start:toks[objEnd-1].end], "() ")
