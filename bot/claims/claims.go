@@ -53,6 +53,9 @@ type Claim struct {
 	RoleText string `json:"role_text,omitempty"`
 	// Former marks a role held at another time ("former", "outgoing").
 	Former bool `json:"former,omitempty"`
+	// Changing marks a role named in a sentence about it changing hands
+	// ("sacked", "appointed", "successor").
+	Changing bool `json:"changing,omitempty"`
 	// Single marks a role with one holder at a time.
 	Single bool `json:"single,omitempty"`
 

@@ -233,7 +233,7 @@ func (d *detector) roles(items []item) []Dispute {
 	var out []Dispute
 	for _, k := range bk.keys {
 		b := bk.items(items, k, 0)
-		if b == nil {
+		if b == nil || anyChanging(b) {
 			continue
 		}
 		// cluster people
@@ -316,6 +316,16 @@ func (b *bucketer) items(all []item, k string, limit int) []item {
 // localRoles have one holder in the place a story happens, so they are
 // compared even when no organisation or place is named.
 var localRoles = setOf(`mayor police_chief fire_chief headteacher principal coach head_coach`)
+
+// anyChanging reports whether a report says the role changed hands.
+func anyChanging(b []item) bool {
+	for _, it := range b {
+		if it.c.Changing {
+			return true
+		}
+	}
+	return false
+}
 
 func multiArticle(b []item) bool {
 	for _, it := range b[1:] {

@@ -79,6 +79,11 @@ func TestDetect(t *testing.T) {
 			"a|Lakeside Mayor Ola Nordin opened the bridge.",
 			"b|Former Lakeside Mayor Ivo Sand attended.",
 		), nil, nil},
+		{"trap: a role that changed hands", arts(
+			"a|Head coach Paulo Mendes was sacked by Rivermouth on Sunday.",
+			"b|Head coach Ian Cole led training on Friday.",
+			"c|Head coach Paulo Mendes praised the fans.",
+		), nil, nil},
 		{"trap: roles of different organisations", arts(
 			"a|Lakeside Mayor Ola Nordin opened the bridge.",
 			"b|Hillford Mayor Ivo Sand opened a bridge too.",

@@ -66,6 +66,12 @@ var roleFirstWords = func() map[string]bool {
 var timeQualifiers = setOf(`former ex ex- then late outgoing incoming acting interim deputy future previous onetime
 one-time erstwhile designate elect president-elect predecessor successor retired`)
 
+// roleChange words say a role is changing hands; a bucket that holds one is
+// not a dispute but a succession.
+var roleChange = setOf(`sacked fired dismissed ousted resigned resigns replaced replaces replacing succeeded succeeds
+appointed appoints named elected sworn retired retires quit quits successor predecessor outgoing incoming
+interim acting caretaker took takes newly stepped steps`)
+
 // notNameWords are capitalised words that never start or make a person name.
 var notNameWords = setOf(`the a an this that these those his her its their our my your in on at of for and or but
 with by from to as if while when after before during meanwhile however despite although also said says according
@@ -148,8 +154,8 @@ func qualifierBefore(toks []token, i int) (string, bool) {
 			break
 		}
 		l := stripPossessive(t.low)
-		if timeQualifiers[l] || strings.HasPrefix(l, "ex-") {
-			former = true
+		if timeQualifiers[l] || strings.HasPrefix(l, "ex-") || (l == "new" && !t.cap) {
+			former = true // "former", "new head coach": another time
 			break
 		}
 		if notNameWords[l] || roleFirstWords[l] {
@@ -191,6 +197,22 @@ func qualKey(low string) string {
 
 // roleClaims reads role-person pairs from a sentence.
 func roleClaims(s string, toks []token) []Claim {
+	out := roleClaimsRaw(s, toks)
+	if len(out) == 0 {
+		return nil
+	}
+	for _, t := range toks {
+		if roleChange[t.low] {
+			for i := range out {
+				out[i].Changing = true
+			}
+			break
+		}
+	}
+	return out
+}
+
+func roleClaimsRaw(s string, toks []token) []Claim {
 	var out []Claim
 	for i := 0; i < len(toks); i++ {
 		if toks[i].kind != tWord || !roleFirstWords[stripPossessive(toks[i].low)] {
