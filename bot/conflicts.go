@@ -129,10 +129,35 @@ func RelevantConflicts(q Question, hits []Hit, ledger []Conflict) []Conflict {
 		if seeking && matches(qTerms, claims.Terms(c.Topic)) == 0 && !mentionsHolder(c, qWords) {
 			continue // the question names another fact
 		}
-		if coverage(qTerms, termsOfConflict(t), weight) < minCoverage {
+		if coverage(formTerms(c.Kind, qTerms), termsOfConflict(t), weight) < minCoverage {
 			continue
 		}
 		out = append(out, t)
+	}
+	return out
+}
+
+// formTerms drops the words that only give a question its form for the
+// conflict's kind ("how fast" for a figure, "meeting" for a setting), which
+// the evidence need not contain.
+func formTerms(k ConflictKind, qTerms []string) []string {
+	var drop map[string]bool
+	switch k {
+	case ConflictNumeric:
+		drop = quantityWords
+	case ConflictDetail:
+		drop = settingWords
+	default:
+		return qTerms
+	}
+	var out []string
+	for _, t := range qTerms {
+		if !drop[t] {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return qTerms
 	}
 	return out
 }
