@@ -9,6 +9,10 @@ import (
 	"github.com/storybot/storybot/bot/claims"
 )
 
+// LedgerVersion identifies the rules DetectConflicts applies; a ledger
+// persisted under another version should be recomputed.
+const LedgerVersion = claims.Version
+
 // DetectConflicts builds the corpus-wide conflict ledger from passages: the
 // facts on which articles report incompatible things (DESIGN §4), each with
 // its positions, their articles and evidence sentences. The retrieval
