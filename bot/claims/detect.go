@@ -914,6 +914,8 @@ func comparableNumbers(a, b item) bool {
 	if na.Noun != "" && na.Noun == nb.Noun && na.Unit != "%" {
 		need = 2
 	}
+	// short sentences ("Turnout was 62%.") share fewer words
+	need = min(need, max(1, (max(len(a.terms), len(b.terms))+1)/2))
 	return overlap(a.terms, b.terms) >= need
 }
 

@@ -37,6 +37,14 @@ func TestDetect(t *testing.T) {
 			"a|Some 30 people died when the river burst its banks in Millbrook on Tuesday.",
 			"b|More than 40 people died when the river burst its banks in Millbrook.",
 		), []Kind{KindNumber}, [][]string{{"a"}, {"b"}}},
+		{"numeric: short sentences", arts(
+			"a|Turnout was 62%.",
+			"b|Turnout reached 48 percent.",
+		), []Kind{KindNumber}, [][]string{{"a"}, {"b"}}},
+		{"trap: short sentences about different things", arts(
+			"a|Inflation was 3%.",
+			"b|Unemployment was 5%.",
+		), nil, nil},
 		{"trap: hedged ranges that overlap", arts(
 			"a|At least 43 people were killed when the river burst its banks in Millbrook.",
 			"b|More than 40 people were killed when the river burst its banks in Millbrook.",
