@@ -251,7 +251,7 @@ when where whether which while who whom whose why will with within without would
 also still currently current already recently now new year years time times day days week weeks month months
 according reportedly said say says saying told tell stated states state says mentioned added noted underlined
 maintained stressed insisted claimed explained described emphasized emphasised reported report reports
-mr mrs ms dr sir madam lord lady get gets got getting away`)
+mr mrs ms dr sir madam lord lady get gets got getting away percent cent pc`)
 
 func setOf(s string) map[string]bool {
 	m := map[string]bool{}
