@@ -133,7 +133,9 @@ func RelevantConflicts(q Question, hits []Hit, ledger []Conflict) []Conflict {
 		if seeking && matches(qTerms, claims.Terms(c.Topic)) == 0 && !mentionsHolder(c, qWords) {
 			continue // the question names another fact
 		}
-		if coverage(formTerms(c.Kind, qTerms), termsOfConflict(t), weight) < minCoverage {
+		have := termsOfConflict(t)
+		ft := formTerms(c.Kind, qTerms)
+		if coverage(ft, have, weight) < minCoverage || !rarestCovered(ft, have, weight) {
 			continue
 		}
 		out = append(out, t)
@@ -260,13 +262,50 @@ func asksAbout(c Conflict, qTerms []string, qWords map[string]bool) bool {
 		if i := strings.Index(c.Topic, ":"); i >= 0 {
 			key = claims.Terms(c.Topic[i+1:])
 		}
-		return matches(qTerms, key) >= 1
+		return matches(qTerms, key) >= 1 && asksForMeasure(c, qTerms, qWords)
 	case ConflictPolarity:
 		// the predicate's head must be asked about
 		topic = dropWords(topic, "whether")
 		return len(topic) > 0 && matches(qTerms, topic[:1]) == 1
 	}
 	return matches(qTerms, topic) >= 2
+}
+
+// shareWords and moneyWords say what kind of figure a question wants.
+var (
+	shareWords = map[string]bool{"percent": true, "percentage": true, "share": true, "proportion": true,
+		"fraction": true, "part": true, "portion": true, "%": true, "half": true, "third": true, "quarter": true}
+	moneyWords = map[string]bool{"money": true, "cost": true, "costs": true, "spend": true, "spent": true,
+		"spending": true, "fund": true, "funds": true, "funding": true, "price": true, "budget": true,
+		"billion": true, "million": true, "paid": true, "pay": true, "worth": true, "value": true, "invest": true,
+		"investment": true, "aid": true, "euros": true, "dollars": true, "pounds": true, "compensation": true}
+)
+
+// asksForMeasure reports whether the question asks for the conflict's kind
+// of figure: a share of the same base, an amount of money, or a count of the
+// same thing.
+func asksForMeasure(c Conflict, qTerms []string, qWords map[string]bool) bool {
+	var claimTerms []string
+	for _, p := range c.Positions {
+		claimTerms = append(claimTerms, claims.Terms(p.Claim)...)
+	}
+	switch {
+	case strings.HasPrefix(c.Topic, "share"):
+		for w := range qWords {
+			if shareWords[w] {
+				return true
+			}
+		}
+		return matches(qTerms, claimTerms) >= 1
+	case strings.HasPrefix(c.Topic, "amount"):
+		for w := range qWords {
+			if moneyWords[w] {
+				return true
+			}
+		}
+		return false
+	}
+	return matches(qTerms, claimTerms) >= 1
 }
 
 func dropEventWords(ts []string) []string {
@@ -392,6 +431,48 @@ func idfWeights(hits []Hit) func(string) float64 {
 		return math.Log(1 + (n+1)/float64(d+1))
 	}
 }
+
+// lightVerbs carry little of a question's topic.
+var lightVerbs = map[string]bool{"want": true, "need": true, "think": true, "know": true, "happen": true,
+	"go": true, "do": true, "mean": true, "like": true, "look": true, "seem": true, "use": true, "make": true,
+	"come": true, "take": true, "give": true, "keep": true, "let": true, "put": true, "see": true}
+
+// rarestCovered reports whether the question's most specific term (the
+// rarest among the hits that the hits contain at all, light verbs aside) is
+// found among have: "Is X in the constitution?" is not about a dispute over
+// X unless the dispute mentions the constitution.
+func rarestCovered(qTerms, have []string, weight func(string) float64) bool {
+	best, bestW := []string{}, 0.0
+	for _, q := range qTerms {
+		if lightVerbs[q] {
+			continue
+		}
+		w := weight(q)
+		if w >= weight(unknownTerm) {
+			continue // not in the hits at all
+		}
+		switch {
+		case w > bestW+1e-9:
+			best, bestW = []string{q}, w
+		case w > bestW-1e-9:
+			best = append(best, q)
+		}
+	}
+	if len(best) == 0 {
+		return true
+	}
+	for _, q := range best {
+		for _, h := range have {
+			if claims.TermsMatch(q, h) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unknownTerm is a term no passage holds.
+const unknownTerm = "\x00"
 
 // coverage is the weighted share of qTerms found among have.
 func coverage(qTerms, have []string, weight func(string) float64) float64 {

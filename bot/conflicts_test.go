@@ -8,9 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/storybot/storybot/bot/claims"
 )
 
 var cfSentEnd = regexp.MustCompile(`[.!?]["”’]?\s+`)
@@ -109,13 +112,43 @@ func cfCovers(c Conflict, sides [][]string) bool {
 	return true
 }
 
-// cfCheck runs RelevantConflicts with every passage as a hit (the
-// hardest case for false alarms) and checks each expectation.
+// cfTop ranks passages by the question terms they hold (a stand-in for the
+// retriever) and keeps the best n.
+func cfTop(q string, hits []Hit, n int) []Hit {
+	qt := claims.Terms(q)
+	type scored struct {
+		h Hit
+		s int
+	}
+	var ss []scored
+	for _, h := range hits {
+		pt := claims.Terms(h.Passage.Text())
+		ss = append(ss, scored{h, matches(pt, qt)})
+	}
+	sort.SliceStable(ss, func(i, j int) bool { return ss[i].s > ss[j].s })
+	var out []Hit
+	for i := 0; i < len(ss) && i < n; i++ {
+		out = append(out, ss[i].h)
+	}
+	return out
+}
+
+// cfCheck runs RelevantConflicts twice per question, with every passage as
+// a hit (the hardest case for false alarms) and with the ten passages that
+// best match the question (closer to the service), and checks each
+// expectation against both.
 func cfCheck(t *testing.T, ledger []Conflict, hits []Hit, qs []cfWant) (recall, falseAlarm float64) {
+	t.Helper()
+	r1, f1 := cfCheckHits(t, ledger, func(string) []Hit { return hits }, qs)
+	r2, f2 := cfCheckHits(t, ledger, func(q string) []Hit { return cfTop(q, hits, 10) }, qs)
+	return min(r1, r2), max(f1, f2)
+}
+
+func cfCheckHits(t *testing.T, ledger []Conflict, hitsFor func(string) []Hit, qs []cfWant) (recall, falseAlarm float64) {
 	t.Helper()
 	var nTrue, hitTrue, nFalse, alarms int
 	for _, q := range qs {
-		got := RelevantConflicts(Question{Text: q.Question}, hits, ledger)
+		got := RelevantConflicts(Question{Text: q.Question}, hitsFor(q.Question), ledger)
 		switch {
 		case q.Conflict == nil:
 		case *q.Conflict:
