@@ -239,7 +239,7 @@ func asksAbout(c Conflict, qTerms []string, qWords map[string]bool) bool {
 		// the event's object must be asked about
 		return matches(qTerms, dropEventWords(topic)) >= 1
 	case ConflictDetail:
-		if !mentionsSpeakerOrAnchor(c, qTerms, qWords) {
+		if !mentionsSpeakerOrAnchor(c, qTerms, qWords) && matches(qTerms, positionTerms(c)) == 0 {
 			return false
 		}
 		for w := range qWords {
@@ -262,7 +262,7 @@ func asksAbout(c Conflict, qTerms []string, qWords map[string]bool) bool {
 		if i := strings.Index(c.Topic, ":"); i >= 0 {
 			key = claims.Terms(c.Topic[i+1:])
 		}
-		return matches(qTerms, key) >= 1 && asksForMeasure(c, qTerms, qWords)
+		return matches(qTerms, append(key, positionTerms(c)...)) >= 1 && asksForMeasure(c, qTerms, qWords)
 	case ConflictPolarity:
 		// the predicate's head must be asked about
 		topic = dropWords(topic, "whether")
@@ -285,10 +285,7 @@ var (
 // of figure: a share of the same base, an amount of money, or a count of the
 // same thing.
 func asksForMeasure(c Conflict, qTerms []string, qWords map[string]bool) bool {
-	var claimTerms []string
-	for _, p := range c.Positions {
-		claimTerms = append(claimTerms, claims.Terms(p.Claim)...)
-	}
+	claimTerms := positionTerms(c)
 	switch {
 	case strings.HasPrefix(c.Topic, "share"):
 		for w := range qWords {
@@ -306,6 +303,15 @@ func asksForMeasure(c Conflict, qTerms []string, qWords map[string]bool) bool {
 		return false
 	}
 	return matches(qTerms, claimTerms) >= 1
+}
+
+// positionTerms returns the content terms of the positions' claims.
+func positionTerms(c Conflict) []string {
+	var ts []string
+	for _, p := range c.Positions {
+		ts = append(ts, claims.Terms(p.Claim)...)
+	}
+	return ts
 }
 
 func dropEventWords(ts []string) []string {

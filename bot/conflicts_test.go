@@ -240,6 +240,20 @@ var cfSeedQuestions = []cfWant{
 	{"s21", "Are the Russian strikes still going on during the talks?", cfBool(false), nil},
 }
 
+// Other wordings of the sample story's questions.
+var cfSeedParaphrases = []cfWant{
+	{"p01", "Did Ukraine abandon its NATO bid?", cfBool(true), [][]string{{"000_594ce857ad291df7", "002_bd6c7c73cd97d84f", "004_7c1e63f644720b9e"}, {"001_ccb51c14b77c787b", "003_d2e172f256ad25d0"}}},
+	{"p02", "Has Kyiv officially dropped the goal of NATO membership?", cfBool(true), [][]string{{"000_594ce857ad291df7", "002_bd6c7c73cd97d84f", "004_7c1e63f644720b9e"}, {"001_ccb51c14b77c787b", "003_d2e172f256ad25d0"}}},
+	{"p03", "Who is NATO's secretary general?", cfBool(true), [][]string{{"000_594ce857ad291df7"}, {"002_bd6c7c73cd97d84f"}}},
+	{"p04", "Was the announcement made in a WhatsApp chat?", cfBool(true), [][]string{{"000_594ce857ad291df7"}, {"001_ccb51c14b77c787b", "003_d2e172f256ad25d0", "004_7c1e63f644720b9e"}}},
+	{"p05", "What share of Donbas does Russia demand?", cfBool(true), [][]string{{"003_d2e172f256ad25d0"}, {"004_7c1e63f644720b9e"}}},
+	{"p06", "How many troops would Ukraine keep under the plan?", cfBool(false), nil},
+	{"p07", "Who is the UK prime minister?", cfBool(false), nil},
+	{"p08", "What did the MI6 chief say about hybrid warfare?", cfBool(false), nil},
+	{"p09", "Which countries are ready to give guarantees?", cfBool(false), nil},
+	{"p10", "Does Russia want Ukraine to be neutral?", cfBool(false), nil},
+}
+
 func TestConflictsSeedStory(t *testing.T) {
 	ps := cfLoad(t, "../retrieval/sample/seed-story")
 	ledger, err := DetectConflicts(context.Background(), ps)
@@ -272,6 +286,8 @@ func TestConflictsSeedStory(t *testing.T) {
 	}
 	recall, alarm := cfCheck(t, ledger, cfHits(ps), cfSeedQuestions)
 	t.Logf("seed: conflict recall %.2f, false alarm %.2f", recall, alarm)
+	recall, alarm = cfCheck(t, ledger, cfHits(ps), cfSeedParaphrases)
+	t.Logf("seed, other wordings: conflict recall %.2f, false alarm %.2f", recall, alarm)
 }
 
 func TestConflictsStory2(t *testing.T) {

@@ -149,6 +149,7 @@ var irregular = map[string]string{
 	"children": "child", "men": "man", "women": "woman", "people": "people", "persons": "people",
 	"took": "take", "taken": "take", "went": "go", "gone": "go", "left": "leave", "fled": "flee",
 	"ran": "run", "won": "win", "lost": "lose", "held": "hold", "met": "meet", "meeting": "meet", "meetings": "meet",
+	"announcement": "reveal", "announcements": "reveal", "revelation": "reveal", "disclosure": "reveal",
 	"news": "news", "us": "us", "is": "is", "was": "was", "has": "has", "this": "this", "its": "its",
 }
 
