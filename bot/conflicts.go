@@ -130,6 +130,10 @@ func RelevantConflicts(q Question, hits []Hit, ledger []Conflict) []Conflict {
 		if !seeking && !asksAbout(c, qTerms, qWords) {
 			continue
 		}
+		if !seeking && c.Kind == ConflictRole && namesWholeRole(c, qTerms) {
+			out = append(out, t) // "who is the Calder fire chief?" needs nothing more
+			continue
+		}
 		if seeking && matches(qTerms, claims.Terms(c.Topic)) == 0 && !mentionsHolder(c, qWords) {
 			continue // the question names another fact
 		}
@@ -239,8 +243,18 @@ func asksAbout(c Conflict, qTerms []string, qWords map[string]bool) bool {
 		// the event's object must be asked about
 		return matches(qTerms, dropEventWords(topic)) >= 1
 	case ConflictDetail:
-		if !mentionsSpeakerOrAnchor(c, qTerms, qWords) && matches(qTerms, positionTerms(c)) == 0 {
+		var specific []string
+		for _, t := range positionTerms(c) {
+			if !settingWords[t] {
+				specific = append(specific, t)
+			}
+		}
+		filler := matches(qTerms, specific) > 0
+		if !mentionsSpeakerOrAnchor(c, qTerms, qWords) && !filler {
 			return false
+		}
+		if filler {
+			return true
 		}
 		for w := range qWords {
 			if settingWords[w] {
@@ -302,7 +316,18 @@ func asksForMeasure(c Conflict, qTerms []string, qWords map[string]bool) bool {
 		}
 		return false
 	}
+	// a count: of the same thing, or in the same context ("death toll")
+	if i := strings.Index(c.Topic, ":"); i >= 0 {
+		claimTerms = append(claimTerms, claims.Terms(c.Topic[i+1:])...)
+	}
 	return matches(qTerms, claimTerms) >= 1
+}
+
+// namesWholeRole reports whether the question names every word of a role
+// conflict's topic ("Calder Fire Chief").
+func namesWholeRole(c Conflict, qTerms []string) bool {
+	topic := claims.Terms(c.Topic)
+	return len(topic) >= 2 && matches(qTerms, topic) == len(topic)
 }
 
 // positionTerms returns the content terms of the positions' claims.

@@ -169,6 +169,7 @@ var synonyms = closeSynonyms(map[string]string{
 	"nation": "country", "state": "country",
 	"approx":  "about",
 	"announc": "reveal", "declar": "reveal", "unveil": "reveal", "disclos": "reveal",
+	"halt": "suspend", "paus": "suspend",
 	"escap": "flee", "getaway": "flee", "robber": "suspect", "thief": "suspect", "burglar": "suspect",
 	"gunman": "suspect", "attacker": "suspect", "assailant": "suspect", "raider": "suspect", "perpetrator": "suspect",
 })
