@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/retrieval/sample"
 )
 
@@ -247,6 +248,47 @@ func BenchmarkRestart(b *testing.B) {
 		_ = x.Close()
 	}
 	b.ReportMetric(worst.Seconds()*1000, "worst-ms")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+}
+
+// BenchmarkAnswer answers 1,000 varied questions with bot.Service (the
+// extractive composer, no language model) over the indexed corpus:
+// retrieval plus composition, the latency a user sees.
+func BenchmarkAnswer(b *testing.B) {
+	data := indexedBenchData(b)
+	x, err := Open(context.Background(), benchOptions(benchCorpus, data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	svc, err := bot.NewService(bot.Options{Retriever: x, Store: x})
+	if err != nil {
+		b.Fatal(err)
+	}
+	queries := benchQueries(samplePool(b), 1000)
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, len(queries))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		a, err := svc.Answer(ctx, bot.Question{Text: queries[i%len(queries)]})
+		lat = append(lat, time.Since(start))
+		if err != nil || len(a.Sentences) == 0 {
+			b.Fatalf("answer %+v, %v", a, err)
+		}
+		i++
+	}
+	for ; i < len(queries); i++ {
+		start := time.Now()
+		if _, err := svc.Answer(ctx, bot.Question{Text: queries[i]}); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 }
 

@@ -257,6 +257,9 @@ func recordArticle(p *parsed, name string, line int, source string, r record, it
 		pub = r.Date
 	}
 	a.Published = parsePublished(p, name, line, pub)
+	if a.Title == "" {
+		a.Title = headline(a.Text)
+	}
 	addArticle(p, name, line, a, item)
 }
 
