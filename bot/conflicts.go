@@ -130,7 +130,7 @@ func RelevantConflicts(q Question, hits []Hit, ledger []Conflict) []Conflict {
 		if !seeking && !asksAbout(c, qTerms, qWords) {
 			continue
 		}
-		if !seeking && c.Kind == ConflictRole && namesWholeRole(c, qTerms) {
+		if !seeking && c.Kind == ConflictRole && (namesWholeRole(c, qTerms) || (qWords["who"] || qWords["whom"] || qWords["which"]) && matches(qTerms, claims.Terms(c.Topic)) >= 2) {
 			out = append(out, t) // "who is the Calder fire chief?" needs nothing more
 			continue
 		}

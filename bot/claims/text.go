@@ -169,7 +169,7 @@ var synonyms = closeSynonyms(map[string]string{
 	"nation": "country", "state": "country",
 	"approx":  "about",
 	"announc": "reveal", "declar": "reveal", "unveil": "reveal", "disclos": "reveal",
-	"halt": "suspend", "paus": "suspend",
+	"halt": "suspend", "paus": "suspend", "shut": "clos", "railway": "rail", "railroad": "rail",
 	"escap": "flee", "getaway": "flee", "robber": "suspect", "thief": "suspect", "burglar": "suspect",
 	"gunman": "suspect", "attacker": "suspect", "assailant": "suspect", "raider": "suspect", "perpetrator": "suspect",
 })
@@ -216,9 +216,14 @@ func rawStem(w string) string {
 		w = w[:len(w)-1]
 	}
 	switch {
-	case strings.HasSuffix(w, "ing") && len(w) >= 6:
+	case strings.HasSuffix(w, "ing") && len(w) >= 6 && hasVowel(w[:len(w)-3]):
 		w = undouble(w[:len(w)-3])
-	case strings.HasSuffix(w, "ed") && len(w) >= 5:
+	case strings.HasSuffix(w, "eed"):
+		// "speed", "need", "proceed" keep their "eed"; "agreed" loses the d
+		if len(w) > 6 && !strings.HasSuffix(w, "ceed") {
+			w = w[:len(w)-1]
+		}
+	case strings.HasSuffix(w, "ed") && len(w) >= 5 && hasVowel(w[:len(w)-2]):
 		w = undouble(w[:len(w)-2])
 	case strings.HasSuffix(w, "ly") && len(w) >= 6:
 		w = w[:len(w)-2]
@@ -253,7 +258,7 @@ when where whether which while who whom whose why will with within without would
 also still currently current already recently now new year years time times day days week weeks month months
 according reportedly said say says saying told tell stated states state says mentioned added noted underlined
 maintained stressed insisted claimed explained described emphasized emphasised reported report reports
-mr mrs ms dr sir madam lord lady get gets got getting away percent cent pc`)
+mr mrs ms dr sir madam lord lady get gets got getting away percent cent pc going goes gone went`)
 
 func setOf(s string) map[string]bool {
 	m := map[string]bool{}
@@ -307,3 +312,5 @@ func TermsMatch(a, b string) bool {
 	}
 	return len(a) >= 5 && strings.HasPrefix(b, a)
 }
+
+func hasVowel(w string) bool { return strings.ContainsAny(w, "aeiouy") }
