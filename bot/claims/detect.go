@@ -900,8 +900,8 @@ func comparableNumbers(a, b item) bool {
 	if na.Of != "" && nb.Of != "" && na.Of != nb.Of {
 		return false // tonnes of grain, tonnes of fuel
 	}
-	if yearsDisagree(a.dates, b.dates) {
-		return false // figures for different years
+	if yearsDisagree(a.dates, b.dates) || (len(a.dates) > 0 && len(b.dates) > 0 && overlap(a.dates, b.dates) == 0) {
+		return false // figures for different days or years
 	}
 	oa, ob := outcomes(a.terms), outcomes(b.terms)
 	if len(oa) > 0 && len(ob) > 0 && overlap(oa, ob) == 0 {
