@@ -69,6 +69,7 @@ func TestNumbersSkipped(t *testing.T) {
 		"Updated: 2025-12-15T02:37:51+5:30",
 		"At the end of the 1901–02 season the league grew.",
 		"String Quartet No. 2 was first played in Vienna.",
+		"The COVID-19 pandemic hit trade.",
 	} {
 		for _, c := range Extract(s) {
 			if c.Kind == KindNumber && c.Number.Unit != "" {

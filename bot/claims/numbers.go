@@ -278,6 +278,9 @@ func skipNumber(toks []token, i int, v float64) bool {
 	if glued(toks, i) && (n.low == "st" || n.low == "nd" || n.low == "rd" || n.low == "th" || n.low == "am" || n.low == "pm" || n.low == "a.m" || n.low == "p.m") {
 		return true
 	}
+	if i > 1 && glued(toks, i-1) && glued(toks, i-2) && p.text == "-" && prev(2).kind == tWord {
+		return true // a model or a name: "COVID-19", "F-16"
+	}
 	if i > 0 && glued(toks, i-1) && (p.text == ":" || p.text == "+" || p.kind == tWord) {
 		return true // part of a time stamp or code: "02:40", "IST2025"
 	}

@@ -62,6 +62,13 @@ var roleFirstWords = func() map[string]bool {
 	return m
 }()
 
+// lowerRoles may be written in lower case between an organisation and a
+// name ("the Harbour Board spokesman Tim Roe", "Acme chief executive Ann
+// Lee"); others ("speaker", "manager") are too often plain nouns.
+var lowerRoles = setOf(`chief chief_executive spokesperson chair director head secretary_general president
+mayor governor minister envoy ambassador police_chief fire_chief director_general prime_minister
+foreign_minister chief_financial_officer chief_operating_officer high_representative`)
+
 // timeQualifiers mark a role held at another time than the story's.
 var timeQualifiers = setOf(`former ex ex- then late outgoing incoming acting interim deputy future previous onetime
 one-time erstwhile designate elect president-elect predecessor successor retired`)
@@ -224,7 +231,7 @@ func roleClaimsRaw(s string, toks []token) []Claim {
 		}
 		end := i + n
 		// Pattern A: "[Q] Role Name" (title case role)
-		prevQual := i > 0 && toks[i-1].kind == tWord && ((toks[i-1].cap && !toks[i-1].initial) || isPossessive(toks[i-1].low)) && !notNameWords[stripPossessive(toks[i-1].low)]
+		prevQual := i > 0 && toks[i-1].kind == tWord && ((toks[i-1].cap && !toks[i-1].initial) || isPossessive(toks[i-1].low)) && !notNameWords[stripPossessive(toks[i-1].low)] && lowerRoles[strings.ReplaceAll(r.canon, " ", "_")]
 		if (toks[i].cap || prevQual) && !isPossessive(toks[end-1].low) {
 			if name, j, _ := nameAt(toks, end); name != "" {
 				q, former := qualifierBefore(toks, i)
