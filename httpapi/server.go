@@ -144,7 +144,8 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 			s.log.WarnContext(ctx, "answer timed out", "timeout", s.opt.AnswerTimeout)
 			writeError(w, http.StatusGatewayTimeout, fmt.Sprintf("no answer within %v; try again or ask a narrower question", s.opt.AnswerTimeout))
 		case r.Context().Err() != nil:
-			// The client left; nobody reads the reply.
+			// The client left, or the server is out of time at shutdown.
+			writeError(w, http.StatusServiceUnavailable, "the request was cancelled before the answer was ready")
 		default:
 			s.log.ErrorContext(ctx, "answer failed", "err", err)
 			writeError(w, http.StatusInternalServerError, "storybot could not answer; the server log has the details")

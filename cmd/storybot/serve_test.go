@@ -306,12 +306,14 @@ func TestServe(t *testing.T) {
 	}
 }
 
-// gate is a clock that can hold whoever reads it next: it makes one answer
-// slow without any test seam in the production code (the answer path reads
-// Main.Now when it starts).
+// gate is a clock that can hold the nth reader after it is armed: it makes
+// one answer slow without any test seam in the production code. The answer
+// path reads Main.Now first in the metrics middleware, then when
+// bot.Service.Answer starts: holding the second read stops the answer inside
+// the service, before it searches the corpus with the request's context.
 type gate struct {
 	mu      sync.Mutex
-	armed   bool
+	armed   int // reads left before the one held; 0 when not armed
 	entered chan struct{}
 	release chan struct{}
 }
@@ -322,19 +324,23 @@ func newGate() *gate {
 
 func (g *gate) now() time.Time {
 	g.mu.Lock()
-	armed := g.armed
-	g.armed = false
+	hold := false
+	if g.armed > 0 {
+		g.armed--
+		hold = g.armed == 0
+	}
 	g.mu.Unlock()
-	if armed {
+	if hold {
 		close(g.entered)
 		<-g.release
 	}
 	return time.Now()
 }
 
-func (g *gate) arm() {
+// arm holds the nth read of the clock from now on.
+func (g *gate) arm(n int) {
 	g.mu.Lock()
-	g.armed = true
+	g.armed = n
 	g.mu.Unlock()
 }
 
@@ -370,15 +376,27 @@ func TestServeFinishesAnswerInFlight(t *testing.T) {
 	type result struct {
 		code  int
 		reply askReply
+		err   error
 	}
 	got := make(chan result, 1)
-	g.arm()
+	g.arm(2)
 	go func() {
-		code, reply := r.ask(t, "Who is the NATO Secretary General?", "")
-		got <- result{code, reply}
+		resp, err := r.client.Post(r.url+"/v1/ask", "application/json", strings.NewReader(`{"question": "Who is the NATO Secretary General?"}`))
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		res := result{code: resp.StatusCode}
+		res.err = json.NewDecoder(resp.Body).Decode(&res.reply)
+		got <- res
 	}()
-	<-g.entered // the answer has started
-	cancel()    // SIGTERM
+	select {
+	case <-g.entered: // the answer has started
+	case <-time.After(10 * time.Second):
+		t.Fatal("the answer never read the clock")
+	}
+	cancel() // SIGTERM
 	time.Sleep(300 * time.Millisecond)
 	select {
 	case res := <-got:
@@ -392,8 +410,8 @@ func TestServeFinishesAnswerInFlight(t *testing.T) {
 	}
 	close(g.release)
 	res := <-got
-	if res.code != 200 || len(res.reply.Citations) == 0 || res.reply.Answer == "" {
-		t.Fatalf("answer in flight at shutdown: %d %+v", res.code, res.reply)
+	if res.err != nil || res.code != 200 || len(res.reply.Citations) == 0 || res.reply.Answer == "" {
+		t.Fatalf("answer in flight at shutdown: %d %+v %v", res.code, res.reply, res.err)
 	}
 	if err := <-r.done; err != nil {
 		t.Fatalf("serve: %v\n%s", err, stderr)
