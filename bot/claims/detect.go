@@ -997,6 +997,11 @@ func (d *detector) polarity(items []item, ans []analysis) []Dispute {
 		}
 		index[it.c.Predicate[0]] = append(index[it.c.Predicate[0]], it)
 	}
+	for k, v := range index {
+		if len(v) > maxBucket {
+			delete(index, k) // a common predicate ("not clear"): too generic to pair
+		}
+	}
 	if len(index) == 0 {
 		return nil
 	}
