@@ -1,17 +1,29 @@
 // Package retrieval loads a corpus of news articles, splits them into
 // sentences and passages, and keeps a persistent BM25 passage index (bleve
-// with the scorch engine) plus an article store in a data directory.
+// v2 with the scorch engine and the "bm25" scoring model) plus an article
+// store in a data directory.
 //
 // Open loads a corpus from an fs.FS (a directory via os.DirFS, or the
-// built-in sample) and returns an *Index, which implements bot.Retriever and
-// bot.Store. Opening an already indexed corpus does not re-index it: files are
-// compared by size and modification time, then by content hash, and only
-// added or changed articles are indexed again. Sync re-reads the corpus and
-// applies changes incrementally while searches keep running.
+// built-in sample.FS) and returns an *Index, which implements bot.Retriever
+// and bot.Store. Opening an already indexed corpus does not re-index it:
+// files are compared by size and modification time, then by content hash,
+// and only added or changed articles are indexed again. Sync re-reads the
+// corpus and applies changes incrementally while searches keep running.
 //
 // Supported article formats (DESIGN §3): .txt and .md (ID from the file name,
 // first non-empty line as the headline, optional YAML front matter), .json
 // (one object or an array), .jsonl (one object per line) and .html/.htm
-// (readable text). A file that cannot be used is reported as a Problem and
-// skipped; the rest of the corpus still loads.
+// (readable text). Hidden files and directories are skipped; sub-directories
+// are read. A file, line or item that cannot be used is reported as a
+// Problem and skipped; the rest of the corpus still loads. Duplicate IDs
+// (ErrDuplicateID) and an empty corpus (ErrEmptyCorpus) are errors.
+//
+// Layout of DataDir/Name: meta.json (layout version; another version is
+// rebuilt), store.db (bbolt: file records, articles with FirstSeen, passages,
+// cached vectors, the conflict ledger) and index.bleve (the search index).
+// Only one process may open a corpus directory at a time.
+//
+// With an Embedder, retrieval is hybrid: passage vectors are cached by
+// content hash and Search fuses BM25 and cosine ranks by reciprocal rank
+// fusion (k=60).
 package retrieval
