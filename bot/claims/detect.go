@@ -867,10 +867,10 @@ func (d *detector) numbers(items []item) []Dispute {
 		sort.Slice(order, func(i, j int) bool { return order[i] < order[j] })
 		unit := c[0].c.Number.Unit
 		shared := sharedTerms(c)
-		dp := Dispute{Kind: KindNumber, Topic: numberTopic(c, unit, shared), Terms: shared}
+		dp := Dispute{Kind: KindNumber, Topic: d.numberTopic(c, unit, shared), Terms: shared}
 		for _, g := range order {
 			s := groups[g]
-			dp.Positions = append(dp.Positions, d.position(*s, s.items[0].c.Text))
+			dp.Positions = append(dp.Positions, d.position(*s, distinctTexts(s.items, 2)))
 		}
 		if len(dp.Positions) >= 2 {
 			out = append(out, dp)
@@ -959,7 +959,7 @@ func sharedTerms(c []item) []string {
 	return out
 }
 
-func numberTopic(c []item, unit string, shared []string) string {
+func (d *detector) numberTopic(c []item, unit string, shared []string) string {
 	what := "figure"
 	switch {
 	case unit == "%":
@@ -974,7 +974,7 @@ func numberTopic(c []item, unit string, shared []string) string {
 		if t == unit {
 			continue
 		}
-		words = append(words, surfaceOf(c, t))
+		words = append(words, surfaceIn(d.sents[c[0].sent].Text, t))
 		if len(words) == 4 {
 			break
 		}
@@ -1292,4 +1292,25 @@ func years(ds []string) []string {
 		}
 	}
 	return uniq(out)
+}
+
+// distinctTexts joins up to n different claim texts of a side, in article
+// order ("at least 14 people / more than 12 people").
+func distinctTexts(items []item, n int) string {
+	sorted := append([]item(nil), items...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].art < sorted[j].art })
+	var out []string
+	seen := map[string]bool{}
+	for _, it := range sorted {
+		k := strings.ToLower(it.c.Text)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, it.c.Text)
+		if len(out) == n {
+			break
+		}
+	}
+	return strings.Join(out, " / ")
 }
