@@ -900,6 +900,9 @@ func comparableNumbers(a, b item) bool {
 	if na.Of != "" && nb.Of != "" && na.Of != nb.Of {
 		return false // tonnes of grain, tonnes of fuel
 	}
+	if len(na.Local) > 0 && len(nb.Local) > 0 && overlap(na.Local, nb.Local) == 0 {
+		return false // figures about different named places or bodies
+	}
 	if yearsDisagree(a.dates, b.dates) || (len(a.dates) > 0 && len(b.dates) > 0 && overlap(a.dates, b.dates) == 0) {
 		return false // figures for different days or years
 	}

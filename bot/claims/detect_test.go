@@ -74,6 +74,10 @@ func TestDetect(t *testing.T) {
 			"a|In 2010 the Millbrook census counted 3,100 people in the valley villages.",
 			"b|In 2020 the Millbrook census counted 4,400 people in the valley villages.",
 		), nil, nil},
+		{"trap: figures about different named places", arts(
+			"a|Doctors at St Mary's treated 40 patients after the storm hit the coast.",
+			"b|Doctors at Westgate General treated 12 patients after the storm hit the coast.",
+		), nil, nil},
 		{"trap: figures for different days", arts(
 			"a|On Monday, tests of the Lakemoor supply found bacteria in 12 samples.",
 			"b|On Thursday, tests of the Lakemoor supply found bacteria in 3 samples.",

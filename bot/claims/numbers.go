@@ -63,6 +63,9 @@ type Number struct {
 	// Of is the material counted, for units other than "%" ("tonnes of
 	// grain" has Of "grain").
 	Of string
+	// Local holds the folded proper names in the figure's clause ("at St
+	// Mary's"), which tell apart figures about different places or bodies.
+	Local []string `json:"local,omitempty"`
 	// Update is true when the sentence presents the figure as a change.
 	Update bool
 	// Text is the phrase as written, e.g. "about 10 percent of Donbas".
@@ -246,6 +249,7 @@ func numbers(s string, toks []token) []Number {
 		num.Hedge, start = hedgeBefore(toks, start)
 		applyHedge(&num)
 		num.Text = s[toks[start].start:toks[end].end]
+		num.Local = localNames(toks, start, end)
 		out = append(out, num)
 		i = end
 	}
@@ -378,4 +382,37 @@ func applyHedge(n *Number) {
 func (n Number) Overlap(o Number) bool {
 	tol := 0.005 * math.Max(math.Abs(n.Value), math.Abs(o.Value))
 	return n.Low <= o.High+tol && o.Low <= n.High+tol
+}
+
+// localNames returns the folded proper names of the clause around tokens
+// a..b: capitalised words that are not sentence-initial, not dates and not
+// adjectives of nationality ("Russian", "Chinese").
+func localNames(toks []token, a, b int) []string {
+	lo, hi := a, b
+	for lo > 0 && !clauseBreak(toks[lo-1]) {
+		lo--
+	}
+	for hi+1 < len(toks) && !clauseBreak(toks[hi+1]) {
+		hi++
+	}
+	var out []string
+	for k := lo; k <= hi; k++ {
+		t := toks[k]
+		if t.kind != tWord || !t.cap || t.initial || (k >= a && k <= b) {
+			continue
+		}
+		l := stripPossessive(t.low)
+		if monthWords[l] || weekdayWords[l] || notNameWords[l] || roleFirstWords[l] || titleWords[l] {
+			continue
+		}
+		if strings.HasSuffix(l, "ian") || strings.HasSuffix(l, "ean") || strings.HasSuffix(l, "ese") || strings.HasSuffix(l, "ish") {
+			continue
+		}
+		out = append(out, FoldName(l))
+	}
+	return out
+}
+
+func clauseBreak(t token) bool {
+	return t.kind == tPunct && (t.text == "," || t.text == ";" || t.text == ":" || t.text == "(" || t.text == ")" || t.text == "—")
 }
