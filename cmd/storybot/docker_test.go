@@ -185,6 +185,67 @@ func TestDockerfileRules(t *testing.T) {
 	}
 }
 
+// dockerContext copies the build context Docker would send (root minus
+// what .dockerignore excludes) to dst, so the build proves the ignore file
+// leaves out nothing the binary needs.
+func dockerContext(t *testing.T, root, dst string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, ".dockerignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var patterns []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			if strings.HasPrefix(l, "!") || strings.Contains(l, "**") {
+				t.Fatalf(".dockerignore: %q: this test understands plain patterns only", l)
+			}
+			patterns = append(patterns, strings.TrimPrefix(l, "/"))
+		}
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil || rel == "." {
+			return err
+		}
+		for _, p := range patterns {
+			if ok, _ := filepath.Match(p, filepath.ToSlash(rel)); ok {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copy the build context: %v", err)
+	}
+	for _, gone := range []string{".git", "Dockerfile"} {
+		if _, err := os.Stat(filepath.Join(dst, gone)); err == nil {
+			t.Errorf(".dockerignore lets %s into the build context", gone)
+		}
+	}
+	return dst
+}
+
 // freePort returns a TCP port that was free a moment ago.
 func freePort(t *testing.T) int {
 	t.Helper()
@@ -214,8 +275,9 @@ func TestDockerImageBinary(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	build := exec.CommandContext(ctx, "go", args...)
-	build.Dir = "../.."
-	build.Env = append(os.Environ(), d.buildEnv...)
+	build.Dir = dockerContext(t, "../..", filepath.Join(tmp, "context"))
+	// The image's build context has no .git (.dockerignore), so no VCS stamp.
+	build.Env = append(append(os.Environ(), "GOFLAGS=-buildvcs=false"), d.buildEnv...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
