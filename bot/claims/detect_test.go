@@ -100,6 +100,10 @@ func TestDetect(t *testing.T) {
 			"b|Head coach Ian Cole led training on Friday.",
 			"c|Head coach Paulo Mendes praised the fans.",
 		), nil, nil},
+		{"trap: a holder in a past context", arts(
+			"a|Lakeside Mayor Ola Nordin opened the bridge.",
+			"b|The bridge was planned under Lakeside Mayor Ivo Sand.",
+		), nil, nil},
 		{"trap: roles of different organisations", arts(
 			"a|Lakeside Mayor Ola Nordin opened the bridge.",
 			"b|Hillford Mayor Ivo Sand opened a bridge too.",

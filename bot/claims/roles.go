@@ -69,6 +69,10 @@ var lowerRoles = setOf(`chief chief_executive spokesperson chair director head s
 mayor governor minister envoy ambassador police_chief fire_chief director_general prime_minister
 foreign_minister chief_financial_officer chief_operating_officer high_representative`)
 
+// pastContext words before a role place its holder in another time: "under
+// President X", "during the tenure of".
+var pastContext = setOf(`under during until since`)
+
 // timeQualifiers mark a role held at another time than the story's.
 var timeQualifiers = setOf(`former ex ex- then late outgoing incoming acting interim deputy future previous onetime
 one-time erstwhile designate elect president-elect predecessor successor retired`)
@@ -184,7 +188,11 @@ func qualifierBefore(toks []token, i int) (string, bool) {
 		}
 	}
 	if !former && i-len(q)-1 >= 0 {
-		if l := toks[i-len(q)-1].low; timeQualifiers[l] {
+		l := toks[i-len(q)-1].low
+		if timeQualifiers[l] || pastContext[l] {
+			former = true // "under US President X": another time
+		}
+		if l == "the" && i-len(q)-2 >= 0 && pastContext[toks[i-len(q)-2].low] {
 			former = true
 		}
 	}
