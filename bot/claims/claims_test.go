@@ -159,6 +159,7 @@ func TestStatus(t *testing.T) {
 		{"Abandoning the Eastport tunnel project could cost jobs.", "", ""},
 		{"Has the council abandoned the Eastport tunnel project?", "", ""},
 		{"Mayor Ola Nordin has resigned.", "resigning", StatusDone},
+		{"Norland has formally applied to join the Northern Alliance.", "", ""},
 		{"The port authority has formally suspended all operations at the West Quay.", "calling off", StatusDone},
 	}
 	for _, tt := range tests {

@@ -285,6 +285,7 @@ func doneCue(toks []token, i, n int) (int, bool) {
 		}
 		if l == "to" {
 			infinitive = true
+			break // "formally applied to join" did not join
 		}
 	}
 	if infinitive {
