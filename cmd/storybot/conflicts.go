@@ -99,7 +99,7 @@ func writeLedgerText(w io.Writer, corpus string, ledger []bot.Conflict) error {
 			for _, p := range c.Positions {
 				fmt.Fprintf(&b, "   - %s %s\n", p.Claim, bot.FormatCitations(p.Articles))
 				for _, e := range p.Evidence {
-					fmt.Fprintf(&b, "       %s: %q\n", e.ArticleID, clip(e.Sentence, 200))
+					fmt.Fprintf(&b, "       %s: %q\n", e.ArticleID, clipLedgerSentence(e.Sentence, 200))
 				}
 			}
 		}
@@ -110,8 +110,8 @@ func writeLedgerText(w io.Writer, corpus string, ledger []bot.Conflict) error {
 	return nil
 }
 
-// clip shortens s to at most n bytes on a word boundary, marking the cut.
-func clip(s string, n int) string {
+// clipLedgerSentence shortens s to at most n bytes on a word boundary, marking the cut.
+func clipLedgerSentence(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) <= n {
 		return s
