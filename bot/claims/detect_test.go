@@ -120,6 +120,10 @@ func TestDetect(t *testing.T) {
 			"a|Health Minister Ana Lima has resigned.",
 			"b|Health Minister Ana Lima is expected to resign.",
 		), []Kind{KindStatus}, [][]string{{"a"}, {"b"}}},
+		{"trap: done and expected for different people", arts(
+			"a|Health Minister Ana Lima has resigned.",
+			"b|Finance Minister Omar Diaz is expected to resign.",
+		), nil, nil},
 		{"status: done vs conditional", arts(
 			"a|The council has formally abandoned the Eastport tunnel project.",
 			"b|The council may be willing to abandon the Eastport tunnel project if costs keep rising.",

@@ -163,15 +163,22 @@ func statusClaims(s string, toks []token) []Claim {
 			a = i
 		}
 		subj := subjectBefore(toks, a)
+		subjText := ""
 		if len(obj) == 0 && subj != "" {
 			// intransitive: "the mayor has resigned" is about its subject
 			obj, proper = []string{subj}, []string{subj}
+			for k := a - 1; k >= 0 && k >= a-8; k-- {
+				if toks[k].kind == tWord && FoldName(stripPossessive(toks[k].low)) == subj {
+					subjText = stripPossessive(toks[k].text)
+					break
+				}
+			}
 		}
 		if len(obj) == 0 {
 			i += n - 1
 			continue
 		}
-		objText := ""
+		objText := subjText
 		if objStart >= 0 {
 			objText = strings.Trim(s[toks[objStart].start:toks[objEnd-1].end], "() ")
 		}
