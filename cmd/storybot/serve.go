@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +21,7 @@ import (
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/httpapi"
 	"github.com/storybot/storybot/metrics"
+	"github.com/storybot/storybot/retrieval"
 	"github.com/storybot/storybot/watch"
 )
 
@@ -68,6 +70,7 @@ type server struct {
 
 	answerer lazyAnswerer
 	corpus   atomic.Pointer[app]
+	waiting  atomic.Bool // the corpus folder had no article yet
 
 	mu        sync.Mutex
 	afterHTTP []func() // drains that must wait for the HTTP server to stop
@@ -82,6 +85,9 @@ func (s *server) run(ctx context.Context) error {
 	}
 	checks := []httpapi.Check{{Name: "corpus", Ready: func(context.Context) error {
 		a := s.corpus.Load()
+		if a == nil && s.waiting.Load() {
+			return errors.New("no articles yet: add some to the corpus folder")
+		}
 		if a == nil {
 			return errors.New("indexing")
 		}
@@ -146,11 +152,19 @@ func (s *server) run(ctx context.Context) error {
 	g.Go(func() error {
 		start := time.Now()
 		a, err := s.m.open(gctx, cfg, nil)
+		if errors.Is(err, retrieval.ErrEmptyCorpus) && cfg.Corpus != "" && cfg.Watch.Enabled {
+			// A new deployment: serve, and index the first articles
+			// as they arrive.
+			a, err = s.waitForArticles(gctx)
+		}
 		if err != nil {
 			if gctx.Err() != nil {
 				return nil // stopped while indexing
 			}
 			return err
+		}
+		if a == nil {
+			return nil // stopped while waiting for articles
 		}
 		s.rec.CorpusSynced(a.index.Len(), nil)
 		b := observedBot{Service: a.service, answer: metrics.Observe(s.rec, a.service, s.m.Now)}
@@ -248,6 +262,47 @@ func (s *server) watchCorpus(ctx context.Context, g *errgroup.Group, a *app) err
 	})
 	log.Info("watching the corpus folder", "dir", a.corpus, "debounce", s.cfg.Watch.Debounce.String(), "poll", s.cfg.Watch.Poll.String())
 	return nil
+}
+
+// waitForArticles watches the (empty) corpus folder and opens the corpus
+// once it holds an article. It returns nil, nil when ctx ends first.
+func (s *server) waitForArticles(ctx context.Context) (*app, error) {
+	s.waiting.Store(true)
+	dir, err := filepath.Abs(s.cfg.Corpus)
+	if err != nil {
+		return nil, fmt.Errorf("corpus %s: %w", s.cfg.Corpus, err)
+	}
+	s.logger.Warn("the corpus folder has no articles yet; waiting for the first one", "corpus", dir)
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var opened *app
+	try := func(context.Context) error {
+		// The index outlives this wait: open it with serve's context.
+		a, err := s.m.open(ctx, s.cfg, nil)
+		if errors.Is(err, retrieval.ErrEmptyCorpus) {
+			return nil // still empty: keep waiting, quietly
+		}
+		if err != nil {
+			return err
+		}
+		opened = a
+		cancel()
+		return nil
+	}
+	w, err := watch.New(dir, try, watch.Options{Debounce: s.cfg.Watch.Debounce, Poll: s.cfg.Watch.Poll,
+		Logger: s.base.With("component", "watch")})
+	if err != nil {
+		return nil, err
+	}
+	// Articles may have arrived between the first look and the watch.
+	if err := try(wctx); err != nil || opened != nil {
+		w.Close()
+		return opened, err
+	}
+	if err := w.Run(wctx); err != nil {
+		return nil, err
+	}
+	return opened, nil
 }
 
 // startDigest runs the digest schedule: each period's digest is posted once

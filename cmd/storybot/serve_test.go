@@ -534,6 +534,79 @@ func TestServeSlackEventsOnly(t *testing.T) {
 	}
 }
 
+// TestServeEmptyCorpusWaits: a corpus folder with no article yet (a fresh
+// deployment) does not stop serve: it is alive, not ready, and answers from
+// the first article within 2 seconds of its arrival.
+func TestServeEmptyCorpusWaits(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	dir := t.TempDir()
+	r := startServe(t, map[string]string{}, "--corpus", dir)
+	if code, _ := r.get(t, "/healthz"); code != 200 {
+		t.Errorf("/healthz with an empty corpus: %d", code)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		code, body := r.get(t, "/readyz")
+		if code == 503 && strings.Contains(body, "no articles yet") {
+			break
+		}
+		if code == 200 || time.Now().After(deadline) {
+			t.Fatalf("/readyz with an empty corpus: %d %s\n%s", code, body, r.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code, reply := r.ask(t, "What happened?", ""); code != http.StatusServiceUnavailable {
+		t.Errorf("ask before any article: %d %+v", code, reply)
+	}
+	article := "Ferry service resumes after storm\n\nThe island ferry resumed service on Sunday after a three-day storm, the operator said.\n"
+	dropped := time.Now()
+	if err := os.WriteFile(filepath.Join(dir, "ferry.txt"), []byte(article), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		code, reply := r.ask(t, "When did the island ferry resume service?", "")
+		if code == 200 && slices.Contains(reply.Citations, "ferry") {
+			t.Logf("first article cited %v after it was written", time.Since(dropped).Round(time.Millisecond))
+			break
+		}
+		if time.Since(dropped) > 2*time.Second {
+			t.Fatalf("first article not answerable within 2s: %d %+v\n%s", code, reply, r.stderr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The corpus watcher takes over from there.
+	if err := os.WriteFile(filepath.Join(dir, "ferry2.txt"), []byte("Ferry fares rise\n\nThe island ferry operator raised fares by a tenth on Monday.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+		if _, reply := r.ask(t, "By how much did the ferry operator raise fares?", ""); slices.Contains(reply.Citations, "ferry2") {
+			break
+		}
+		if time.Since(start) > 2*time.Second {
+			t.Fatalf("second article not answerable within 2s\n%s", r.stderr)
+		}
+	}
+	if err := r.shutdown(t); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestServeStopsWhileWaitingForArticles(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	r := startServe(t, map[string]string{}, "--corpus", t.TempDir())
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, body := r.get(t, "/readyz"); strings.Contains(body, "no articles yet") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never waited for articles:\n%s", r.stderr)
+		}
+	}
+	if err := r.shutdown(t); err != nil {
+		t.Fatalf("serve stopped while waiting: %v", err)
+	}
+}
+
 // TestServeBuiltInSample: with no corpus folder serve answers from the
 // built-in sample story and watches nothing.
 func TestServeBuiltInSample(t *testing.T) {
