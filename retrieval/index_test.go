@@ -24,6 +24,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/retrieval/sample"
+	bolt "go.etcd.io/bbolt"
 )
 
 // clock is a fake clock that tests move forward.
@@ -777,5 +778,46 @@ func TestFuseRRF(t *testing.T) {
 	}
 	if want := 1.0/61 + 1.0/62; math.Abs(got[0].score-want) > 1e-12 {
 		t.Errorf("score = %v, want %v", got[0].score, want)
+	}
+}
+
+func TestInterruptedSyncLeavesNoOrphans(t *testing.T) {
+	f := newFixture(t, map[string]string{
+		"keep.txt": "Head\n\nThe lighthouse keeper retired.",
+		"gone.txt": "Head\n\nThe orchard flooded twice.",
+	})
+	// An interrupted first sync: articles stored and indexed, files not
+	// recorded (simulated by cancelling right after the last progress call).
+	ctx, cancel := context.WithCancel(context.Background())
+	x, err := open(ctx, f.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.opt.Progress = func(done, total int) {
+		if done == total {
+			cancel()
+		}
+	}
+	x.opt.Ledger = func(ctx context.Context, _ []bot.Passage) ([]bot.Conflict, error) { return nil, ctx.Err() }
+	_, _ = x.Sync(ctx)
+	_ = x.db.Update(func(tx *bolt.Tx) error { // make sure no file is recorded
+		return tx.DeleteBucket(bucketFiles)
+	})
+	_ = x.db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucketFiles); return err })
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(f.corpus, "gone.txt")); err != nil {
+		t.Fatal(err)
+	}
+	y := f.open(t)
+	if got := search(t, y, "orchard flooded"); len(got) != 0 {
+		t.Errorf("orphan article still found: %q", got)
+	}
+	if _, err := y.Article(context.Background(), "gone"); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("orphan article still stored: %v", err)
+	}
+	if got := search(t, y, "lighthouse keeper"); len(got) != 1 {
+		t.Errorf("kept article: %q", got)
 	}
 }

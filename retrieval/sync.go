@@ -3,6 +3,7 @@ package retrieval
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -132,9 +133,17 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 		return rep, err
 	}
 	old := map[string]fileRec{}
+	stored := map[string]int{} // article ID → passages in the index
 	ledgerFresh := false
 	if err := x.db.View(func(tx *bolt.Tx) error {
 		ledgerFresh = string(tx.Bucket(bucketMeta).Get([]byte("ledger"))) == "fresh"
+		if err := tx.Bucket(bucketPassages).ForEach(func(k, v []byte) error {
+			n, _ := binary.Uvarint(v)
+			stored[string(k)] = int(min(n, maxPassages))
+			return nil
+		}); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketFiles).ForEach(func(k, v []byte) error {
 			var r fileRec
 			if err := json.Unmarshal(v, &r); err != nil {
@@ -211,6 +220,14 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 	for _, r := range old {
 		for _, fa := range r.Articles {
 			oldArts[fa.ID] = fa
+		}
+	}
+	// Articles stored by an interrupted sync belong to no file record: treat
+	// them as old articles of unknown content, so they are re-indexed when
+	// still in the corpus and removed when not.
+	for id, n := range stored {
+		if _, ok := oldArts[id]; !ok {
+			oldArts[id] = fileArticle{ID: id, Passages: n}
 		}
 	}
 	var toIndex, sourceOnly []bot.Article
