@@ -46,6 +46,9 @@ type SlackConfig struct {
 	SigningSecret  Secret   `yaml:"-"`
 	DigestChannels []string `yaml:"digest_channels"`
 	AllowChannels  []string `yaml:"allow_channels"`
+	// APIURL is Slack's Web API base URL: https://slack.com/api/ when empty;
+	// GovSlack, a proxy or a test server otherwise.
+	APIURL string `yaml:"api_url"`
 }
 
 // DiscordConfig holds the Discord application's credentials and options.

@@ -381,11 +381,21 @@ func slackConfig(cfg *Config) slack.Config {
 		AppToken:      string(cfg.Slack.AppToken),
 		SigningSecret: string(cfg.Slack.SigningSecret),
 		AllowChannels: cfg.Slack.AllowChannels,
+		APIURL:        slackAPIURL(cfg.Slack.APIURL),
 		UserRate:      cfg.Limits.UserInterval,
 		ChannelRate:   cfg.Limits.ChannelInterval,
 		Burst:         cfg.Limits.Burst,
 		AnswerTimeout: answerTimeout(cfg),
 	}
+}
+
+// slackAPIURL gives the Web API base URL the form slack-go wants: with a
+// trailing slash.
+func slackAPIURL(u string) string {
+	if u != "" && !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	return u
 }
 
 func discordConfig(cfg *Config) discord.Config {

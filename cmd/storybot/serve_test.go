@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/storybot/storybot/adapters/slack/slackfake"
 )
 
 // lockedBuffer is a goroutine-safe io.Writer for a Main's Stderr.
@@ -588,6 +590,54 @@ func TestServeEmptyCorpusWaits(t *testing.T) {
 	}
 	if err := r.shutdown(t); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestServeSlackSocketMode: with Slack's bot and app tokens serve connects
+// in Socket Mode (here to a fake Slack), is ready only once connected,
+// answers a mention in its thread, counts it in the metrics and disconnects
+// cleanly at shutdown.
+func TestServeSlackSocketMode(t *testing.T) {
+	// Registered first, so it runs after the fake Slack has stopped.
+	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	fake := slackfake.New(t)
+	r := startServe(t, map[string]string{
+		"SLACK_BOT_TOKEN": slackfake.BotToken,
+		"SLACK_APP_TOKEN": slackfake.AppToken,
+		"SLACK_API_URL":   fake.APIURL(),
+		"STORYBOT_WATCH":  "0",
+	})
+	r.waitReady(t)
+	if code, body := r.get(t, "/readyz"); code != 200 || !strings.Contains(body, `"slack":"ok"`) {
+		t.Fatalf("/readyz: %d %s", code, body)
+	}
+	if fake.Connections() < 1 {
+		t.Fatal("ready without a Socket Mode connection")
+	}
+	thread := fake.AskMention("C0NEWS", "U0ALICE", "<@UBOT> Who is the NATO Secretary General?")
+	var answer []slackfake.Call
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		answer = slackfake.Find(fake.Calls(), "chat.update", "C0NEWS")
+		if len(answer) > 0 {
+			break
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("no answer in Slack: %+v\n%s", fake.Calls(), r.stderr)
+		}
+	}
+	if !strings.Contains(answer[0].Text, "[0") {
+		t.Errorf("Slack answer without citations: %q", answer[0].Text)
+	}
+	for _, c := range fake.Calls() {
+		if c.Method == "chat.postMessage" && c.ThreadTS != thread {
+			t.Errorf("posted outside the question's thread: %+v", c)
+		}
+	}
+	if _, page := r.get(t, "/metrics"); !strings.Contains(page, `storybot_questions_total{platform="slack"} 1`) {
+		t.Errorf("the Slack question is not in the metrics")
+	}
+	if err := r.shutdown(t); err != nil {
+		t.Fatalf("serve: %v\n%s", err, r.stderr)
 	}
 }
 

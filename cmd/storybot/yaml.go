@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"reflect"
 	"sort"
@@ -44,6 +45,7 @@ var configKeys = []configKey{
 	{path: "slack.signing_secret", env: "SLACK_SIGNING_SECRET", secret: true},
 	{path: "slack.digest_channels", env: "SLACK_DIGEST_CHANNEL"},
 	{path: "slack.allow_channels", env: "SLACK_ALLOW_CHANNELS"},
+	{path: "slack.api_url", env: "SLACK_API_URL"},
 	{path: "discord.bot_token", env: "DISCORD_BOT_TOKEN", secret: true},
 	{path: "discord.app_id", env: "DISCORD_APP_ID"},
 	{path: "discord.guild_id", env: "DISCORD_GUILD_ID"},
@@ -113,6 +115,9 @@ func serveFromEnv(c *Config, getenv func(string) string) error {
 		}
 		*dst = n
 		return nil
+	}
+	if v := getenv("SLACK_API_URL"); v != "" {
+		c.Slack.APIURL = v
 	}
 	return errors.Join(
 		dur(&c.HTTP.ShutdownTimeout, "STORYBOT_SHUTDOWN_TIMEOUT"),
@@ -434,6 +439,11 @@ func (c *Config) validateSlack() error {
 	}
 	if s.AppToken != "" && !strings.HasPrefix(string(s.AppToken), "xapp-") {
 		return errors.New("slack.app_token (SLACK_APP_TOKEN): not an app-level token: it starts with xapp- (Basic Information → App-Level Tokens, scope connections:write)")
+	}
+	if s.APIURL != "" {
+		if u, err := url.Parse(s.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("slack.api_url (SLACK_API_URL): %q is not an http(s) URL such as https://slack.com/api/", s.APIURL)
+		}
 	}
 	return nil
 }
