@@ -118,10 +118,20 @@ func splitPassages(a bot.Article) (ps []bot.Passage, truncated bool) {
 			size = len(a.Title)
 		}
 	}
+	budget := maxPassages * passageChars * 3 / 2 // bytes worth segmenting
 	for para := range strings.SplitSeq(a.Text, "\n\n") {
-		if len(ps) >= maxPassages {
+		if len(ps) >= maxPassages || budget <= 0 {
 			return ps, true
 		}
+		if len(para) > budget {
+			cut := budget
+			for cut > 0 && !utf8.RuneStart(para[cut]) {
+				cut--
+			}
+			para = para[:cut]
+			truncated = true
+		}
+		budget -= len(para)
 		// A short passage so far is continued by the next paragraph.
 		if size >= shortPassage {
 			emit()
@@ -138,5 +148,5 @@ func splitPassages(a bot.Article) (ps []bot.Passage, truncated bool) {
 		}
 	}
 	emit()
-	return ps, false
+	return ps, truncated
 }
