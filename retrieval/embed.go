@@ -153,10 +153,41 @@ func (x *Index) searchVectors(ctx context.Context, q string, k int) []ranked {
 		x.log.WarnContext(ctx, "query embedding failed; searching by words only", "err", err)
 		return nil
 	}
+	return x.searchVectorsFor(qv, k)
+}
+
+// searchVectorsFor ranks passages by cosine similarity to qv, best k first.
+func (x *Index) searchVectorsFor(qv []float32, k int) []ranked {
 	qv = normalized(qv)
+	if k <= 0 {
+		return nil
+	}
 	x.vecMu.RLock()
 	defer x.vecMu.RUnlock()
-	out := make([]ranked, 0, len(x.vecs))
+	// A bounded min-heap keeps the k best without sorting every passage.
+	top := make([]ranked, 0, k)
+	less := func(a, b ranked) bool { // a ranks below b
+		if a.score != b.score {
+			return a.score < b.score
+		}
+		return a.id > b.id
+	}
+	down := func(i int) {
+		for {
+			l, m := 2*i+1, i
+			if l < len(top) && less(top[l], top[m]) {
+				m = l
+			}
+			if r := l + 1; r < len(top) && less(top[r], top[m]) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			top[i], top[m] = top[m], top[i]
+			i = m
+		}
+	}
 	for id, v := range x.vecs {
 		if len(v) != len(qv) {
 			continue
@@ -165,16 +196,28 @@ func (x *Index) searchVectors(ctx context.Context, q string, k int) []ranked {
 		for i := range v {
 			dot += v[i] * qv[i]
 		}
-		out = append(out, ranked{id: id, score: float64(dot)})
+		r := ranked{id: id, score: float64(dot)}
+		switch {
+		case len(top) < k:
+			top = append(top, r)
+			for i := len(top) - 1; i > 0; {
+				p := (i - 1) / 2
+				if !less(top[i], top[p]) {
+					break
+				}
+				top[i], top[p] = top[p], top[i]
+				i = p
+			}
+		case less(top[0], r):
+			top[0] = r
+			down(0)
+		}
 	}
-	slices.SortFunc(out, func(a, b ranked) int {
+	slices.SortFunc(top, func(a, b ranked) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.id, b.id)
 	})
-	if len(out) > k {
-		out = out[:k]
-	}
-	return out
+	return top
 }

@@ -821,3 +821,40 @@ func TestInterruptedSyncLeavesNoOrphans(t *testing.T) {
 		t.Errorf("kept article: %q", got)
 	}
 }
+
+func TestSearchVectorsTopK(t *testing.T) {
+	emb := &fakeEmbedder{}
+	x := &Index{opt: Options{Embedder: emb}, log: slog.New(slog.DiscardHandler), vecs: map[string][]float32{}}
+	want := []ranked{}
+	for i := range 200 {
+		v := make([]float32, 64)
+		v[0] = float32(i)
+		v[1] = 1
+		id := fmt.Sprintf("d%03d", i)
+		x.vecs[id] = normalized(v)
+	}
+	q := make([]float32, 64)
+	q[0] = 1
+	for id, v := range x.vecs {
+		want = append(want, ranked{id: id, score: float64(v[0] * normalized(q)[0])})
+	}
+	slices.SortFunc(want, func(a, b ranked) int {
+		if a.score != b.score {
+			if a.score > b.score {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	emb.synon = nil
+	got := x.searchVectorsFor(q, 7)
+	var gi, wi []string
+	for i := range got {
+		gi = append(gi, got[i].id)
+		wi = append(wi, want[i].id)
+	}
+	if len(got) != 7 || !slices.Equal(gi, wi) {
+		t.Errorf("top 7 = %q, want %q", gi, wi)
+	}
+}
