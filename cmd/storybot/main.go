@@ -90,6 +90,7 @@ func commands() []command {
 		{"chat", "chat [flags]", "talk to the bot in the terminal (the default)", (*Main).runChat},
 		{"ask", `ask [flags] "QUESTION" | -`, "answer one question, or one per line from stdin with -", (*Main).runAsk},
 		{"ingest", "ingest [flags]", "(re)index the corpus, reporting progress", (*Main).runIngest},
+		{"conflicts", "conflicts [flags] [--json]", "list every disputed fact in the corpus with each side's articles", (*Main).runConflicts},
 		{"digest", "digest --dry-run [--since T] [--until T] [--json]", "print the digest of a window, or post the current one once", (*Main).runDigest},
 		{"serve", "serve [flags]", "run as a service: HTTP API, Slack, Discord, digest, live corpus", (*Main).runServe},
 		{"config", "config [flags]", "print the effective configuration of serve (YAML), checked", (*Main).runConfig},
