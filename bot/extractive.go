@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/storybot/storybot/bot/terms"
 )
@@ -15,12 +16,13 @@ import (
 const ComposerExtractive = "extractive"
 
 // TermStats is implemented by a Retriever that knows corpus-wide term
-// statistics: in how many of its n passages the stemmed term (as made by
-// package terms) occurs. The extractive composer uses it to tell a specific
-// word of the question from one the whole story uses; without it, the
-// retrieved passages stand in for the corpus.
+// statistics: for each plain word, in how many of its n passages the word
+// occurs (as the retriever analyses words). The extractive composer uses it
+// to tell a specific word of the question from one the whole story uses;
+// without it (or when n is 0), the retrieved passages stand in for the
+// corpus. It must be safe for concurrent use.
 type TermStats interface {
-	DocFreq(term string) (df, n int)
+	DocFreqs(words []string) (df []int, n int)
 }
 
 // Extractive answers from the corpus without a language model: it picks the
@@ -79,7 +81,7 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 	}
 	focus := Focus(b.Question.Text)
 	cands := e.candidates(b.Hits)
-	weights, specific := e.weigh(focus, cands)
+	weights, specific := e.weigh(focus, questionWords(b.Question.Text), cands)
 	intent := questionIntent(b.Question.Text)
 	answered := false
 	for i := range cands {
@@ -90,7 +92,7 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 		if c.specific >= e.MinCoverage || c.coverage >= 0.6 {
 			answered = true
 		}
-		c.score = c.coverage + 0.08*float64(len(b.Hits)-c.rank)/float64(len(b.Hits)+1)
+		c.score = c.coverage + 0.04*float64(len(b.Hits)-c.rank)/float64(len(b.Hits)+1)
 		if intent != nil {
 			// A "how many" question wants a number, a "when" question a date:
 			// a sentence without one hardly answers it.
@@ -119,7 +121,7 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 		return abstain(b, focus), nil
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	chosen := e.choose(cands)
+	chosen := e.choose(cands, focus, weights)
 	a := Answer{Composer: ComposerExtractive}
 	for _, c := range chosen {
 		a.Sentences = append(a.Sentences, Sentence{Text: c.text, Citations: supporters(c, cands)})
@@ -130,12 +132,13 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 
 // choose picks up to MaxSentences sentences: the best, then others that score
 // close to it, say something new, and preferably come from other articles.
-func (e *Extractive) choose(cands []candidate) []candidate {
+func (e *Extractive) choose(cands []candidate, focus []string, weights map[string]float64) []candidate {
 	max := e.MaxSentences
 	if max <= 0 {
 		max = 3
 	}
 	top, topSpecific := cands[0].coverage, cands[0].specific
+	key := keyTerm(cands[0], focus, weights)
 	chosen := []candidate{cands[0]}
 	used := map[string]bool{cands[0].article: true}
 	for len(chosen) < max {
@@ -143,7 +146,8 @@ func (e *Extractive) choose(cands []candidate) []candidate {
 		for i, c := range cands {
 			// A further sentence must be about the same specific things as the
 			// best one, not merely share a word with the question.
-			if c.coverage < 0.6*top || c.specific < 0.8*topSpecific || c.coverage == 0 || redundant(c, chosen) {
+			// It must also carry the best sentence's key word.
+			if c.coverage < 0.6*top || c.specific < 0.8*topSpecific || c.coverage == 0 || !hasTerm(c.terms, key) || redundant(c, chosen) {
 				continue
 			}
 			s := c.score
@@ -161,6 +165,17 @@ func (e *Extractive) choose(cands []candidate) []candidate {
 		used[cands[bestI].article] = true
 	}
 	return chosen
+}
+
+// keyTerm is the rarest (heaviest) question term the candidate covers.
+func keyTerm(c candidate, focus []string, weights map[string]float64) string {
+	key, best := "", -1.0
+	for _, t := range focus {
+		if weights[t] > best && hasTerm(c.terms, t) {
+			key, best = t, weights[t]
+		}
+	}
+	return key
 }
 
 // supporters are the articles that carry c or a sentence saying nearly the
@@ -225,6 +240,7 @@ func (e *Extractive) candidates(hits []Hit) []candidate {
 				i++
 				s += " " + sents[i]
 			}
+			s = stripLead(s) // "CITY, May 3 (Agency) — ..." opens an article
 			s = cleanSentence(s)
 			key := h.Passage.ArticleID + "\x00" + s
 			if seen[key] || !usable(s) {
@@ -239,18 +255,23 @@ func (e *Extractive) candidates(hits []Hit) []candidate {
 
 // weigh gives each focus term an inverse document frequency weight, and marks
 // the specific ones: those not used by most of the story's passages.
-func (e *Extractive) weigh(focus []string, cands []candidate) (map[string]float64, map[string]bool) {
+func (e *Extractive) weigh(focus []string, words map[string][]string, cands []candidate) (map[string]float64, map[string]bool) {
 	weights := map[string]float64{}
 	specific := map[string]bool{}
+	corpus := e.corpusFreqs(focus, words)
 	for _, t := range focus {
 		df, n := e.docFreq(t, cands)
+		if c, ok := corpus[t]; ok {
+			df, n = c[0], c[1]
+		}
 		if n == 0 {
 			n = 1
 		}
 		if df == 0 {
 			df = 1 // unknown words weigh like the rarest known ones
 		}
-		weights[t] = math.Log(1 + float64(n)/float64(df))
+		idf := math.Log(1 + float64(n)/float64(df))
+		weights[t] = idf * idf // peaked: the question's rarest word carries it
 		specific[t] = float64(df)/float64(n) < 0.35
 	}
 	if len(specific) == 0 || allFalse(specific) {
@@ -270,12 +291,53 @@ func allFalse(m map[string]bool) bool {
 	return true
 }
 
-func (e *Extractive) docFreq(t string, cands []candidate) (int, int) {
-	if e.stats != nil {
-		if df, n := e.stats.DocFreq(t); n > 0 {
-			return df, n
+// questionWords maps each focus term of a question to the plain words that
+// make it, and to its synonyms' words.
+func questionWords(q string) map[string][]string {
+	out := map[string][]string{}
+	for _, w := range terms.Words(q) {
+		if terms.IsStop(w) || len(w) < 2 {
+			continue
 		}
+		t := terms.Canonical(terms.Stem(w))
+		if len(out[t]) == 0 {
+			out[t] = append(out[t], terms.Synonyms(t)...)
+		}
+		out[t] = append(out[t], w)
 	}
+	return out
+}
+
+// corpusFreqs asks the retriever for corpus-wide document frequencies of the
+// focus terms: a term's frequency is that of its most frequent word (its
+// synonyms included). It returns nil without TermStats.
+func (e *Extractive) corpusFreqs(focus []string, words map[string][]string) map[string][2]int {
+	if e.stats == nil {
+		return nil
+	}
+	var flat []string
+	for _, t := range focus {
+		flat = append(flat, words[t]...)
+	}
+	dfs, n := e.stats.DocFreqs(flat)
+	if n == 0 || len(dfs) != len(flat) {
+		return nil
+	}
+	out := map[string][2]int{}
+	i := 0
+	for _, t := range focus {
+		best := 0
+		for range words[t] {
+			best = max(best, dfs[i])
+			i++
+		}
+		out[t] = [2]int{best, n}
+	}
+	return out
+}
+
+// docFreq estimates a term's document frequency from the candidates.
+func (e *Extractive) docFreq(t string, cands []candidate) (int, int) {
 	df := 0
 	for _, c := range cands {
 		if hasTerm(c.terms, t) {
@@ -383,6 +445,62 @@ func questionIntent(q string) func(string) bool {
 		return nameRe.MatchString
 	}
 	return nil
+}
+
+// stripLead removes datelines and bylines from the start of a sentence:
+// leading segments of capitalised words, numbers and brackets that end in a
+// dash or colon ("MARLOW, N.B. — Friday, March 6, 2026 — ...",
+// "Kyiv [Ukraine], December 15 : ...").
+func stripLead(s string) string {
+	s = stripDateline(s)
+	for range 3 {
+		i := leadSeparator(s)
+		if i < 0 {
+			break
+		}
+		s = strings.TrimSpace(s[i:])
+	}
+	return s
+}
+
+// leadSeparator returns the index just after a leading dateline segment, or -1.
+func leadSeparator(s string) int {
+	limit := min(len(s), 80)
+	for i := 0; i < limit; i++ {
+		var sep int
+		switch {
+		case strings.HasPrefix(s[i:], " — "), strings.HasPrefix(s[i:], " – "):
+			sep = len(" — ")
+			if strings.HasPrefix(s[i:], " – ") {
+				sep = len(" – ")
+			}
+		case strings.HasPrefix(s[i:], " - "), strings.HasPrefix(s[i:], " : "):
+			sep = 3
+		default:
+			continue
+		}
+		if i == 0 || !allCapitalised(s[:i]) {
+			return -1
+		}
+		return i + sep
+	}
+	return -1
+}
+
+// allCapitalised reports whether every word of s starts with a capital
+// letter, a digit or a bracket: a place, a date or an agency, not a clause.
+func allCapitalised(s string) bool {
+	words := strings.Fields(s)
+	if len(words) == 0 || len(words) > 9 {
+		return false
+	}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(strings.TrimLeft(w, "([\"'“"))
+		if !(unicode.IsUpper(r) || unicode.IsDigit(r)) && w != "," {
+			return false
+		}
+	}
+	return true
 }
 
 // openQuote reports whether s opens a quotation it does not close.

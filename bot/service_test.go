@@ -232,3 +232,18 @@ func TestDiversify(t *testing.T) {
 		t.Fatalf("second hit is %s/%d; another article should come before x's second passage", got[1].Passage.ArticleID, got[1].Passage.Index)
 	}
 }
+
+func TestStripLead(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"MARLOW, N.B. — Friday, March 6, 2026 — The plant closed.", "The plant closed."},
+		{"Kyiv [Ukraine], December 15 : Ukraine has signalled a shift.", "Ukraine has signalled a shift."},
+		{"PORT TOWN (Wire) - Crews worked overnight.", "Crews worked overnight."},
+		{"The mayor said the plan — the old one — was dead.", "The mayor said the plan — the old one — was dead."},
+		{"Crews worked overnight.", "Crews worked overnight."},
+	}
+	for _, tc := range tests {
+		if got := stripLead(tc.in); got != tc.want {
+			t.Errorf("stripLead(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -74,11 +74,14 @@ func Terms(text string) []string {
 	for i, w := range ws {
 		if i+1 < len(ws) {
 			if p, ok := phrasal[w+" "+ws[i+1]]; ok {
-				w = p // "give up" means "relinquish"
+				w = p // "give up" means "relinquish"; "end up" means nothing
 			}
 		}
 		if IsStop(w) || len(w) < 2 {
 			continue
+		}
+		if i > 0 && phrasal[ws[i-1]+" "+w] != "" || i > 0 && isPhrasalEmpty(ws[i-1]+" "+w) {
+			continue // the particle of a phrasal verb
 		}
 		out = append(out, Canonical(Stem(w)))
 	}
@@ -94,17 +97,26 @@ func Canonical(stem string) string {
 	return stem
 }
 
+func isPhrasalEmpty(p string) bool {
+	v, ok := phrasal[p]
+	return ok && v == ""
+}
+
 // phrasal verbs whose meaning is not their first word's.
 var phrasal = map[string]string{
 	"give up": "relinquish", "gave up": "relinquish", "giving up": "relinquish", "given up": "relinquish",
 	"pull out": "withdraw", "pulled out": "withdraw", "pulling out": "withdraw", "pulls out": "withdraw",
 	"step back": "withdraw", "stepped back": "withdraw", "stepping back": "withdraw", "back down": "withdraw",
 	"set up": "establish", "call off": "cancel", "called off": "cancel",
+	"end up": "", "ended up": "", "ends up": "", "go off": "sound", "went off": "sound", "goes off": "sound",
 }
 
 // synonymGroups are general news-English synonyms; each line is one group.
 // They name no story, person, place or organisation.
 const synonymGroups = `withdraw pull retreat leave exit evacuate
+leak spill escape release discharge seep
+harm harmful dangerous hazardous toxic poisonous
+sound ring trigger
 relinquish cede concede surrender abandon renounce forgo forsake drop
 territory land region area
 want demand seek insist
@@ -149,6 +161,12 @@ func Expand(text string) string {
 		}
 	}
 	return b.String()
+}
+
+// Synonyms returns the words of the synonym group whose canonical stem is
+// t, or nil.
+func Synonyms(t string) []string {
+	return synonymWords()[t]
 }
 
 // synonymWords maps each group's canonical stem to the group's words.
@@ -215,7 +233,7 @@ whether which while who who's whom whose why why's will with within without won'
 yourself yourselves
 s t d ll m re ve
 many far still already really actually anything something nothing everything anyone someone thing things way
-say says said saying tell tells told get gets got going go goes gone went make makes made know knows knew think put puts putting give gives gave given giving take takes took taken
+say says said saying tell tells told get gets got going go goes gone went make makes made know knows knew think put puts putting supposed name named called give gives gave given giving take takes took taken
 according reported report reports reportedly news article articles story
 what's whats hes shes theyre dont doesnt didnt isnt wasnt arent cant wont`
 
@@ -224,6 +242,9 @@ what's whats hes shes theyre dont doesnt didnt isnt wasnt arent cant wont`
 // producing dictionary words: "negotiating" and "negotiations" both become
 // "negoti", "directly" becomes "direct". Numbers are returned unchanged.
 func Stem(w string) string {
+	if base, ok := irregular[w]; ok {
+		w = base
+	}
 	if len(w) <= 3 || !isAlpha(w) {
 		return w
 	}
@@ -258,6 +279,25 @@ func Stem(w string) string {
 	}
 	return w
 }
+
+// irregular maps common irregular past forms to their base verb.
+var irregular = func() map[string]string {
+	m := map[string]string{}
+	for _, pair := range strings.Fields(`ran:run won:win fled:flee fought:fight brought:bring began:begin begun:begin sent:send
+		spoke:speak spoken:speak lost:lose met:meet paid:pay rose:rise risen:rise fell:fall fallen:fall held:hold kept:keep
+		sold:sell struck:strike found:find saw:see seen:see came:come wrote:write written:write stood:stand shot:shoot
+		drove:drive driven:drive froze:freeze frozen:freeze broke:break broken:break chose:choose chosen:choose
+		caught:catch bought:buy built:build sank:sink sunk:sink flew:fly flown:fly grew:grow grown:grow hid:hide
+		hidden:hide led:lead sought:seek spent:spend stole:steal stolen:steal swept:sweep threw:throw thrown:throw
+		woke:wake wore:wear worn:wear left:leave dealt:deal felt:feel meant:mean heard:hear lent:lend
+		bent:bend blew:blow blown:blow bore:bear borne:bear forbade:forbid forgave:forgive hung:hang laid:lay
+		slid:slide spun:spin sprang:spring sprung:spring swam:swim swum:swim swore:swear sworn:swear taught:teach
+		tore:tear torn:tear withdrew:withdraw withdrawn:withdraw`) {
+		k, v, _ := strings.Cut(pair, ":")
+		m[k] = v
+	}
+	return m
+}()
 
 type rule struct {
 	suf, rep string
