@@ -155,7 +155,9 @@ func (s *Service) answer(ctx context.Context, q Question) (Answer, error) {
 		offline.Conflicts = brief.Conflicts
 		offline.Sources = Sources(offline.Citations(), brief.Articles)
 	}
-	if s.composer == nil {
+	// When no sentence of the corpus covers the question, a model could
+	// only guess: the abstention stands ("never less grounded").
+	if s.composer == nil || offline.Abstained {
 		return offline, nil
 	}
 	a, err := s.composer.Compose(ctx, brief)

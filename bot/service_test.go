@@ -247,3 +247,22 @@ func TestStripLead(t *testing.T) {
 		}
 	}
 }
+
+type countingComposer struct{ calls int }
+
+func (c *countingComposer) Compose(ctx context.Context, b Brief) (Answer, error) {
+	c.calls++
+	return Answer{Sentences: []Sentence{{Text: "A guess.", Citations: []string{"a1"}}}, Composer: "model"}, nil
+}
+
+func TestModelNotAskedWhenTheCorpusHasNoAnswer(t *testing.T) {
+	c := &countingComposer{}
+	s := newTestService(t, testCorpus(), c)
+	a, err := s.Answer(context.Background(), Question{Text: "Who won the football cup final?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Abstained || c.calls != 0 || len(a.Citations()) != 0 {
+		t.Fatalf("abstained=%v model calls=%d citations=%v; the abstention must stand", a.Abstained, c.calls, a.Citations())
+	}
+}

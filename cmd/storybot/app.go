@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/storybot/storybot/adapters/llm"
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/retrieval"
 	"github.com/storybot/storybot/retrieval/sample"
@@ -50,7 +51,7 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 	}
 	opt := retrieval.Options{
 		DataDir:  data,
-		Logger:   logger.With("component", "retrieval"),
+		Logger:   logger,
 		Now:      m.Now,
 		Progress: progress,
 		Ledger:   bot.DetectConflicts,
@@ -70,6 +71,21 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 		opt.Root = abs
 		a.corpus = abs
 	}
+	llmCfg := llm.Config{
+		Provider:   cfg.LLM.Provider,
+		BaseURL:    cfg.LLM.BaseURL,
+		Model:      cfg.LLM.Model,
+		APIKey:     string(cfg.LLM.APIKey),
+		EmbedModel: cfg.LLM.EmbedModel,
+		Timeout:    cfg.LLM.Timeout,
+	}
+	embedder, err := llm.NewEmbedder(ctx, llmCfg, logger.With("component", "llm"))
+	if err != nil {
+		return nil, usageError{fmt.Errorf("embedding model (--embed-model, STORYBOT_EMBED_MODEL): %w", err)}
+	}
+	if embedder != nil {
+		opt.Embedder = embedder
+	}
 	start := time.Now()
 	idx, err := retrieval.Open(ctx, opt)
 	if err != nil {
@@ -78,9 +94,28 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 	m.onClose(idx.Close)
 	a.index = idx
 	logger.Debug("corpus ready", "corpus", a.corpus, "data", data, "took", time.Since(start))
+	var composer bot.Composer
+	model, err := llm.New(ctx, llmCfg, logger.With("component", "llm"))
+	if err != nil {
+		return nil, usageError{fmt.Errorf("language model (--llm-provider, --llm-base-url, --llm-model, STORYBOT_LLM_API_KEY): %w", err)}
+	}
+	if model != nil {
+		composer = &bot.ModelComposer{
+			Model:   model,
+			Name:    cfg.LLM.Model,
+			Logger:  logger.With("component", "model"),
+			Timeout: cfg.LLM.Timeout,
+			Now:     m.Now,
+		}
+		if m.wrapComposer != nil {
+			composer = m.wrapComposer(composer)
+		}
+		logger.Info("answers written by a language model", "provider", cfg.LLM.Provider, "model", cfg.LLM.Model)
+	}
 	svc, err := bot.NewService(bot.Options{
 		Retriever: idx,
 		Store:     idx,
+		Composer:  composer,
 		Logger:    logger.With("component", "bot"),
 		Now:       m.Now,
 	})

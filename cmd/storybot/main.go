@@ -16,6 +16,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/storybot/storybot/bot"
 )
 
 func main() {
@@ -57,6 +59,10 @@ type Main struct {
 	Now func() time.Time
 	// IsTerminal reports whether Stdin is an interactive terminal.
 	IsTerminal func() bool
+
+	// wrapComposer, when set (by serve), wraps the model composer, e.g. to
+	// count model errors.
+	wrapComposer func(bot.Composer) bot.Composer
 
 	closers []func() error
 }
