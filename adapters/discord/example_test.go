@@ -28,7 +28,7 @@ func ExampleInviteURL() {
 
 // The README's invite link asks for exactly the permissions the code needs.
 func ExamplePermissions() {
-	readme, _ := os.ReadFile("README.md")
+	readme, _ := os.ReadFile("../../README.md")
 	fmt.Println(strings.Contains(string(readme), fmt.Sprint(discord.Permissions)))
 	// Output: true
 }

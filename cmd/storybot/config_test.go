@@ -274,10 +274,10 @@ func valueAt(v reflect.Value, path string) reflect.Value {
 	return v
 }
 
-// TestDocsCoverEveryKey: docs/serve.md documents every setting with its
+// TestDocsCoverEveryKey: README.md documents every setting with its
 // variable.
 func TestDocsCoverEveryKey(t *testing.T) {
-	b, err := os.ReadFile("../../docs/serve.md")
+	b, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,11 +293,11 @@ func TestDocsCoverEveryKey(t *testing.T) {
 	for _, k := range configKeys {
 		row, ok := rows[k.path]
 		if !ok {
-			t.Errorf("docs/serve.md has no row for %s", k.path)
+			t.Errorf("README.md has no row for %s", k.path)
 			continue
 		}
 		if !strings.Contains(row, k.env) {
-			t.Errorf("docs/serve.md: %s's row does not name %s: %q", k.path, k.env, row)
+			t.Errorf("README.md: %s's row does not name %s: %q", k.path, k.env, row)
 		}
 	}
 }

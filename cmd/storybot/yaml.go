@@ -27,7 +27,7 @@ type configKey struct {
 }
 
 // configKeys lists every setting with its environment variable. The docs
-// (docs/serve.md) and `storybot config` follow it; a test checks it against
+// (README.md, "Run it as a service") and `storybot config` follow it; a test checks it against
 // Config and fromEnv.
 var configKeys = []configKey{
 	{path: "corpus", env: "STORYBOT_CORPUS"},
