@@ -218,8 +218,11 @@ var monthNum = map[string]string{"jan": "01", "feb": "02", "mar": "03", "apr": "
 // dateClaims reads dates and clock times.
 func dateClaims(s string, toks []token) []Claim {
 	var out []Claim
-	for i := 0; i < len(toks); i++ {
+	for i := datelineEnd(toks); i < len(toks); i++ {
 		t := toks[i]
+		if reportedOn(toks, i) {
+			continue
+		}
 		switch {
 		case t.kind == tWord && monthWords[strings.TrimSuffix(t.low, ".")] && (t.cap || t.low != "may"):
 			m := monthNum[t.low[:3]]

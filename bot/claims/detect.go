@@ -48,7 +48,7 @@ type item struct {
 // Version identifies the detection rules. It changes whenever Detect may
 // give different disputes for the same sentences, so a persisted ledger
 // stamped with another version should be recomputed.
-const Version = "2026-11-22.1"
+const Version = "2026-11-22.2"
 
 // maxBucket bounds how many claims one fact key may gather before it is
 // deemed too generic to compare (it keeps Detect near linear).
@@ -740,7 +740,7 @@ func (d *detector) displaySpeaker(b []item, key string) string {
 
 // --- numbers ---
 
-var outcomeTerms = setOf(`death injury missing arrest evacuat displac rescu hospitalis hospitaliz`)
+var outcomeTerms = setOf(`death injury missing arrest evacuat displac rescu hospitalis hospitaliz recover`)
 
 func (d *detector) numbers(items []item) []Dispute {
 	var numIdx []int32
@@ -1057,7 +1057,7 @@ func (d *detector) polarity(items []item, ans []analysis) []Dispute {
 						if overlap(minus(terms, n.c.Predicate), minus(n.terms, n.c.Predicate)) < 2 {
 							continue
 						}
-						pos := item{c: Claim{Kind: KindPolarity, Text: phraseAt(text, toks, i, len(n.c.Predicate)), Holder: h}, art: d.sents[si].ArticleID, sent: si, terms: terms}
+						pos := item{c: Claim{Kind: KindPolarity, Text: phraseAt(text, toks, i, predicateSpan(toks, i, n.c.Predicate)), Holder: h}, art: d.sents[si].ArticleID, sent: si, terms: terms}
 						mu.Lock()
 						hits = append(hits, hit{neg: n, pos: pos})
 						mu.Unlock()
@@ -1149,6 +1149,22 @@ func predicateNear(toks []token, i int, pred []string) bool {
 		}
 	}
 	return found >= min(len(pred), 2)
+}
+
+// predicateSpan is how many tokens after i the phrase of a predicate found
+// at i should cover: its length, or up to its second stem when that lies
+// further ("alarm at the plant sounded").
+func predicateSpan(toks []token, i int, pred []string) int {
+	n := len(pred)
+	if len(pred) < 2 {
+		return n
+	}
+	for k := i + 1; k < len(toks) && k <= i+6; k++ {
+		if toks[k].kind == tWord && stem(toks[k].low) == pred[1] {
+			return max(n, k-i-1)
+		}
+	}
+	return n
 }
 
 func phraseAt(s string, toks []token, i, n int) string {

@@ -238,10 +238,15 @@ func numbers(s string, toks []token) []Number {
 		}
 		if num.Unit != "%" && end+2 < len(toks) && toks[end+1].low == "of" {
 			k := end + 2
+			definite := false
 			for k < len(toks) && (toks[k].low == "the" || toks[k].low == "its" || toks[k].low == "their") {
+				definite = definite || toks[k].low == "the"
 				k++
 			}
-			if k < len(toks) && toks[k].kind == tWord && !stopWords[toks[k].low] && vagueWords[toks[k].low][0] == 0 {
+			// "of the chemical" refers back to a material named before: it
+			// does not tell which one, so it is left open
+			anaphor := definite && k < len(toks) && !toks[k].cap && (k+1 >= len(toks) || toks[k+1].kind != tWord || stopWords[toks[k+1].low])
+			if k < len(toks) && toks[k].kind == tWord && !stopWords[toks[k].low] && vagueWords[toks[k].low][0] == 0 && !anaphor {
 				num.Of = stem(toks[k].low)
 			}
 		}

@@ -57,6 +57,14 @@ func negationClaims(s string, toks []token) []Claim {
 		if a > 0 && toks[a-1].kind == tWord && (negSkip[toks[a-1].low] || toks[a-1].low == "will" || toks[a-1].low == "would") {
 			a--
 		}
+		if v := verbAfter(toks, i); v > 0 && (v+1 >= len(toks) || toks[v+1].kind == tPunct || adjunctWords[toks[v+1].low] || weekdayWords[toks[v+1].low]) {
+			// an intransitive verb ("the alarm did not sound on Monday"):
+			// its subject names the statement, not the time after it
+			if h := subjectHead(toks, a); h >= 0 {
+				out = append(out, Claim{Kind: KindPolarity, Text: s[toks[h].start:toks[v].end], Predicate: []string{stem(stripPossessive(toks[h].low)), stem(toks[v].low)}})
+				continue
+			}
+		}
 		out = append(out, Claim{Kind: KindPolarity, Text: s[toks[a].start:toks[end].end], Predicate: pred})
 	}
 	return out
@@ -74,4 +82,62 @@ func firstWordAfter(toks []token, i int) token {
 		}
 	}
 	return token{}
+}
+
+// verbAfter returns the index of the first word after the negation at i
+// that is not an auxiliary, when it is a bare verb after "did not", "does
+// not" or "do not"; -1 otherwise.
+func verbAfter(toks []token, i int) int {
+	if i == 0 || (toks[i-1].low != "did" && toks[i-1].low != "does" && toks[i-1].low != "do") {
+		if !strings.HasPrefix(toks[i].low, "didn") && !strings.HasPrefix(toks[i].low, "doesn") && !strings.HasPrefix(toks[i].low, "don") {
+			return -1
+		}
+	}
+	v := i + 1
+	if v >= len(toks) || toks[v].kind != tWord || toks[v].cap || stopWords[toks[v].low] || negSkip[toks[v].low] {
+		return -1
+	}
+	return v
+}
+
+// subjectHead returns the head noun of the clause's subject ending before
+// token a ("The leak alarm at the plant did not ..." gives "alarm"): the
+// last content word before the first preposition. It returns -1 for
+// pronouns, names and clauses it cannot read.
+func subjectHead(toks []token, a int) int {
+	start := a - 1
+	for start >= 0 && toks[start].kind == tWord && a-start <= 10 {
+		start--
+	}
+	if start >= 0 && toks[start].kind == tWord {
+		return -1 // too long to be read as one subject
+	}
+	start++
+	if start >= a || start > 0 && toks[start-1].text == "'" {
+		return -1
+	}
+	head := -1
+	for k := start; k < a; k++ {
+		t := toks[k]
+		if t.kind != tWord {
+			return -1
+		}
+		if pronouns[t.low] {
+			return -1
+		}
+		if stopWords[t.low] {
+			if head >= 0 {
+				break // the preposition after the head
+			}
+			continue
+		}
+		if t.cap && !t.initial {
+			return -1 // a named subject is compared as a name elsewhere
+		}
+		head = k
+	}
+	if head < 0 || weekdayWords[toks[head].low] {
+		return -1
+	}
+	return head
 }

@@ -44,6 +44,10 @@ var roleDefs = func() []roleDef {
 		{"special envoy", "envoy", false}, {"envoy", "envoy", false}, {"ambassador", "ambassador", false},
 		{"minister", "minister", false}, {"adviser", "adviser", false}, {"advisor", "adviser", false},
 		{"commander", "commander", false}, {"official", "official", false},
+		{"coordinator", "coordinator", true}, {"co-ordinator", "coordinator", true}, {"commissioner", "commissioner", true},
+		{"superintendent", "superintendent", true}, {"administrator", "administrator", true},
+		{"treasurer", "treasurer", true}, {"ombudsman", "ombudsman", true}, {"ombudsperson", "ombudsman", true},
+		{"sheriff", "sheriff", true}, {"warden", "warden", true}, {"registrar", "registrar", true},
 	}
 	out := make([]roleDef, len(raw))
 	for i, r := range raw {
@@ -273,6 +277,13 @@ func roleClaimsRaw(s string, toks []token) []Claim {
 				continue
 			}
 		}
+		// Pattern D: "Name, Org's [modifiers] role," — an appositive after
+		// the name with a possessive organisation or place
+		if c, ok := appositiveRole(s, toks, i, end, r); ok {
+			out = append(out, c)
+			i = end - 1
+			continue
+		}
 		// Pattern B: "Name, the [Q] role [of Org]"
 		k := i - 1
 		for k >= 0 && toks[k].kind == tWord && (toks[k].cap || isPossessive(toks[k].low)) && !notNameWords[toks[k].low] {
@@ -360,4 +371,68 @@ func roleClaim(s string, toks []token, a, b int, r roleDef, q, name string, form
 		Single:    r.single,
 		RoleText:  strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(q+" "+r.canon, " "), "the ")),
 	}
+}
+
+// clauseOpeners may stand just before a name that opens an appositive.
+var clauseOpeners = setOf(`and but said says told while whereas`)
+
+// appositiveRole reads "Name, Org's [modifiers] role," where the role
+// noun at toks[i:end] follows up to three lower-case modifiers ("emergency
+// measures coordinator") and a possessive organisation or place. The
+// modifiers become part of the role, the possessor its qualifier.
+func appositiveRole(s string, toks []token, i, end int, r roleDef) (Claim, bool) {
+	if end < len(toks) && toks[end].kind != tPunct {
+		return Claim{}, false
+	}
+	k := i - 1
+	var mods []string
+	former := false
+	for k >= 0 && len(mods) < 3 && toks[k].kind == tWord && !toks[k].cap && !isPossessive(toks[k].low) {
+		l := toks[k].low
+		switch {
+		case timeQualifiers[l] || strings.HasPrefix(l, "ex-"):
+			former = true
+		case stopWords[l] || notNameWords[l] || pronouns[l]:
+			return Claim{}, false
+		default:
+			mods = append([]string{l}, mods...)
+		}
+		k--
+	}
+	if k < 0 || toks[k].kind != tWord || !toks[k].cap || !isPossessive(toks[k].low) {
+		return Claim{}, false
+	}
+	p := k
+	for p-1 >= 0 && k-p < 2 && toks[p-1].kind == tWord && toks[p-1].cap && !notNameWords[toks[p-1].low] && !isPossessive(toks[p-1].low) {
+		p--
+	}
+	if p-1 < 0 || toks[p-1].text != "," {
+		return Claim{}, false
+	}
+	e := p - 1
+	b := e
+	for b-1 >= 0 && isNameWord(toks[b-1]) && e-b < 3 {
+		b--
+	}
+	if b == e || e-b < 2 {
+		return Claim{}, false // a full name: "Ann Lee", not a place or a pronoun
+	}
+	if b > 0 && toks[b-1].kind != tPunct && !clauseOpeners[toks[b-1].low] {
+		return Claim{}, false // "In Calder, ..." is not a name
+	}
+	var q []string
+	for j := p; j <= k; j++ {
+		q = append(q, qualKey(toks[j].low))
+	}
+	if b > 0 && timeQualifiers[toks[b-1].low] {
+		former = true
+	}
+	canon := r.canon
+	if len(mods) > 0 {
+		canon = strings.Join(mods, " ") + " " + r.canon
+	}
+	name := s[toks[b].start:toks[e-1].end]
+	c := roleClaim(s, toks, b, end, roleDef{words: r.words, canon: canon, single: r.single}, strings.Join(q, " "), name, former)
+	c.RoleText = s[toks[p].start:toks[end-1].end]
+	return c, true
 }

@@ -49,6 +49,11 @@ var eventClasses = func() []eventClass {
 	return out
 }()
 
+// prefixEvents are event verbs matched by their written prefix, because
+// stem folds them onto a broader synonym ("declared" onto "reveal"); their
+// nouns ("declaration") are not events.
+var prefixEvents = map[string]string{"declar": "declaring", "impos": "imposing"}
+
 // verb stems that start some phrase, for a quick filter
 var eventFirst = func() map[string]bool {
 	m := map[string]bool{}
@@ -62,7 +67,7 @@ var eventFirst = func() map[string]bool {
 
 var (
 	possibleCues = setOf(`may might could would can willing prepared ready open considering consider considers
-possibly potentially likely offered offers offer poised mulling weighing exploring eyeing expected expects
+possibly potentially likely offered offers offer poised mulling mulls weighing weighs exploring eyeing expected expects
 expect set`)
 	deonticCues = setOf(`must should ought demand demands demanded demanding want wants wanted urge urges urged urging
 ask asks asked insist insists insisted pressure pressured pressing press pushed push pushing
@@ -84,6 +89,11 @@ position policy commitment prospect option path course`)
 func matchEvent(toks []token, i int) (string, int, bool) {
 	if toks[i].kind != tWord {
 		return "", 0, false
+	}
+	for pre, name := range prefixEvents {
+		if l := toks[i].low; strings.HasPrefix(l, pre) && !strings.HasSuffix(l, "ion") && !strings.HasSuffix(l, "ions") {
+			return name, 1, true
+		}
 	}
 	s0 := stem(toks[i].low)
 	if !eventFirst[s0] {
@@ -146,7 +156,7 @@ func statusClaims(s string, toks []token) []Claim {
 				continue
 			}
 			l := stripPossessive(t.low)
-			if stopWords[l] || objFiller[l] || objFiller[stem(l)] {
+			if (stopWords[l] && !objectNouns[l]) || objFiller[l] || objFiller[stem(l)] {
 				continue
 			}
 			if objStart < 0 {
@@ -161,6 +171,16 @@ func statusClaims(s string, toks []token) []Claim {
 		a := cueStart
 		if a > i {
 			a = i
+		}
+		if objStart < 0 || objStart == i+n && adjunctWords[toks[objStart].low] || objStart > i+n && adjunctWords[toks[i+n].low] {
+			// "the X that Y declared on Monday": the object is X
+			if ro, rp, rt, ok := relativeObject(s, toks, a); ok {
+				obj, proper, objStart = ro, rp, -1
+				out = append(out, Claim{Kind: KindStatus, ObjectText: rt, Text: s[toks[a].start:toks[i+n-1].end],
+					Event: ev, Status: st, Object: obj, Proper: proper, Subject: subjectBefore(toks, a), Agent: agentBefore(toks, a)})
+				i += n - 1
+				continue
+			}
 		}
 		subj := subjectBefore(toks, a)
 		subjText := ""
@@ -217,7 +237,7 @@ func eventStatus(toks []token, i, n int) (Status, int) {
 		if toks[k].text == ";" || toks[k].text == "." {
 			break
 		}
-		if deonticCues[l] {
+		if deonticCues[l] && !(toks[k].cap && !toks[k].initial) { // "Press", "Will" mid-sentence are names
 			if l == "told" || l == "called" || l == "calls" || l == "calling" {
 				// "called on X to", "told X to": only with a following infinitive
 				if !hasInfinitiveAfter(toks, k, i) {
@@ -371,4 +391,59 @@ func agentBefore(toks []token, a int) []string {
 		out = append(out, stem(l))
 	}
 	return uniq(out)
+}
+
+// objectNouns are stop words (as verbs of saying) that are nouns when they
+// follow an event verb ("declared a state of emergency").
+var objectNouns = setOf(`state states`)
+
+// adjunctWords start a time or place phrase rather than an object.
+var adjunctWords = setOf(`on at in during last this yesterday today overnight late early earlier`)
+
+// relativeObject reads the noun phrase a relative clause before token a
+// modifies: "The state of emergency that the minister declared" has the
+// object "state of emergency". It returns the object's stems, the proper
+// ones, and the phrase as written.
+func relativeObject(s string, toks []token, a int) ([]string, []string, string, bool) {
+	rel := -1
+	for k := a - 1; k >= 0 && k >= a-8; k-- {
+		if toks[k].kind == tPunct {
+			return nil, nil, "", false
+		}
+		if !toks[k].cap && (toks[k].low == "that" || toks[k].low == "which") {
+			rel = k
+			break
+		}
+	}
+	if rel <= 0 {
+		return nil, nil, "", false
+	}
+	var obj, proper []string
+	b := rel
+	for k := rel - 1; k >= 0 && k >= rel-6; k-- {
+		t := toks[k]
+		if t.kind == tPunct || (t.kind == tWord && (objStop[t.low] || beForms[t.low] || reportVerbs[t.low])) {
+			break
+		}
+		b = k
+		if t.kind != tWord {
+			continue
+		}
+		l := stripPossessive(t.low)
+		if (stopWords[l] && !objectNouns[l]) || objFiller[l] {
+			continue
+		}
+		st := stem(l)
+		obj = append([]string{st}, obj...)
+		if t.cap && !t.initial {
+			proper = append([]string{st}, proper...)
+		}
+	}
+	if len(obj) == 0 {
+		return nil, nil, "", false
+	}
+	for b < rel && toks[b].kind == tWord && stopWords[toks[b].low] && !objectNouns[toks[b].low] {
+		b++
+	}
+	return obj, proper, s[toks[b].start:toks[rel-1].end], true
 }

@@ -314,3 +314,52 @@ func TermsMatch(a, b string) bool {
 }
 
 func hasVowel(w string) bool { return strings.ContainsAny(w, "aeiouy") }
+
+// datelineEnd returns the index of the first token after a leading dateline
+// ("CITY, ST. — Friday, March 6, 2026 — "), or 0 when the sentence has
+// none: the dates in it say when the article was filed, not when its facts
+// happened.
+func datelineEnd(toks []token) int {
+	dashes := 0
+	for i, t := range toks {
+		if i > 16 {
+			return 0
+		}
+		switch {
+		case t.text == "—" || t.text == "–" || (t.text == "-" && i > 0 && !glued(toks, i-1)) || t.text == "--":
+			dashes++
+			if dashes == 2 || (i+1 < len(toks) && toks[i+1].kind == tWord && toks[i+1].cap && !weekdayWords[toks[i+1].low] && !monthWords[toks[i+1].low] && dashes == 1 && datesBefore(toks, i)) {
+				return i + 1
+			}
+		case t.kind == tWord && !t.cap:
+			return 0
+		}
+	}
+	return 0
+}
+
+// datesBefore reports whether a weekday, month or four-digit year is among
+// the first i tokens.
+func datesBefore(toks []token, i int) bool {
+	for _, t := range toks[:i] {
+		if weekdayWords[t.low] || monthWords[strings.TrimSuffix(t.low, ".")] || (t.kind == tNum && len(t.text) == 4) {
+			return true
+		}
+	}
+	return false
+}
+
+// reportedOn says the date at token i qualifies a reporting verb ("figures
+// released Wednesday", "officials said on Thursday"): it dates the report,
+// not the fact reported.
+func reportedOn(toks []token, i int) bool {
+	k := i - 1
+	if k >= 0 && toks[k].low == "on" {
+		k--
+	}
+	return k >= 0 && reportDateVerbs[toks[k].low]
+}
+
+// reportDateVerbs are verbs of saying and publishing.
+var reportDateVerbs = setOf(`said says told released publishes published announced reported issued confirmed
+stated added disclosed revealed filed`)
