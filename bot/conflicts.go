@@ -148,7 +148,8 @@ func RelevantConflicts(q Question, hits []Hit, ledger []Conflict) []Conflict {
 }
 
 // formTerms drops the words that only give a question its form for the
-// conflict's kind ("how fast" for a figure, "meeting" for a setting), which
+// conflict's kind ("how fast" for a figure, "meeting" for a setting, a light
+// verb for a yes-no statement), which
 // the evidence need not contain.
 func formTerms(k ConflictKind, qTerms []string) []string {
 	var drop map[string]bool
@@ -157,6 +158,8 @@ func formTerms(k ConflictKind, qTerms []string) []string {
 		drop = quantityWords
 	case ConflictDetail:
 		drop = settingWords
+	case ConflictPolarity:
+		drop = lightVerbs // "did the alarm go off?" paraphrases the predicate
 	default:
 		return qTerms
 	}

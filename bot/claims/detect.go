@@ -48,7 +48,7 @@ type item struct {
 // Version identifies the detection rules. It changes whenever Detect may
 // give different disputes for the same sentences, so a persisted ledger
 // stamped with another version should be recomputed.
-const Version = "2026-11-22.2"
+const Version = "2026-11-22.3"
 
 // maxBucket bounds how many claims one fact key may gather before it is
 // deemed too generic to compare (it keeps Detect near linear).
@@ -956,6 +956,16 @@ func sharedTerms(c []item) []string {
 	for t, n := range count {
 		if n == len(arts) {
 			out = append(out, t)
+		}
+	}
+	if len(out) < 2 && len(arts) >= 3 {
+		// one terse report ("about 38,000 litres of the chemical"): the
+		// terms all the others share
+		out = out[:0]
+		for t, n := range count {
+			if n >= len(arts)-1 {
+				out = append(out, t)
+			}
 		}
 	}
 	sort.Strings(out)

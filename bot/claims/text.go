@@ -150,6 +150,7 @@ var irregular = map[string]string{
 	"took": "take", "taken": "take", "went": "go", "gone": "go", "left": "leave", "fled": "flee",
 	"ran": "run", "won": "win", "lost": "lose", "held": "hold", "met": "meet", "meeting": "meet", "meetings": "meet",
 	"announcement": "reveal", "announcements": "reveal", "revelation": "reveal", "disclosure": "reveal",
+	"train": "rail", "trains": "rail",
 	"news": "news", "us": "us", "is": "is", "was": "was", "has": "has", "this": "this", "its": "its",
 }
 
@@ -163,8 +164,10 @@ var synonyms = closeSynonyms(map[string]string{
 	"talk": "meet", "summit": "meet",
 	"fund": "money", "funding": "money", "financ": "money", "cash": "money",
 	"motorcycl": "motorbik", "motorcycle": "motorbik", "motorbike": "motorbik",
+	"unload": "transfer", "offload": "transfer",
 	"elevator": "lift", "lorri": "truck", "lorry": "truck",
-	"blaze":    "fire",
+	"blaze": "fire",
+	"leak":  "spill", "leakag": "spill", "leakage": "spill",
 	"resident": "people", "civilian": "people", "citizen": "people", "person": "people",
 	"nation": "country", "state": "country",
 	"approx":  "about",
@@ -255,7 +258,7 @@ near neither no nor not now of off often on once one only or other others our ou
 quite rather same several shall she should since so some such than that the their theirs them themselves then there
 these they this those though through thus to too toward towards under until up upon us very via was we were what
 when where whether which while who whom whose why will with within without would yet you your yours yourself
-also still currently current already recently now new year years time times day days week weeks month months
+actually really truly exactly also still currently current already recently now new year years time times day days week weeks month months
 according reportedly said say says saying told tell stated states state says mentioned added noted underlined
 maintained stressed insisted claimed explained described emphasized emphasised reported report reports
 mr mrs ms dr sir madam lord lady get gets got getting away percent cent pc going goes gone went`)
