@@ -1,0 +1,167 @@
+package claims
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestAppositiveRole(t *testing.T) {
+	cases := []struct {
+		name, sentence        string
+		person, role, qual    string
+		roleText              string
+		former, none, single bool
+	}{
+		{name: "possessive org and lower-case modifiers", sentence: "Nadia Ferrant, Eastport's flood recovery coordinator, said the shelters were full.",
+			person: "ferrant", role: "flood recovery coordinator", qual: "eastp", roleText: "Eastport's flood recovery coordinator", single: true},
+		{name: "known role after the possessive", sentence: "Omar Lindqvist, Acme's chief executive, declined to comment.",
+			person: "lindqvist", role: "chief executive", qual: "acme", roleText: "Acme's chief executive", single: true},
+		{name: "former holder", sentence: "Ruth Abara, Westfield's former treasurer, testified on Monday.",
+			person: "abara", role: "treasurer", qual: "westf", former: true, roleText: "Westfield's former treasurer", single: true},
+		{name: "a place before the comma is not a name", sentence: "In Eastport, the city's flood coordinator said nothing.", none: true},
+		{name: "one capitalised word is not a full name", sentence: "Yesterday, Eastport's flood coordinator said nothing.", none: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []Claim
+			for _, c := range Extract(tc.sentence) {
+				if c.Kind == KindRole {
+					got = append(got, c)
+				}
+			}
+			if tc.none {
+				if len(got) != 0 {
+					t.Fatalf("want no role claim, got %+v", got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("want one role claim, got %+v", got)
+			}
+			c := got[0]
+			if c.Person.Last != ParseName(tc.person).Last || c.Role != tc.role || c.Qualifier != tc.qual || c.Former != tc.former || c.RoleText != tc.roleText || c.Single != tc.single {
+				t.Errorf("got person %q role %q qualifier %q former %v role text %q single %v", c.Person.Last, c.Role, c.Qualifier, c.Former, c.RoleText, c.Single)
+			}
+		})
+	}
+}
+
+func TestAppositiveRoleDispute(t *testing.T) {
+	ds := Detect([]Sentence{
+		{ArticleID: "a", Text: "Nadia Ferrant, Eastport's flood recovery coordinator, said the shelters were full."},
+		{ArticleID: "b", Text: "Joel Marchetti, Eastport's flood recovery coordinator, told residents to stay home."},
+		{ArticleID: "c", Text: "Nadia Ferrant, Eastport's flood recovery coordinator, said more buses were coming."},
+	})
+	if len(ds) != 1 || ds[0].Kind != KindRole || ds[0].Topic != "Eastport's flood recovery coordinator" || len(ds[0].Positions) != 2 {
+		t.Fatalf("want one role dispute on Eastport's flood recovery coordinator, got %+v", ds)
+	}
+}
+
+func TestDeclaringStatus(t *testing.T) {
+	cases := []struct {
+		sentence string
+		status   Status
+		object   []string
+	}{
+		{"The governor declared a regional state of emergency for the coast after the storm.", StatusDone, []string{"regional", "stat", "emergency"}},
+		{"The governor said she was prepared to declare a regional state of emergency if the river rises.", StatusPossible, []string{"regional", "stat", "emergency"}},
+		{"The state of emergency that the governor declared on Monday remains in force.", StatusDone, []string{"stat", "emergency"}},
+		{"The city imposed a curfew on the old town after the riots.", StatusDone, []string{"curfew"}},
+	}
+	for _, tc := range cases {
+		var got *Claim
+		for _, c := range Extract(tc.sentence) {
+			if c.Kind == KindStatus {
+				c := c
+				got = &c
+				break
+			}
+		}
+		if got == nil {
+			t.Errorf("%q: no status claim", tc.sentence)
+			continue
+		}
+		if got.Status != tc.status {
+			t.Errorf("%q: status %q, want %q", tc.sentence, got.Status, tc.status)
+		}
+		for _, o := range tc.object {
+			if !slices.Contains(got.Object, o) {
+				t.Errorf("%q: object %v lacks %q", tc.sentence, got.Object, o)
+			}
+		}
+	}
+	// a declaration as a noun is no event
+	for _, c := range Extract("This declaration lets the county hire more crews.") {
+		if c.Kind == KindStatus {
+			t.Errorf("noun read as an event: %+v", c)
+		}
+	}
+	// a name in mid-sentence is no deontic cue ("Press", "Will")
+	if cs := Extract("HARBOUR CITY, May 2 (Global Press) - The governor declared a state of emergency for the coast."); !slices.ContainsFunc(cs, func(c Claim) bool { return c.Kind == KindStatus && c.Status == StatusDone }) {
+		t.Errorf("declared after a wire dateline not read as done: %+v", cs)
+	}
+}
+
+func TestIntransitiveNegation(t *testing.T) {
+	cs := Extract("The fire alarm at the depot did not sound on Sunday night.")
+	if !slices.ContainsFunc(cs, func(c Claim) bool {
+		return c.Kind == KindPolarity && slices.Equal(c.Predicate, []string{"alarm", "sound"})
+	}) {
+		t.Fatalf("want predicate [alarm sound], got %+v", cs)
+	}
+	// a transitive verb keeps its object
+	cs = Extract("The council did not approve the budget.")
+	for _, c := range cs {
+		if c.Kind == KindPolarity && len(c.Predicate) > 0 && c.Predicate[0] == "council" {
+			t.Errorf("transitive negation keyed by subject: %+v", c)
+		}
+	}
+	ds := Detect([]Sentence{
+		{ArticleID: "a", Text: "The fire alarm at the depot did not sound on Sunday night, depot records show."},
+		{ArticleID: "b", Text: "A fire alarm at the depot sounded just before midnight on Sunday, the operator said."},
+	})
+	if len(ds) != 1 || ds[0].Kind != KindPolarity || ds[0].Topic != "whether alarm at the depot sounded" {
+		t.Fatalf("want one polarity dispute on the alarm, got %+v", ds)
+	}
+}
+
+func TestDatesOfTheReportIgnored(t *testing.T) {
+	cases := []struct {
+		sentence string
+		want     []string
+	}{
+		{"EASTPORT — Friday, May 8, 2026 — Some 400 tonnes of grain were lost on Tuesday.", []string{"tuesday"}},
+		{"About 400 tonnes of grain were lost, according to figures released Wednesday by the port.", nil},
+		{"The port lost 400 tonnes of grain on Tuesday, officials said on Thursday.", []string{"tuesday"}},
+	}
+	for _, tc := range cases {
+		var got []string
+		for _, c := range Extract(tc.sentence) {
+			if c.Kind == KindDate {
+				got = append(got, c.Date)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: dates %v, want %v", tc.sentence, got, tc.want)
+		}
+	}
+}
+
+func TestAnaphoricMaterialLeftOpen(t *testing.T) {
+	cases := []struct{ sentence, of string }{
+		{"About 900 litres of the chemical had escaped by then.", ""},
+		{"About 900 litres of diesel had escaped by then.", "diesel"},
+		{"About 900 litres of the diesel fuel had escaped by then.", "diesel"},
+	}
+	for _, tc := range cases {
+		var got *Number
+		for _, c := range Extract(tc.sentence) {
+			if c.Kind == KindNumber {
+				got = c.Number
+			}
+		}
+		if got == nil || got.Of != tc.of {
+			t.Errorf("%q: number %+v, want Of %q", tc.sentence, got, tc.of)
+		}
+	}
+}
