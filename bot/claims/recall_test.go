@@ -7,9 +7,9 @@ import (
 
 func TestAppositiveRole(t *testing.T) {
 	cases := []struct {
-		name, sentence        string
-		person, role, qual    string
-		roleText              string
+		name, sentence       string
+		person, role, qual   string
+		roleText             string
 		former, none, single bool
 	}{
 		{name: "possessive org and lower-case modifiers", sentence: "Nadia Ferrant, Eastport's flood recovery coordinator, said the shelters were full.",
