@@ -18,6 +18,12 @@ func TestAppositiveRole(t *testing.T) {
 			person: "lindqvist", role: "chief executive", qual: "acme", roleText: "Acme's chief executive", single: true},
 		{name: "former holder", sentence: "Ruth Abara, Westfield's former treasurer, testified on Monday.",
 			person: "abara", role: "treasurer", qual: "westf", former: true, roleText: "Westfield's former treasurer", single: true},
+		{name: "the town's role", sentence: "Nadia Ferrant, the town's flood recovery coordinator, said the shelters were full.",
+			person: "ferrant", role: "flood recovery coordinator", qual: "town", roleText: "town's flood recovery coordinator", single: true},
+		{name: "role of an organisation", sentence: "Nadia Ferrant, flood recovery coordinator for the Eastport Harbour Board, said the shelters were full.",
+			person: "ferrant", role: "flood recovery coordinator", qual: "eastp harbo board", roleText: "flood recovery coordinator for the Eastport Harbour Board", single: true},
+		{name: "a spokesperson is one of many", sentence: "Nadia Ferrant, spokesperson for the Eastport Harbour Board, said the shelters were full.",
+			person: "ferrant", role: "spokesperson", qual: "eastp harbo board", roleText: "spokesperson for the Eastport Harbour Board"},
 		{name: "a place before the comma is not a name", sentence: "In Eastport, the city's flood coordinator said nothing.", none: true},
 		{name: "one capitalised word is not a full name", sentence: "Yesterday, Eastport's flood coordinator said nothing.", none: true},
 	}

@@ -381,9 +381,6 @@ var clauseOpeners = setOf(`and but said says told while whereas`)
 // measures coordinator") and a possessive organisation or place. The
 // modifiers become part of the role, the possessor its qualifier.
 func appositiveRole(s string, toks []token, i, end int, r roleDef) (Claim, bool) {
-	if end < len(toks) && toks[end].kind != tPunct {
-		return Claim{}, false
-	}
 	k := i - 1
 	var mods []string
 	former := false
@@ -392,6 +389,8 @@ func appositiveRole(s string, toks []token, i, end int, r roleDef) (Claim, bool)
 		switch {
 		case timeQualifiers[l] || strings.HasPrefix(l, "ex-"):
 			former = true
+		case l == "the" && len(mods) > 0:
+			goto done
 		case stopWords[l] || notNameWords[l] || pronouns[l]:
 			return Claim{}, false
 		default:
@@ -399,12 +398,41 @@ func appositiveRole(s string, toks []token, i, end int, r roleDef) (Claim, bool)
 		}
 		k--
 	}
-	if k < 0 || toks[k].kind != tWord || !toks[k].cap || !isPossessive(toks[k].low) {
+done:
+	if k < 0 {
 		return Claim{}, false
 	}
-	p := k
-	for p-1 >= 0 && k-p < 2 && toks[p-1].kind == tWord && toks[p-1].cap && !notNameWords[toks[p-1].low] && !isPossessive(toks[p-1].low) {
-		p--
+	var q []string
+	p, stop := k, end
+	switch {
+	case toks[k].kind == tWord && isPossessive(toks[k].low) && toks[k].cap:
+		// "Name, Org's [modifiers] role,"
+		for p-1 >= 0 && k-p < 2 && toks[p-1].kind == tWord && toks[p-1].cap && !notNameWords[toks[p-1].low] && !isPossessive(toks[p-1].low) {
+			p--
+		}
+		for j := p; j <= k; j++ {
+			q = append(q, qualKey(toks[j].low))
+		}
+	case toks[k].kind == tWord && isPossessive(toks[k].low) && k > 0 && toks[k-1].low == "the":
+		// "Name, the town's [modifiers] role,"
+		p = k - 1
+		q = []string{qualKey(toks[k].low)}
+	case toks[k].low == "the" && len(mods) > 0, toks[k].text == ",":
+		// "Name, [the] [modifiers] role of the Org,"
+		if toks[k].text == "," {
+			p = k + 1
+		}
+		var oq string
+		oq, stop = orgAfter(toks, end)
+		if oq == "" {
+			return Claim{}, false
+		}
+		q = []string{oq}
+	default:
+		return Claim{}, false
+	}
+	if stop < len(toks) && toks[stop].kind != tPunct {
+		return Claim{}, false
 	}
 	if p-1 < 0 || toks[p-1].text != "," {
 		return Claim{}, false
@@ -420,10 +448,6 @@ func appositiveRole(s string, toks []token, i, end int, r roleDef) (Claim, bool)
 	if b > 0 && toks[b-1].kind != tPunct && !clauseOpeners[toks[b-1].low] {
 		return Claim{}, false // "In Calder, ..." is not a name
 	}
-	var q []string
-	for j := p; j <= k; j++ {
-		q = append(q, qualKey(toks[j].low))
-	}
 	if b > 0 && timeQualifiers[toks[b-1].low] {
 		former = true
 	}
@@ -432,7 +456,35 @@ func appositiveRole(s string, toks []token, i, end int, r roleDef) (Claim, bool)
 		canon = strings.Join(mods, " ") + " " + r.canon
 	}
 	name := s[toks[b].start:toks[e-1].end]
-	c := roleClaim(s, toks, b, end, roleDef{words: r.words, canon: canon, single: r.single}, strings.Join(q, " "), name, former)
-	c.RoleText = s[toks[p].start:toks[end-1].end]
+	c := roleClaim(s, toks, b, stop, roleDef{words: r.words, canon: canon, single: r.single}, strings.Join(q, " "), name, former)
+	rs := p
+	if toks[rs].low == "the" {
+		rs++
+	}
+	c.RoleText = s[toks[rs].start:toks[stop-1].end]
 	return c, true
+}
+
+// orgAfter reads "of [the] Org" or "for [the] Org" after a role ending
+// before token e: the organisation's qualifier key and the index after it;
+// "" when none.
+func orgAfter(toks []token, e int) (string, int) {
+	if e >= len(toks) || (toks[e].low != "of" && toks[e].low != "for") {
+		return "", e
+	}
+	k := e + 1
+	if k < len(toks) && toks[k].low == "the" {
+		k++
+	}
+	var q []string
+	for k < len(toks) && toks[k].kind == tWord && toks[k].cap && !notNameWords[toks[k].low] && len(q) < 5 {
+		if len(q) < 3 {
+			q = append(q, qualKey(toks[k].low))
+		}
+		k++
+	}
+	if len(q) == 0 {
+		return "", e
+	}
+	return strings.Join(q, " "), k
 }
