@@ -187,7 +187,11 @@ type Answer struct {
 
 // Citations returns every article ID the answer cites (sentences, then
 // conflicts), without repeats, in order of first appearance.
-func (a Answer) Citations() []string {
+func (a Answer) Citations() []string { return citedIDs(a.Sentences, a.Conflicts) }
+
+// citedIDs lists the article IDs of sentences, then of conflicts, without
+// repeats, in order of first appearance.
+func citedIDs(sentences []Sentence, conflicts []Conflict) []string {
 	var ids []string
 	seen := map[string]bool{}
 	add := func(id string) {
@@ -196,12 +200,12 @@ func (a Answer) Citations() []string {
 			ids = append(ids, id)
 		}
 	}
-	for _, s := range a.Sentences {
+	for _, s := range sentences {
 		for _, id := range s.Citations {
 			add(id)
 		}
 	}
-	for _, c := range a.Conflicts {
+	for _, c := range conflicts {
 		for _, id := range c.ArticleIDs() {
 			add(id)
 		}

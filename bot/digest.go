@@ -589,27 +589,7 @@ func plural(n int, one, many string) string {
 
 // Citations returns every article ID the digest cites (bullets, then
 // conflicts), without repeats, in order of first appearance.
-func (d Digest) Citations() []string {
-	var ids []string
-	seen := map[string]bool{}
-	add := func(id string) {
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	for _, s := range d.Bullets {
-		for _, id := range s.Citations {
-			add(id)
-		}
-	}
-	for _, c := range d.Conflicts {
-		for _, id := range c.ArticleIDs() {
-			add(id)
-		}
-	}
-	return ids
-}
+func (d Digest) Citations() []string { return citedIDs(d.Bullets, d.Conflicts) }
 
 // DigestAskMore is the closing line of a digest.
 const DigestAskMore = "Want more? Ask me a question about the story (mention me or send me a message) and I will answer with sources."
