@@ -48,7 +48,7 @@ type item struct {
 // Version identifies the detection rules. It changes whenever Detect may
 // give different disputes for the same sentences, so a persisted ledger
 // stamped with another version should be recomputed.
-const Version = "2026-11-22.4"
+const Version = "2026-11-22.5"
 
 // maxBucket bounds how many claims one fact key may gather before it is
 // deemed too generic to compare (it keeps Detect near linear).
@@ -1154,7 +1154,7 @@ func predicateNear(toks []token, i int, pred []string) bool {
 		if toks[k].kind == tPunct {
 			return false
 		}
-		if toks[k].kind == tWord && stem(toks[k].low) == pred[found] {
+		if st, _ := verbStemAt(toks, k); toks[k].kind == tWord && st == pred[found] {
 			found++
 		}
 	}
@@ -1170,8 +1170,8 @@ func predicateSpan(toks []token, i int, pred []string) int {
 		return n
 	}
 	for k := i + 1; k < len(toks) && k <= i+6; k++ {
-		if toks[k].kind == tWord && stem(toks[k].low) == pred[1] {
-			return max(n, k-i-1)
+		if st, w := verbStemAt(toks, k); toks[k].kind == tWord && st == pred[1] {
+			return max(n, k-i+w-2)
 		}
 	}
 	return n

@@ -57,12 +57,15 @@ func negationClaims(s string, toks []token) []Claim {
 		if a > 0 && toks[a-1].kind == tWord && (negSkip[toks[a-1].low] || toks[a-1].low == "will" || toks[a-1].low == "would") {
 			a--
 		}
-		if v := verbAfter(toks, i); v > 0 && (v+1 >= len(toks) || toks[v+1].kind == tPunct || adjunctWords[toks[v+1].low] || weekdayWords[toks[v+1].low]) {
-			// an intransitive verb ("the alarm did not sound on Monday"):
-			// its subject names the statement, not the time after it
-			if h := subjectHead(toks, a); h >= 0 {
-				out = append(out, Claim{Kind: KindPolarity, Text: s[toks[h].start:toks[v].end], Predicate: []string{stem(stripPossessive(toks[h].low)), stem(toks[v].low)}})
-				continue
+		if v := verbAfter(toks, i); v > 0 {
+			vs, w := verbStemAt(toks, v)
+			if n := v + w; n >= len(toks) || toks[n].kind == tPunct || adjunctWords[toks[n].low] || weekdayWords[toks[n].low] {
+				// an intransitive verb ("the alarm did not sound on Monday"):
+				// its subject names the statement, not the time after it
+				if h := subjectHead(toks, a); h >= 0 {
+					out = append(out, Claim{Kind: KindPolarity, Text: s[toks[h].start:toks[n-1].end], Predicate: []string{stem(stripPossessive(toks[h].low)), vs}})
+					continue
+				}
 			}
 		}
 		out = append(out, Claim{Kind: KindPolarity, Text: s[toks[a].start:toks[end].end], Predicate: pred})

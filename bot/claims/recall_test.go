@@ -129,6 +129,15 @@ func TestIntransitiveNegation(t *testing.T) {
 	if len(ds) != 1 || ds[0].Kind != KindPolarity || ds[0].Topic != "whether alarm at the depot sounded" {
 		t.Fatalf("want one polarity dispute on the alarm, got %+v", ds)
 	}
+	// a phrasal verb meets its one-word synonym, either way round
+	ds = Detect([]Sentence{
+		{ArticleID: "a", Text: "The smoke alarm in the depot did not go off on Sunday night, depot records show."},
+		{ArticleID: "b", Text: "The smoke alarm in the depot sounded just before midnight on Sunday, the operator said."},
+		{ArticleID: "c", Text: "The depot's smoke alarm went off at midnight on Sunday, staff said."},
+	})
+	if len(ds) != 1 || len(ds[0].Positions) != 2 || len(ds[0].Positions[0].Articles) != 2 {
+		t.Fatalf("want the alarm dispute with two articles saying it sounded, got %+v", ds)
+	}
 }
 
 func TestDatesOfTheReportIgnored(t *testing.T) {

@@ -366,3 +366,19 @@ func reportedOn(toks []token, i int) bool {
 // reportDateVerbs are verbs of saying and publishing.
 var reportDateVerbs = setOf(`said says told released publishes published announced reported issued confirmed
 stated added disclosed revealed filed`)
+
+// phrasalVerbs fold a verb and its particle onto the stem of a one-word
+// synonym ("an alarm went off" sounded).
+var phrasalVerbs = map[[2]string]string{{"go", "off"}: "sound", {"set", "off"}: "sound"}
+
+// verbStemAt returns the stem of the word at k, or of the phrasal verb it
+// starts, and how many tokens that verb takes.
+func verbStemAt(toks []token, k int) (string, int) {
+	st := stem(toks[k].low)
+	if k+1 < len(toks) && toks[k+1].kind == tWord {
+		if p, ok := phrasalVerbs[[2]string{st, toks[k+1].low}]; ok {
+			return p, 2
+		}
+	}
+	return st, 1
+}
