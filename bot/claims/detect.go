@@ -48,7 +48,7 @@ type item struct {
 // Version identifies the detection rules. It changes whenever Detect may
 // give different disputes for the same sentences, so a persisted ledger
 // stamped with another version should be recomputed.
-const Version = "2026-11-22.5"
+const Version = "2026-11-22.6"
 
 // maxBucket bounds how many claims one fact key may gather before it is
 // deemed too generic to compare (it keeps Detect near linear).
@@ -1066,6 +1066,9 @@ func (d *detector) polarity(items []item, ans []analysis) []Dispute {
 						}
 						if overlap(minus(terms, n.c.Predicate), minus(n.terms, n.c.Predicate)) < 2 {
 							continue
+						}
+						if len(n.dates) > 0 && daysDisagree(n.dates, sentenceDates(text, toks)) {
+							continue // "did not resume on Monday", "resumed on Tuesday"
 						}
 						pos := item{c: Claim{Kind: KindPolarity, Text: phraseAt(text, toks, i, predicateSpan(toks, i, n.c.Predicate)), Holder: h}, art: d.sents[si].ArticleID, sent: si, terms: terms}
 						mu.Lock()

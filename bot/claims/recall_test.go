@@ -180,3 +180,43 @@ func TestAnaphoricMaterialLeftOpen(t *testing.T) {
 		}
 	}
 }
+
+func TestIntransitiveNegationDays(t *testing.T) {
+	cases := []struct {
+		name string
+		a, b string
+		want int
+	}{
+		{"same day", "The ferry talks did not resume on Monday, the union said.", "The ferry talks resumed on Monday in the port office, the union said.", 1},
+		{"different days", "The ferry talks did not resume on Monday, the union said.", "The ferry talks resumed on Tuesday in the port office, the union said.", 0},
+		{"a time is not a day", "The depot fire alarm did not sound on Sunday night, records show.", "The depot fire alarm sounded at 11:40 p.m., the night guard said.", 1},
+	}
+	for _, tc := range cases {
+		ds := Detect([]Sentence{{ArticleID: "a", Text: tc.a}, {ArticleID: "b", Text: tc.b}})
+		if len(ds) != tc.want {
+			t.Errorf("%s: %d disputes, want %d: %+v", tc.name, len(ds), tc.want, ds)
+		}
+	}
+}
+
+func TestOtherWordingsOfConflicts(t *testing.T) {
+	cases := []struct {
+		name  string
+		a, b  string
+		kind  Kind
+		topic string
+	}{
+		{"negated declaration", "The premier has not declared a state of emergency for the valley, her office said on Friday.",
+			"The premier declared a state of emergency for the valley on Wednesday evening.", KindPolarity, "whether declared a state of emergency"},
+		{"the county's role", "Jane Moss, the county's emergency management director, said roads were closed.",
+			"Tom Reyes, the county's emergency management director, urged calm.", KindRole, "county's emergency management director"},
+		{"a system that did not activate", "The sprinkler system did not activate during the fire, inspectors found.",
+			"The sprinkler system activated within seconds of the fire starting, the owner said.", KindPolarity, "whether system activated within seconds"},
+	}
+	for _, tc := range cases {
+		ds := Detect([]Sentence{{ArticleID: "a", Text: tc.a}, {ArticleID: "b", Text: tc.b}})
+		if len(ds) != 1 || ds[0].Kind != tc.kind || ds[0].Topic != tc.topic {
+			t.Errorf("%s: want one %s dispute %q, got %+v", tc.name, tc.kind, tc.topic, ds)
+		}
+	}
+}

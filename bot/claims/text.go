@@ -382,3 +382,32 @@ func verbStemAt(toks []token, k int) (string, int) {
 	}
 	return st, 1
 }
+
+// sentenceDates returns the normalised dates and times of a sentence.
+func sentenceDates(s string, toks []token) []string {
+	var out []string
+	for _, c := range dateClaims(s, toks) {
+		out = append(out, c.Date)
+	}
+	return out
+}
+
+// daysDisagree reports whether two sentences name different days: both
+// name weekdays and share none, or both name calendar dates and share none.
+// Times of day and bare years are not compared.
+func daysDisagree(a, b []string) bool {
+	split := func(ds []string) (week, cal []string) {
+		for _, d := range ds {
+			switch {
+			case weekdayWords[d]:
+				week = append(week, d)
+			case strings.Count(d, "-") >= 1:
+				cal = append(cal, d)
+			}
+		}
+		return week, cal
+	}
+	wa, ca := split(a)
+	wb, cb := split(b)
+	return len(wa) > 0 && len(wb) > 0 && overlap(wa, wb) == 0 || len(ca) > 0 && len(cb) > 0 && overlap(ca, cb) == 0
+}
