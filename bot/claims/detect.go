@@ -48,7 +48,7 @@ type item struct {
 // Version identifies the detection rules. It changes whenever Detect may
 // give different disputes for the same sentences, so a persisted ledger
 // stamped with another version should be recomputed.
-const Version = "2026-11-22.6"
+const Version = "2026-11-22.7"
 
 // maxBucket bounds how many claims one fact key may gather before it is
 // deemed too generic to compare (it keeps Detect near linear).

@@ -212,6 +212,10 @@ func TestOtherWordingsOfConflicts(t *testing.T) {
 			"Tom Reyes, the county's emergency management director, urged calm.", KindRole, "county's emergency management director"},
 		{"a system that did not activate", "The sprinkler system did not activate during the fire, inspectors found.",
 			"The sprinkler system activated within seconds of the fire starting, the owner said.", KindPolarity, "whether system activated within seconds"},
+		{"an evacuation ordered or only possible", "The county ordered the evacuation of 300 homes along the river on Tuesday.",
+			"County officials said they could order the evacuation of homes along the river if the water keeps rising.", KindStatus, "ordering evacuation of homes along the river"},
+		{"an advisory issued or considered", "The utility issued a boil-water advisory for the east end of town.",
+			"The utility is considering issuing a boil-water advisory for the east end of town.", KindStatus, "issuing boil-water advisory for the east end of town"},
 	}
 	for _, tc := range cases {
 		ds := Detect([]Sentence{{ArticleID: "a", Text: tc.a}, {ArticleID: "b", Text: tc.b}})

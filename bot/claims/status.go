@@ -33,6 +33,10 @@ var eventClasses = func() []eventClass {
 		"charging":        {"charg"},
 		"releasing":       {"releas"},
 		"agreeing a deal": {"reach a deal", "strike a deal", "clinch"},
+		"ordering":        {"order"},
+		"issuing":         {"issu"},
+		"extending":       {"extend"},
+		"recalling":       {"recall"},
 	}
 	var out []eventClass
 	for name, ps := range raw {
@@ -96,8 +100,8 @@ func matchEvent(toks []token, i int) (string, int, bool) {
 		}
 	}
 	s0 := stem(toks[i].low)
-	if !eventFirst[s0] {
-		return "", 0, false
+	if !eventFirst[s0] || (s0 == "order" && i > 0 && toks[i-1].low == "in") {
+		return "", 0, false // "in order to"
 	}
 	for _, c := range eventClasses {
 	next:
