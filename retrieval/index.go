@@ -55,6 +55,10 @@ type Options struct {
 	// Conflicts. An error is logged and leaves the ledger to be recomputed
 	// on the next sync.
 	Ledger func(ctx context.Context, passages []bot.Passage) ([]bot.Conflict, error)
+	// LedgerVersion identifies the rules Ledger applies (bot.LedgerVersion);
+	// a ledger stored under another version is recomputed on Open even when
+	// no article changed.
+	LedgerVersion string
 	// Embedder, when set, turns on hybrid retrieval: passages are embedded
 	// (vectors cached in the data directory by passage content) and Search
 	// fuses BM25 and vector ranks.

@@ -616,6 +616,31 @@ func TestDataDirInUse(t *testing.T) {
 	}
 }
 
+func TestLedgerVersionChangeRecomputes(t *testing.T) {
+	f := newFixture(t, map[string]string{"a.txt": "Head A\n\nAt least 40 people were hurt."})
+	var calls atomic.Int64
+	ledger := func(ctx context.Context, ps []bot.Passage) ([]bot.Conflict, error) {
+		calls.Add(1)
+		return nil, nil
+	}
+	steps := []struct {
+		version string
+		want    int64
+	}{
+		{"1", 1}, // first open computes it
+		{"1", 1}, // same rules, unchanged corpus: kept
+		{"2", 2}, // new rules: recomputed though no article changed
+		{"2", 2},
+	}
+	for i, st := range steps {
+		x := f.open(t, func(o *Options) { o.Ledger = ledger; o.LedgerVersion = st.version })
+		if got := calls.Load(); got != st.want {
+			t.Fatalf("step %d (version %s): ledger calls = %d, want %d", i, st.version, got, st.want)
+		}
+		_ = x.Close()
+	}
+}
+
 func TestProgressAndLedger(t *testing.T) {
 	f := newFixture(t, map[string]string{
 		"a.txt": "Head A\n\nAt least 40 people were hurt.",

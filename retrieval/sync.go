@@ -136,7 +136,7 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 	stored := map[string]int{} // article ID → passages in the index
 	ledgerFresh := false
 	if err := x.db.View(func(tx *bolt.Tx) error {
-		ledgerFresh = string(tx.Bucket(bucketMeta).Get([]byte("ledger"))) == "fresh"
+		ledgerFresh = string(tx.Bucket(bucketMeta).Get([]byte("ledger"))) == x.freshLedger()
 		if err := tx.Bucket(bucketPassages).ForEach(func(k, v []byte) error {
 			n, _ := binary.Uvarint(v)
 			stored[string(k)] = int(min(n, maxPassages))
@@ -541,6 +541,9 @@ func (w *batchWriter) finish(ctx context.Context) error {
 	}
 }
 
+// freshLedger is the meta value of a ledger computed by the current rules.
+func (x *Index) freshLedger() string { return "fresh:" + x.opt.LedgerVersion }
+
 // runLedger recomputes the conflict ledger over every passage.
 func (x *Index) runLedger(ctx context.Context) {
 	var all []bot.Passage
@@ -568,7 +571,7 @@ func (x *Index) runLedger(ctx context.Context) {
 		if err := putJSON(b, "conflicts", conflicts); err != nil {
 			return err
 		}
-		return b.Put([]byte("ledger"), []byte("fresh"))
+		return b.Put([]byte("ledger"), []byte(x.freshLedger()))
 	}); err != nil {
 		x.log.ErrorContext(ctx, "cannot store the conflict ledger", "err", err)
 		return

@@ -55,6 +55,8 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 		Now:      m.Now,
 		Progress: progress,
 		Ledger:   bot.DetectConflicts,
+		// New detection rules recompute a stored ledger.
+		LedgerVersion: bot.LedgerVersion,
 	}
 	if cfg.Corpus == "" {
 		opt.Name = "sample"
