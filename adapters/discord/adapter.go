@@ -68,6 +68,9 @@ type Config struct {
 	Burst    int
 	// MaxBody caps the size of an HTTP interaction request (default 64 KiB).
 	MaxBody int64
+	// RateLimited, when set, is told of every question the per-user limit
+	// refuses (scope "user"), e.g. to count it.
+	RateLimited func(scope string)
 	// SignatureWindow is how far an HTTP interaction's timestamp may be from
 	// now (default 5 minutes).
 	SignatureWindow time.Duration
@@ -405,4 +408,11 @@ const Permissions int64 = discordgo.PermissionViewChannel | discordgo.Permission
 func InviteURL(appID string) string {
 	return "https://discord.com/oauth2/authorize?client_id=" + url.QueryEscape(appID) +
 		"&scope=bot+applications.commands&permissions=" + strconv.FormatInt(Permissions, 10)
+}
+
+// rateLimited reports a refused question to Config.RateLimited.
+func (a *Adapter) rateLimited() {
+	if a.cfg.RateLimited != nil {
+		a.cfg.RateLimited("user")
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -348,8 +349,14 @@ func TestGatewayRateLimit(t *testing.T) {
 	t.Parallel()
 	fb := &fakeBot{answer: sampleAnswer()}
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	var limited atomic.Int64
 	h := startGateway(t, fb, func(c *Config) {
 		c.UserRate, c.Burst, c.Now = time.Minute, 1, func() time.Time { return now }
+		c.RateLimited = func(scope string) {
+			if scope == "user" {
+				limited.Add(1)
+			}
+		}
 	})
 	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-r1", testUser, "ask", map[string]string{"question": "one?"}))
 	h.fd.waitFor(t, 1, "PATCH", pathOriginal)
@@ -362,6 +369,9 @@ func TestGatewayRateLimit(t *testing.T) {
 	// Another user is not limited.
 	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-r3", "someone-else", "ask", map[string]string{"question": "three?"}))
 	h.fd.waitFor(t, 2, "PATCH", pathOriginal)
+	if n := limited.Load(); n != 1 {
+		t.Errorf("RateLimited hook called %d times, want 1", n)
+	}
 	if n := len(fb.asked()); n != 2 {
 		t.Errorf("bot asked %d questions, want 2", n)
 	}

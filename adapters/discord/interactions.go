@@ -48,6 +48,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, i *discordgo.Interactio
 func (a *Adapter) handleCommand(ctx context.Context, i *discordgo.Interaction, respond respondFunc, log *slog.Logger) {
 	user := interactionUser(i)
 	if ok, wait := a.limiter.Allow("discord:" + user); !ok {
+		a.rateLimited()
 		if err := respond(immediate(rateLimitedMessage(wait))); err != nil {
 			log.Warn("sending rate-limit reply", "err", err)
 		}

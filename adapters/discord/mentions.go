@@ -46,6 +46,7 @@ func (a *Adapter) handleMessage(ctx context.Context, m *discordgo.Message) {
 	log := a.log.With("message", m.ID, "channel", m.ChannelID, "user", m.Author.ID)
 	reply := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}
 	if ok, wait := a.limiter.Allow("discord:" + m.Author.ID); !ok {
+		a.rateLimited()
 		if a.warned.First(m.Author.ID) {
 			a.background(ctx, func(ctx context.Context) {
 				a.send(ctx, m.ChannelID, []message{rateLimitedMessage(wait)}, reply, log)

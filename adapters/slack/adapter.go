@@ -66,6 +66,9 @@ type Config struct {
 	// MaxBody caps an Events API request body in bytes (default 1 MiB);
 	// larger requests get 413.
 	MaxBody int64
+	// RateLimited, when set, is told of every question a rate limit refuses,
+	// with the limit's scope ("user" or "channel"), e.g. to count it.
+	RateLimited func(scope string)
 	// DedupeTTL is how long delivery and message IDs are remembered (default 1 h).
 	DedupeTTL time.Duration
 	// AnswerTimeout bounds the work on one question (default 2 min).
@@ -302,6 +305,13 @@ func (a *Adapter) allowed(channel string) bool {
 	return a.allow == nil || isDM(channel) || a.allow[channel]
 }
 
+// rateLimited reports a refused question to Config.RateLimited.
+func (a *Adapter) rateLimited(scope string) {
+	if a.cfg.RateLimited != nil {
+		a.cfg.RateLimited(scope)
+	}
+}
+
 // isDM reports whether a channel ID is a direct message conversation.
 func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }
 
@@ -309,10 +319,12 @@ func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }
 // reply when the question must wait, or "" when it may go ahead.
 func (a *Adapter) limited(user, channel string) string {
 	if ok, wait := a.users.Allow(user); !ok {
+		a.rateLimited("user")
 		return fmt.Sprintf("You're asking faster than I can read. Give me %s and ask again.", roundUp(wait))
 	}
 	if !isDM(channel) {
 		if ok, wait := a.channels.Allow(channel); !ok {
+			a.rateLimited("channel")
 			return fmt.Sprintf("This channel is asking faster than I can read. Give me %s and ask again.", roundUp(wait))
 		}
 	}

@@ -3,6 +3,7 @@ package slack
 import (
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -233,7 +234,16 @@ func TestRateLimitedBySlackThenSuccess(t *testing.T) {
 }
 
 func TestPerUserRateLimitRepliesFriendly(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.UserRate = time.Hour; c.Burst = 1 })
+	var limited atomic.Int64
+	h := newHarness(t, func(c *Config) {
+		c.UserRate = time.Hour
+		c.Burst = 1
+		c.RateLimited = func(scope string) {
+			if scope == "user" {
+				limited.Add(1)
+			}
+		}
+	})
 	h.runSocket()
 	ts1 := h.slack.AddMessage("C1", "", "U1", "<@UBOT> one")
 	h.slack.Send("events_api", slackfake.EventCallback("EvA", slackfake.Mention("C1", "U1", ts1, "", "<@UBOT> one")), 0)
@@ -248,6 +258,9 @@ func TestPerUserRateLimitRepliesFriendly(t *testing.T) {
 	h.a.Wait()
 	if n := len(h.bot.asked()); n != 1 {
 		t.Errorf("bot asked %d times, want 1", n)
+	}
+	if n := limited.Load(); n != 1 {
+		t.Errorf("RateLimited hook called %d times, want 1", n)
 	}
 }
 

@@ -175,7 +175,9 @@ func (s *server) run(ctx context.Context) error {
 
 		var publishers []bot.Publisher
 		if slackOn {
-			ad, err := slack.New(slackConfig(cfg), b, a.logger.With("component", "slack"))
+			sc := slackConfig(cfg)
+			sc.RateLimited = func(scope string) { s.rec.RateLimited("slack", scope) }
+			ad, err := slack.New(sc, b, a.logger.With("component", "slack"))
 			if err != nil {
 				return usageError{fmt.Errorf("slack: %w", err)}
 			}
@@ -191,7 +193,9 @@ func (s *server) run(ctx context.Context) error {
 			}
 		}
 		if discordOn {
-			ad, err := discord.New(discordConfig(cfg), b, a.logger.With("component", "discord"))
+			dc := discordConfig(cfg)
+			dc.RateLimited = func(scope string) { s.rec.RateLimited("discord", scope) }
+			ad, err := discord.New(dc, b, a.logger.With("component", "discord"))
 			if err != nil {
 				return usageError{fmt.Errorf("discord: %w", err)}
 			}
