@@ -73,14 +73,18 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 		opt.Root = abs
 		a.corpus = abs
 	}
-	llmCfg := llm.Config{
-		Provider:   cfg.LLM.Provider,
-		BaseURL:    cfg.LLM.BaseURL,
-		Model:      cfg.LLM.Model,
-		APIKey:     string(cfg.LLM.APIKey),
-		EmbedModel: cfg.LLM.EmbedModel,
-		Timeout:    cfg.LLM.Timeout,
+	// The tuning variables (STORYBOT_LLM_MAX_RETRIES, ..._LEGACY_MAX_TOKENS)
+	// come from the environment; flags and the config file win for the rest.
+	llmCfg, err := llm.FromEnv(m.Getenv, nil)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("language model settings: %w", err)}
 	}
+	llmCfg.Provider = cfg.LLM.Provider
+	llmCfg.BaseURL = cfg.LLM.BaseURL
+	llmCfg.Model = cfg.LLM.Model
+	llmCfg.APIKey = string(cfg.LLM.APIKey)
+	llmCfg.EmbedModel = cfg.LLM.EmbedModel
+	llmCfg.Timeout = cfg.LLM.Timeout
 	embedder, err := llm.NewEmbedder(ctx, llmCfg, logger.With("component", "llm"))
 	if err != nil {
 		return nil, usageError{fmt.Errorf("embedding model (--embed-model, STORYBOT_EMBED_MODEL): %w", err)}

@@ -59,3 +59,27 @@ func TestAskWithOpenAICompatibleModel(t *testing.T) {
 		})
 	}
 }
+
+// The README's tuning variables reach the model client: with no retries a
+// failing server is called once, with two it is called three times.
+func TestLLMMaxRetriesFromEnvironment(t *testing.T) {
+	for _, tc := range []struct {
+		retries string
+		calls   int
+	}{{"0", 1}, {"2", 3}} {
+		srv := llmtest.NewOpenAI(t, llmtest.Options{Model: "m", APIKey: "sk-test", Respond: func(llmtest.Request) llmtest.Reply {
+			return llmtest.Reply{Status: 503, Raw: `{"error":"busy"}`}
+		}})
+		m, out, errb := testMain(t, "", map[string]string{"STORYBOT_LLM_API_KEY": "sk-test", "STORYBOT_LLM_MAX_RETRIES": tc.retries})
+		args := []string{"ask", "--json", "--llm-provider", "openai", "--llm-base-url", srv.URL, "--llm-model", "m", "What is PURL?"}
+		if err := m.Run(context.Background(), args); err != nil {
+			t.Fatalf("%v\n%s", err, errb)
+		}
+		if got := srv.Calls(); got != tc.calls {
+			t.Errorf("STORYBOT_LLM_MAX_RETRIES=%s: %d calls, want %d", tc.retries, got, tc.calls)
+		}
+		if !strings.Contains(out.String(), "offline answer") {
+			t.Errorf("want the offline fallback, got %s", out)
+		}
+	}
+}
