@@ -39,6 +39,9 @@ func newLogger(w io.Writer, cfg *Config) *slog.Logger {
 // open loads and indexes the corpus and builds the service. progress, when
 // set, receives ingest progress.
 func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total int)) (*app, error) {
+	if err := m.startProfiles(cfg.Profile); err != nil {
+		return nil, err
+	}
 	logger := newLogger(m.Stderr, cfg)
 	a := &app{cfg: cfg, logger: logger}
 	data := cfg.Data

@@ -27,6 +27,9 @@ type Config struct {
 	HTTP    HTTPConfig    `yaml:"http"`
 	Watch   WatchConfig   `yaml:"watch"`
 	Limits  LimitsConfig  `yaml:"limits"`
+
+	// Profile turns on CPU and heap profiling (flags only).
+	Profile ProfileConfig `yaml:"-"`
 }
 
 // LLMConfig chooses the language model (empty Provider: offline).
@@ -240,6 +243,8 @@ func (c *Config) commonFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LLM.Model, "llm-model", c.LLM.Model, "model `name` (env STORYBOT_LLM_MODEL)")
 	fs.StringVar(&c.LLM.EmbedModel, "embed-model", c.LLM.EmbedModel, "embedding model `name` for hybrid retrieval (env STORYBOT_EMBED_MODEL)")
 	fs.DurationVar(&c.LLM.Timeout, "llm-timeout", c.LLM.Timeout, "time allowed for one model answer (env STORYBOT_LLM_TIMEOUT)")
+	fs.StringVar(&c.Profile.CPU, "cpuprofile", "", "write a CPU profile of the command to `file` (go tool pprof)")
+	fs.StringVar(&c.Profile.Mem, "memprofile", "", "write an allocation profile to `file` when the command ends (go tool pprof)")
 }
 
 // validate checks the settings every subcommand uses.

@@ -65,6 +65,11 @@ type Main struct {
 	wrapComposer func(bot.Composer) bot.Composer
 
 	closers []func() error
+	// profiling is set once --cpuprofile and --memprofile are handled.
+	profiling bool
+	// backgroundLedger (serve) keeps the conflict ledger current in the
+	// background after every change to the corpus.
+	backgroundLedger bool
 }
 
 // NewMain returns a Main wired to the process's standard streams and environment.

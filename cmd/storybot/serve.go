@@ -36,6 +36,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	fs.StringVar(&cfg.Profile.HTTPAddr, "pprof-addr", "", "serve Go's profiler (/debug/pprof/) on this `address`, e.g. 127.0.0.1:6060; keep it on loopback")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), `Usage: storybot serve [flags]
 
@@ -140,6 +141,15 @@ func (s *server) run(ctx context.Context) error {
 		"slack", slackOn, "discord", discordOn, "api_token", cfg.HTTP.APIToken != "", "model", modelName(cfg))
 
 	g, gctx := errgroup.WithContext(ctx)
+	if cfg.Profile.HTTPAddr != "" {
+		pln, err := net.Listen("tcp", cfg.Profile.HTTPAddr)
+		if err != nil {
+			ln.Close()
+			return usageError{fmt.Errorf("--pprof-addr: cannot listen on %s: %w", cfg.Profile.HTTPAddr, err)}
+		}
+		s.logger.Info("profiler listening", "addr", pln.Addr().String(), "path", "/debug/pprof/")
+		g.Go(func() error { return servePprof(gctx, pln, s.base.With("component", "pprof")) })
+	}
 	g.Go(func() error {
 		err := httpapi.Run(gctx, ln, api, cfg.HTTP.ShutdownTimeout, s.base.With("component", "http"))
 		s.mu.Lock()
