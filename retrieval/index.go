@@ -50,15 +50,21 @@ type Options struct {
 	// with the number done and the total to do.
 	Progress func(done, total int)
 	// Ledger, when set, computes the corpus-wide conflict ledger from every
-	// passage. It runs after a sync that changed the corpus (and once for a
-	// corpus that has no ledger yet); its result is persisted and returned by
-	// Conflicts. An error is logged and leaves the ledger to be recomputed
-	// on the next sync.
+	// passage. It is not run by a sync: Ledger computes it on demand,
+	// Conflicts for a small corpus, and a background run after each change
+	// when LedgerInBackground is set. Its result is persisted with the
+	// state of the corpus it was computed for.
 	Ledger func(ctx context.Context, passages []bot.Passage) ([]bot.Conflict, error)
 	// LedgerVersion identifies the rules Ledger applies (bot.LedgerVersion);
-	// a ledger stored under another version is recomputed on Open even when
-	// no article changed.
+	// a ledger stored under another version is not current.
 	LedgerVersion string
+	// LedgerInline is the largest corpus, in passages, whose missing ledger
+	// Conflicts computes before returning; 0 means 4,000 (about a second of
+	// work), a negative value never.
+	LedgerInline int
+	// LedgerInBackground computes the ledger in the background after Open
+	// and after every sync that changed the corpus (serve).
+	LedgerInBackground bool
 	// Embedder, when set, turns on hybrid retrieval: passages are embedded
 	// (vectors cached in the data directory by passage content) and Search
 	// fuses BM25 and vector ranks.
@@ -104,6 +110,16 @@ type Index struct {
 
 	lastMu sync.Mutex
 	last   Report
+
+	// The conflict ledger (ledger.go): the last one read or computed,
+	// one computation at a time, one notice that it is not current.
+	ledgerMu      sync.RWMutex
+	ledger        ledgerState
+	ledgerRun     sync.Mutex
+	ledgerNoticed atomic.Bool
+	// bgCtx is the context of background work; Close cancels it.
+	bgCtx    context.Context
+	bgCancel context.CancelFunc
 }
 
 var (
@@ -182,7 +198,11 @@ func open(ctx context.Context, opt Options) (*Index, error) {
 	if opt.batchSize <= 0 {
 		opt.batchSize = 2000
 	}
+	if opt.LedgerInline == 0 {
+		opt.LedgerInline = defaultLedgerInline
+	}
 	x := &Index{opt: opt, log: opt.Logger, now: opt.Now}
+	x.bgCtx, x.bgCancel = context.WithCancel(context.WithoutCancel(ctx))
 	if x.log == nil {
 		x.log = slog.New(slog.DiscardHandler)
 	}
@@ -192,6 +212,7 @@ func open(ctx context.Context, opt Options) (*Index, error) {
 	}
 	x.dir = filepath.Join(opt.DataDir, opt.Name)
 	if err := x.openDir(ctx); err != nil {
+		x.bgCancel()
 		return nil, err
 	}
 	return x, nil
@@ -358,6 +379,9 @@ func (x *Index) closeStores() error {
 // Close releases the index. It waits for a running Sync; no other method may
 // be called after it (a second Close is harmless).
 func (x *Index) Close() error {
+	if x.bgCancel != nil {
+		x.bgCancel()
+	}
 	x.syncMu.Lock()
 	defer x.syncMu.Unlock()
 	if err := x.closeStores(); err != nil {
@@ -424,21 +448,13 @@ func (x *Index) Len() int {
 	return n
 }
 
-// Conflicts returns the persisted conflict ledger (empty when no Ledger was
-// ever configured).
-func (x *Index) Conflicts(ctx context.Context) ([]bot.Conflict, error) {
-	var out []bot.Conflict
-	err := x.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketMeta).Get([]byte("conflicts"))
-		if v == nil {
-			return nil
-		}
-		return json.Unmarshal(v, &out)
-	})
+// passageCount returns the number of passages in the search index.
+func (x *Index) passageCount() uint64 {
+	n, err := x.bl.DocCount()
 	if err != nil {
-		return nil, fmt.Errorf("read the conflict ledger: %w", err)
+		return 0
 	}
-	return out, nil
+	return n
 }
 
 // Passages returns every passage of one article, in order, or an error

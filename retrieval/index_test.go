@@ -627,13 +627,16 @@ func TestLedgerVersionChangeRecomputes(t *testing.T) {
 		version string
 		want    int64
 	}{
-		{"1", 1}, // first open computes it
+		{"1", 1}, // first use computes it
 		{"1", 1}, // same rules, unchanged corpus: kept
 		{"2", 2}, // new rules: recomputed though no article changed
 		{"2", 2},
 	}
 	for i, st := range steps {
 		x := f.open(t, func(o *Options) { o.Ledger = ledger; o.LedgerVersion = st.version })
+		if _, err := x.Ledger(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		if got := calls.Load(); got != st.want {
 			t.Fatalf("step %d (version %s): ledger calls = %d, want %d", i, st.version, got, st.want)
 		}
@@ -641,55 +644,151 @@ func TestLedgerVersionChangeRecomputes(t *testing.T) {
 	}
 }
 
-func TestProgressAndLedger(t *testing.T) {
+// countingLedger is a Ledger that reports one numeric conflict between the
+// first two articles it sees and counts its runs and passages.
+type countingLedger struct {
+	calls, seen atomic.Int64
+	// When gate is set, each run signals entered, then waits for a value.
+	gate, entered chan struct{}
+}
+
+func (l *countingLedger) run(ctx context.Context, ps []bot.Passage) ([]bot.Conflict, error) {
+	if l.gate != nil {
+		l.entered <- struct{}{}
+		<-l.gate
+	}
+	l.calls.Add(1)
+	l.seen.Store(int64(len(ps)))
+	return []bot.Conflict{{Topic: "people hurt", Kind: bot.ConflictNumeric, Positions: []bot.Position{
+		{Claim: "at least 40", Articles: []string{"a"}}, {Claim: "some 30", Articles: []string{"b"}},
+	}}}, nil
+}
+
+func TestLedgerIsNotPartOfSync(t *testing.T) {
 	f := newFixture(t, map[string]string{
 		"a.txt": "Head A\n\nAt least 40 people were hurt.",
 		"b.txt": "Head B\n\nSome 30 people were hurt.",
 	})
-	var calls atomic.Int64
-	var seen atomic.Int64
-	ledger := func(ctx context.Context, ps []bot.Passage) ([]bot.Conflict, error) {
-		calls.Add(1)
-		seen.Store(int64(len(ps)))
-		return []bot.Conflict{{Topic: "people hurt", Kind: bot.ConflictNumeric, Positions: []bot.Position{
-			{Claim: "at least 40", Articles: []string{"a"}}, {Claim: "some 30", Articles: []string{"b"}},
-		}}}, nil
-	}
+	l := &countingLedger{}
 	var progress []int
 	x := f.open(t, func(o *Options) {
-		o.Ledger = ledger
+		o.Ledger = l.run
 		o.Progress = func(done, total int) { progress = append(progress, done, total) }
 	})
-	if calls.Load() != 1 || seen.Load() != 2 {
-		t.Errorf("ledger calls = %d with %d passages", calls.Load(), seen.Load())
+	if l.calls.Load() != 0 {
+		t.Errorf("Open computed the ledger (%d runs)", l.calls.Load())
 	}
 	if len(progress) < 2 || progress[len(progress)-2] != 2 || progress[len(progress)-1] != 2 {
 		t.Errorf("progress = %v", progress)
 	}
-	cs, err := x.Conflicts(context.Background())
-	if err != nil || len(cs) != 1 || cs[0].Topic != "people hurt" {
-		t.Errorf("conflicts = %+v, %v", cs, err)
+	// A small corpus gets its ledger on first use, once.
+	for range 2 {
+		cs, err := x.Conflicts(context.Background())
+		if err != nil || len(cs) != 1 || cs[0].Topic != "people hurt" {
+			t.Errorf("conflicts = %+v, %v", cs, err)
+		}
+	}
+	if l.calls.Load() != 1 || l.seen.Load() != 2 {
+		t.Errorf("ledger runs = %d over %d passages, want 1 over 2", l.calls.Load(), l.seen.Load())
 	}
 	if _, err := x.Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if calls.Load() != 1 {
-		t.Error("ledger re-run without changes")
+	if _, err := x.Conflicts(context.Background()); err != nil || l.calls.Load() != 1 {
+		t.Errorf("ledger re-run without changes (%d runs, %v)", l.calls.Load(), err)
 	}
 	_ = x.Close()
-	y := f.open(t, func(o *Options) { o.Ledger = ledger })
-	if calls.Load() != 1 {
-		t.Error("ledger re-run on restart")
-	}
-	if cs, _ := y.Conflicts(context.Background()); len(cs) != 1 {
-		t.Errorf("conflicts lost on restart: %+v", cs)
+	y := f.open(t, func(o *Options) { o.Ledger = l.run })
+	if cs, _ := y.Conflicts(context.Background()); len(cs) != 1 || l.calls.Load() != 1 {
+		t.Errorf("ledger after restart: %+v, %d runs", cs, l.calls.Load())
 	}
 	writeCorpus(t, f.corpus, map[string]string{"c.txt": "Head C\n\nMore than 40 people were hurt."})
 	if _, err := y.Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if calls.Load() != 2 || seen.Load() != 3 {
-		t.Errorf("ledger after a change: calls %d, passages %d", calls.Load(), seen.Load())
+	if l.calls.Load() != 1 {
+		t.Errorf("Sync computed the ledger")
+	}
+	if _, err := y.Conflicts(context.Background()); err != nil || l.calls.Load() != 2 || l.seen.Load() != 3 {
+		t.Errorf("ledger after a change: %d runs over %d passages, %v", l.calls.Load(), l.seen.Load(), err)
+	}
+}
+
+func TestLedgerOfALargeCorpusIsNotComputedByConflicts(t *testing.T) {
+	f := newFixture(t, map[string]string{
+		"a.txt": "Head A\n\nAt least 40 people were hurt.",
+		"b.txt": "Head B\n\nSome 30 people were hurt.",
+	})
+	l := &countingLedger{}
+	x := f.open(t, func(o *Options) { o.Ledger = l.run; o.LedgerInline = 1 })
+	cs, err := x.Conflicts(context.Background())
+	if err != nil || len(cs) != 0 || l.calls.Load() != 0 {
+		t.Errorf("Conflicts on a corpus over LedgerInline = %+v, %v, %d runs; want none, not computed", cs, err, l.calls.Load())
+	}
+	if !strings.Contains(f.logs.String(), "not built yet") {
+		t.Errorf("no notice that the ledger is not built:\n%s", f.logs)
+	}
+	cs, err = x.Ledger(context.Background())
+	if err != nil || len(cs) != 1 || l.calls.Load() != 1 {
+		t.Fatalf("Ledger = %+v, %v, %d runs", cs, err, l.calls.Load())
+	}
+	if cs, _ := x.Conflicts(context.Background()); len(cs) != 1 {
+		t.Errorf("Conflicts after Ledger = %+v", cs)
+	}
+	// After a change, answers keep the earlier ledger until a new one is built.
+	writeCorpus(t, f.corpus, map[string]string{"c.txt": "Head C\n\nMore than 40 people were hurt."})
+	if _, err := x.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if cs, _ := x.Conflicts(context.Background()); len(cs) != 1 || l.calls.Load() != 1 {
+		t.Errorf("Conflicts after a change = %+v with %d runs; want the earlier ledger, not recomputed", cs, l.calls.Load())
+	}
+}
+
+func TestLedgerInBackground(t *testing.T) {
+	f := newFixture(t, map[string]string{
+		"a.txt": "Head A\n\nAt least 40 people were hurt.",
+		"b.txt": "Head B\n\nSome 30 people were hurt.",
+	})
+	l := &countingLedger{gate: make(chan struct{}), entered: make(chan struct{}, 1)}
+	x := f.open(t, func(o *Options) { o.Ledger = l.run; o.LedgerInline = -1; o.LedgerInBackground = true })
+	<-l.entered
+	if hits := search(t, x, "people hurt"); len(hits) != 2 {
+		t.Errorf("not answerable before the ledger: %q", hits)
+	}
+	l.gate <- struct{}{}
+	waitFor(t, func() bool {
+		cs, _ := x.Conflicts(context.Background())
+		return len(cs) == 1
+	})
+	writeCorpus(t, f.corpus, map[string]string{"c.txt": "Head C\n\nMore than 40 people were hurt."})
+	if _, err := x.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	<-l.entered
+	l.gate <- struct{}{}
+	waitFor(t, func() bool { return l.seen.Load() == 3 })
+	// Close while a background run waits: it ends without touching the store.
+	writeCorpus(t, f.corpus, map[string]string{"d.txt": "Head D\n\nFifty people were hurt."})
+	if _, err := x.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	<-l.entered
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l.gate <- struct{}{}
+	waitFor(t, func() bool { return l.calls.Load() == 3 })
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10s")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

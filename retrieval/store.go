@@ -16,7 +16,7 @@ import (
 
 // Buckets of the store (store.db in the corpus's data directory).
 var (
-	bucketMeta      = []byte("meta")      // "conflicts" → JSON []bot.Conflict; "ledger" → "stale" or "fresh:<LedgerVersion>"
+	bucketMeta      = []byte("meta")      // "generation", "ledger" and "conflicts" (ledger.go)
 	bucketFiles     = []byte("files")     // path → JSON fileRec
 	bucketArticles  = []byte("articles")  // id → JSON bot.Article
 	bucketPassages  = []byte("passages")  // id → encoded sentences of each passage

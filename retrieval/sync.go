@@ -120,6 +120,7 @@ func (x *Index) Sync(ctx context.Context) (Report, error) {
 	x.lastMu.Lock()
 	x.last = rep
 	x.lastMu.Unlock()
+	x.startBackgroundLedger()
 	x.log.InfoContext(ctx, "corpus synced",
 		"added", rep.Added, "changed", rep.Changed, "removed", rep.Removed, "unchanged", rep.Unchanged,
 		"passages_indexed", rep.Passages, "skipped", len(rep.Problems), "ms", rep.Duration.Milliseconds())
@@ -134,9 +135,7 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 	}
 	old := map[string]fileRec{}
 	stored := map[string]int{} // article ID → passages in the index
-	ledgerFresh := false
 	if err := x.db.View(func(tx *bolt.Tx) error {
-		ledgerFresh = string(tx.Bucket(bucketMeta).Get([]byte("ledger"))) == x.freshLedger()
 		if err := tx.Bucket(bucketPassages).ForEach(func(k, v []byte) error {
 			n, _ := binary.Uvarint(v)
 			stored[string(k)] = int(min(n, maxPassages))
@@ -290,7 +289,7 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 			}
 		}
 		if changed {
-			return tx.Bucket(bucketMeta).Put([]byte("ledger"), []byte("stale"))
+			return bumpGeneration(tx)
 		}
 		return nil
 	}); err != nil {
@@ -299,9 +298,6 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 
 	if err := x.syncVectors(ctx, toIndex, removed, counts); err != nil {
 		return rep, err
-	}
-	if x.opt.Ledger != nil && (changed || !ledgerFresh) {
-		x.runLedger(ctx)
 	}
 	return rep, nil
 }
@@ -539,42 +535,4 @@ func (w *batchWriter) finish(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// freshLedger is the meta value of a ledger computed by the current rules.
-func (x *Index) freshLedger() string { return "fresh:" + x.opt.LedgerVersion }
-
-// runLedger recomputes the conflict ledger over every passage.
-func (x *Index) runLedger(ctx context.Context) {
-	var all []bot.Passage
-	err := x.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketPassages).ForEach(func(k, v []byte) error {
-			ps, err := decodePassages(string(k), v, -1)
-			if err != nil {
-				return fmt.Errorf("article %q: %w", k, err)
-			}
-			all = append(all, ps...)
-			return nil
-		})
-	})
-	if err != nil {
-		x.log.ErrorContext(ctx, "cannot read passages for the conflict ledger", "err", err)
-		return
-	}
-	conflicts, err := x.opt.Ledger(ctx, all)
-	if err != nil {
-		x.log.ErrorContext(ctx, "conflict ledger failed; it will be retried on the next sync", "err", err)
-		return
-	}
-	if err := x.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketMeta)
-		if err := putJSON(b, "conflicts", conflicts); err != nil {
-			return err
-		}
-		return b.Put([]byte("ledger"), []byte(x.freshLedger()))
-	}); err != nil {
-		x.log.ErrorContext(ctx, "cannot store the conflict ledger", "err", err)
-		return
-	}
-	x.log.InfoContext(ctx, "conflict ledger updated", "conflicts", len(conflicts))
 }

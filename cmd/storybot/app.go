@@ -60,6 +60,9 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 		Ledger:   bot.DetectConflicts,
 		// New detection rules recompute a stored ledger.
 		LedgerVersion: bot.LedgerVersion,
+		// serve keeps the ledger current in the background; the other
+		// commands build it when they need it (conflicts, digest).
+		LedgerInBackground: m.backgroundLedger,
 	}
 	if cfg.Corpus == "" {
 		opt.Name = "sample"
@@ -133,4 +136,17 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 	}
 	a.service = svc
 	return a, nil
+}
+
+// ledgerFirst builds digests with the conflict ledger of the corpus as it
+// is now: a digest names every open dispute, so it waits for the ledger
+// (computed once per state of the corpus) instead of taking an earlier one.
+type ledgerFirst struct{ a *app }
+
+// Digest computes the ledger when it is not current, then the digest.
+func (l ledgerFirst) Digest(ctx context.Context, since, until time.Time) (bot.Digest, error) {
+	if _, err := l.a.index.Ledger(ctx); err != nil {
+		return bot.Digest{}, err
+	}
+	return l.a.service.Digest(ctx, since, until)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/storybot/storybot/adapters/console"
+	"github.com/storybot/storybot/bot"
 )
 
 func (m *Main) runChat(ctx context.Context, args []string) error {
@@ -24,9 +25,21 @@ func (m *Main) runChat(ctx context.Context, args []string) error {
 	c := &console.Console{
 		In:          m.Stdin,
 		Out:         m.Stdout,
-		Bot:         a.service,
+		Bot:         consoleBot{a.service, a},
 		Interactive: m.IsTerminal(),
 		Corpus:      a.corpus,
 	}
 	return c.Run(ctx)
+}
+
+// consoleBot is the service as the console sees it: /conflicts lists the
+// ledger of the corpus as it is now, computed first when needed.
+type consoleBot struct {
+	*bot.Service
+	a *app
+}
+
+// Conflicts returns the current conflict ledger.
+func (b consoleBot) Conflicts(ctx context.Context) ([]bot.Conflict, error) {
+	return b.a.index.Ledger(ctx)
 }

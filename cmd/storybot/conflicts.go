@@ -53,9 +53,9 @@ the vehicle or the setting), with each side's claim and article IDs.`)
 	if err != nil {
 		return err
 	}
-	ledger, err := a.service.Conflicts(ctx)
+	ledger, err := a.index.Ledger(ctx)
 	if err != nil {
-		return fmt.Errorf("read the conflict ledger: %w", err)
+		return err
 	}
 	if *asJSON {
 		return writeLedgerJSON(m.Stdout, ledger)

@@ -112,7 +112,7 @@ func (m *Main) runDigest(ctx context.Context, args []string) error {
 				return usageError{err}
 			}
 		}
-		d, err := a.service.Digest(ctx, since, until)
+		d, err := ledgerFirst{a}.Digest(ctx, since, until)
 		if err != nil {
 			return err
 		}
@@ -201,7 +201,7 @@ func newDigestRunner(cfg *Config, a *app, pubs []bot.Publisher, clock digest.Clo
 	if a.logger != nil {
 		logger = a.logger
 	}
-	r, err := digest.New(a.service, digest.Options{
+	r, err := digest.New(ledgerFirst{a}, digest.Options{
 		Schedule:   digestSchedule(cfg),
 		TimeZone:   cfg.Digest.TimeZone,
 		PostEmpty:  cfg.Digest.PostEmpty,

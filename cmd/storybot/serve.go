@@ -81,6 +81,7 @@ func (s *server) run(ctx context.Context) error {
 	cfg := s.cfg
 	s.rec = metrics.New(metrics.Options{Now: s.m.Now})
 	s.m.wrapComposer = func(c bot.Composer) bot.Composer { return metrics.ObserveComposer(s.rec, c) }
+	s.m.backgroundLedger = true
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
 		return usageError{fmt.Errorf("http.addr (--http-addr, STORYBOT_HTTP_ADDR): cannot listen on %s: %w", cfg.HTTP.Addr, err)}
