@@ -117,7 +117,10 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 			}
 		}
 	}
-	if len(focus) == 0 || !answered {
+	// A passage may cover the question while every one of its sentences is
+	// unusable (too short, a disclaimer or a link): then there is nothing
+	// to quote, and the answer abstains.
+	if len(focus) == 0 || !answered || len(cands) == 0 {
 		return abstain(b, focus), nil
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
@@ -132,7 +135,11 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 
 // choose picks up to MaxSentences sentences: the best, then others that score
 // close to it, say something new, and preferably come from other articles.
+// It returns nothing when there is no candidate.
 func (e *Extractive) choose(cands []candidate, focus []string, weights map[string]float64) []candidate {
+	if len(cands) == 0 {
+		return nil
+	}
 	max := e.MaxSentences
 	if max <= 0 {
 		max = 3

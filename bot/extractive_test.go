@@ -1,0 +1,51 @@
+package bot
+
+import (
+	"context"
+	"testing"
+)
+
+// TestComposeAbstainsWhenNoSentenceIsUsable: a passage may cover the
+// question while every one of its sentences is unusable (too short, a
+// disclaimer, a link, a "subscribe" line). The composer used to index the
+// empty candidate list and panic; it must abstain instead.
+func TestComposeAbstainsWhenNoSentenceIsUsable(t *testing.T) {
+	tests := []struct {
+		name      string
+		sentences []string
+		question  string
+	}{
+		{"short lines", []string{"Post edited.", "Editor's note follows."}, "Was this post edited?"},
+		{"boilerplate lines", []string{"Subscribe to get every edited post first.", "Cookie settings for this post were edited."}, "Was this post edited?"},
+		{"links", []string{"The edited post is at https://example.org/post now."}, "Where is the edited post?"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			hit := Hit{Passage: Passage{ArticleID: "x1", Sentences: tc.sentences}, Score: 1}
+			b := Brief{Question: Question{Text: tc.question}, Hits: []Hit{hit}, Articles: map[string]Article{"x1": {ID: "x1"}}}
+			a, err := NewExtractive(nil).Compose(context.Background(), b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Abstained || len(a.Citations()) != 0 || a.Text() == "" {
+				t.Errorf("want a non-empty abstention citing nothing, got %+v", a)
+			}
+		})
+	}
+}
+
+// TestServiceAnswersWhenNoSentenceIsUsable drives the same case through the
+// Service, as `ask` does.
+func TestServiceAnswersWhenNoSentenceIsUsable(t *testing.T) {
+	m := newMemCorpus(
+		Article{ID: "n1", Text: "Post edited.\n\nSubscribe to get every edited post first."},
+		Article{ID: "n2", Text: "The ferry Marigold ran aground off Kessel Point on Tuesday night."},
+	)
+	a, err := newTestService(t, m, nil).Answer(context.Background(), Question{Text: "Was this post edited?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Abstained || len(a.Citations()) != 0 {
+		t.Errorf("want an abstention, got %+v", a)
+	}
+}
