@@ -64,8 +64,11 @@ func (s *Service) LatestDigest(ctx context.Context) (Digest, error) {
 // least one side among those articles, and counts of articles and outlets.
 // With no new article the digest is Empty. When the configured Composer is a
 // DigestComposer it writes the bullets, verified against the articles; any
-// failure falls back to the extractive digest with a note.
-func (s *Service) Digest(ctx context.Context, since, until time.Time) (Digest, error) {
+// failure falls back to the extractive digest with a note. A panic while
+// building it is logged with a reference ID and returned as an
+// *InternalError.
+func (s *Service) Digest(ctx context.Context, since, until time.Time) (_ Digest, err error) {
+	defer Recover(ctx, s.logger, &err, "op", "digest")
 	start := time.Now()
 	if !until.After(since) {
 		return Digest{}, fmt.Errorf("digest window: until (%s) must be after since (%s)", until.Format(time.RFC3339), since.Format(time.RFC3339))

@@ -84,8 +84,11 @@ func NewService(opt Options) (*Service, error) {
 
 // Answer answers one question. An empty question, or one the corpus does not
 // answer, gets an abstaining answer that says so; the error is for failures
-// that leave nothing to say (the index cannot be read, ctx is done).
-func (s *Service) Answer(ctx context.Context, q Question) (Answer, error) {
+// that leave nothing to say (the index cannot be read, ctx is done). A panic
+// while answering is logged with a reference ID and returned as an
+// *InternalError: one bad question never ends the process.
+func (s *Service) Answer(ctx context.Context, q Question) (_ Answer, err error) {
+	defer Recover(ctx, s.logger, &err, "op", "answer", "platform", q.Platform)
 	start := s.now()
 	q.Text = strings.TrimSpace(q.Text)
 	a, err := s.answer(ctx, q)
