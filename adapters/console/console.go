@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/storybot/storybot/bot"
@@ -34,6 +35,9 @@ type Console struct {
 	Corpus string
 	// MaxTurns bounds the thread kept for follow-ups (default 6).
 	MaxTurns int
+	// Logger receives the details of a request that failed on a bug (a
+	// panic), under the reference ID the user is shown; nil discards.
+	Logger *slog.Logger
 }
 
 const help = `Ask anything about the story in plain words, e.g. "What happened?" or "Who said what?".
@@ -94,7 +98,7 @@ func (c *Console) Run(ctx context.Context) error {
 			continue
 		}
 		if strings.HasPrefix(line, "/") {
-			quit, err := c.command(ctx, line)
+			quit, err := c.safeCommand(ctx, line)
 			if err != nil {
 				fmt.Fprintf(c.Out, "%v\n\n", err)
 			}
@@ -106,20 +110,44 @@ func (c *Console) Run(ctx context.Context) error {
 			}
 			continue
 		}
-		a, err := c.Bot.Answer(ctx, bot.Question{Text: line, Thread: thread, Platform: "console"})
+		text, err := c.answer(ctx, line, thread)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			fmt.Fprintf(c.Out, "I couldn't answer that: %v\n\n", err)
+			var ie *bot.InternalError
+			if errors.As(err, &ie) {
+				fmt.Fprintf(c.Out, "%v\n\n", err)
+			} else {
+				fmt.Fprintf(c.Out, "I couldn't answer that: %v\n\n", err)
+			}
 			continue
 		}
-		fmt.Fprintf(c.Out, "%s\n\n", a.Text())
-		thread = append(thread, bot.Turn{Role: bot.RoleUser, Text: line}, bot.Turn{Role: bot.RoleBot, Text: a.Text()})
+		fmt.Fprintf(c.Out, "%s\n\n", text)
+		thread = append(thread, bot.Turn{Role: bot.RoleUser, Text: line}, bot.Turn{Role: bot.RoleBot, Text: text})
 		if max := c.maxTurns(); len(thread) > max {
 			thread = thread[len(thread)-max:]
 		}
 	}
+}
+
+// answer answers one question and renders it; a panic on the way is logged
+// with a reference ID and returned as a *bot.InternalError, so the
+// conversation goes on.
+func (c *Console) answer(ctx context.Context, q string, thread []bot.Turn) (text string, err error) {
+	defer bot.Recover(ctx, c.Logger, &err, "op", "console")
+	a, err := c.Bot.Answer(ctx, bot.Question{Text: q, Thread: thread, Platform: "console"})
+	if err != nil {
+		return "", err
+	}
+	return a.Text(), nil
+}
+
+// safeCommand runs a slash command like command, turning a panic into a
+// *bot.InternalError.
+func (c *Console) safeCommand(ctx context.Context, line string) (quit bool, err error) {
+	defer bot.Recover(ctx, c.Logger, &err, "op", "console command")
+	return c.command(ctx, line)
 }
 
 func (c *Console) maxTurns() int {

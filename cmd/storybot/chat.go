@@ -28,6 +28,7 @@ func (m *Main) runChat(ctx context.Context, args []string) error {
 		Bot:         consoleBot{a.service, a},
 		Interactive: m.IsTerminal(),
 		Corpus:      a.corpus,
+		Logger:      a.logger.With("component", "console"),
 	}
 	return c.Run(ctx)
 }
