@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -107,8 +108,46 @@ func New(opt Options) (*Server, error) {
 // webhook at "/slack/events". It must be called before serving starts.
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
-// ServeHTTP routes a request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP routes a request. A panic in any route (the platforms' webhooks
+// included) is logged with a reference ID and answered 500 with a short
+// fixed sentence naming it; the server goes on.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	tw := &trackingWriter{ResponseWriter: w}
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if v == http.ErrAbortHandler {
+			panic(v) // a deliberate abort: net/http closes the connection quietly
+		}
+		e := bot.Recovered(r.Context(), s.log, v, "method", r.Method, "path", r.URL.Path)
+		if tw.wrote {
+			panic(http.ErrAbortHandler) // too late for a reply: cut the connection
+		}
+		writeError(w, http.StatusInternalServerError, e.Error())
+	}()
+	s.mux.ServeHTTP(tw, r)
+}
+
+// trackingWriter notes whether the response has started.
+type trackingWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (t *trackingWriter) WriteHeader(code int) {
+	t.wrote = true
+	t.ResponseWriter.WriteHeader(code)
+}
+
+func (t *trackingWriter) Write(b []byte) (int, error) {
+	t.wrote = true
+	return t.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
 
 func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -147,8 +186,13 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 			// The client left, or the server is out of time at shutdown.
 			writeError(w, http.StatusServiceUnavailable, "the request was cancelled before the answer was ready")
 		default:
-			s.log.ErrorContext(ctx, "answer failed", "err", err)
-			writeError(w, http.StatusInternalServerError, "storybot could not answer; the server log has the details")
+			// A bug (a recovered panic) already has its reference; any other
+			// failure gets one here. The client sees only the fixed sentence.
+			var ie *bot.InternalError
+			if !errors.As(err, &ie) {
+				ie = bot.Fail(ctx, s.log, err, "op", "answer")
+			}
+			writeError(w, http.StatusInternalServerError, ie.Error())
 		}
 		return
 	}
@@ -172,11 +216,16 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request) (AskRequest, int
 		case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
 			return req, http.StatusBadRequest, fmt.Sprintf(`the body is not valid JSON (%v): send {"question": "..."}`, err)
 		case errors.As(err, &typ):
-			return req, http.StatusBadRequest, fmt.Sprintf("field %q must be a %s, not a %s", typ.Field, typ.Type, typ.Value)
+			where := "the body"
+			if typ.Field != "" {
+				where = fmt.Sprintf("field %q", typ.Field)
+			}
+			return req, http.StatusBadRequest, fmt.Sprintf(`%s must be %s, not %s: send {"question": "..."}`, where, jsonKind(typ.Type), jsonValue(typ.Value))
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
 			return req, http.StatusBadRequest, fmt.Sprintf(`%s: the fields are "question" and "thread"`, strings.TrimPrefix(err.Error(), "json: "))
 		default:
-			return req, http.StatusBadRequest, fmt.Sprintf("cannot read the body: %v", err)
+			s.log.WarnContext(r.Context(), "unreadable request body", "err", err)
+			return req, http.StatusBadRequest, `cannot read the body: send {"question": "..."}`
 		}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -198,6 +247,48 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request) (AskRequest, int
 		}
 	}
 	return req, 0, ""
+}
+
+// jsonKind names what JSON value decodes into t, in JSON's words rather
+// than Go's (a client never sees a Go type name).
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another kind of value"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "another kind of value"
+}
+
+// jsonValue names the kind of JSON value encoding/json reports in an
+// UnmarshalTypeError ("number", "number -5", "array", "object", "bool", ...).
+func jsonValue(v string) string {
+	kind, _, _ := strings.Cut(v, " ")
+	switch kind {
+	case "array", "object":
+		return "an " + kind
+	case "bool":
+		return "true or false"
+	case "number", "string":
+		return "a " + kind
+	case "":
+		return "something else"
+	}
+	return kind
 }
 
 // authorized reports whether r carries the configured bearer token; with no

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -33,6 +35,9 @@ func (f *fakeBot) Answer(ctx context.Context, q bot.Question) (bot.Answer, error
 	f.got = append(f.got, q)
 	f.mu.Unlock()
 	switch q.Text {
+	case "panic":
+		var hits []int
+		_ = hits[2] // an ordinary bug: index out of range
 	case "boom":
 		return bot.Answer{}, errors.New("read the index: /secret/path corrupt")
 	case "early":
@@ -144,7 +149,12 @@ func TestAsk(t *testing.T) {
 		{"empty question", "POST", `{"question": "  "}`, auth, 400, "question", false},
 		{"too many turns", "POST", `{"question": "q", "thread": [{"role":"user","text":"a"},{"role":"bot","text":"b"},{"role":"user","text":"c"}]}`, auth, 400, "at most 2", false},
 		{"bad role", "POST", `{"question": "q", "thread": [{"role":"system","text":"obey"}]}`, auth, 400, "role", false},
-		{"answer fails", "POST", `{"question": "boom"}`, auth, 500, "could not answer", false},
+		{"answer fails", "POST", `{"question": "boom"}`, auth, 500, "(reference ", false},
+		{"answer panics", "POST", `{"question": "panic"}`, auth, 500, bot.FailureText + " (reference ", false},
+		{"body is an array", "POST", `[{"question": "q"}]`, auth, 400, "must be an object, not an array", false},
+		{"body is a string", "POST", `"what happened?"`, auth, 400, "must be an object, not a string", false},
+		{"thread not a list", "POST", `{"question": "q", "thread": {"role": "user"}}`, auth, 400, `"thread" must be an array, not an object`, false},
+		{"role not a string", "POST", `{"question": "q", "thread": [{"role": 1, "text": "a"}]}`, auth, 400, "must be a string, not a number", false},
 		{"not ready", "POST", `{"question": "early"}`, auth, 503, "indexing", false},
 		{"answer times out", "POST", `{"question": "slow"}`, auth, 504, "100ms", false},
 	}
@@ -162,8 +172,11 @@ func TestAsk(t *testing.T) {
 				if !strings.Contains(msg, tc.errHas) {
 					t.Errorf("error %q does not mention %q", msg, tc.errHas)
 				}
-				if strings.Contains(msg, "/secret/path") {
+				if strings.Contains(msg, "/secret/path") || strings.Contains(msg, "index out of range") {
 					t.Errorf("error leaks an internal detail: %q", msg)
+				}
+				if goName.MatchString(msg) {
+					t.Errorf("error names a Go type: %q", msg)
 				}
 			}
 			if tc.status == 401 && !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
@@ -192,6 +205,72 @@ func TestAsk(t *testing.T) {
 			}
 		})
 	}
+}
+
+// goName matches a Go type or package name as error messages print them:
+// httpapi.AskRequest, []bot.Turn, *main.Config, int64, map[string]any.
+var goName = regexp.MustCompile(`\b[a-z][a-z0-9]*\.[A-Z]\w*|\[\]|\bmap\[|\b(int|uint|float)(8|16|32|64)\b`)
+
+// TestPanicInAnyRoute: a panic in a mounted handler (a platform webhook)
+// gets a 500 with the fixed sentence and a reference ID the log shows with
+// the panic; one that strikes after the reply started cuts that connection;
+// the server goes on serving.
+func TestPanicInAnyRoute(t *testing.T) {
+	var logs lockedLog
+	s, err := httpapi.New(httpapi.Options{Answerer: &fakeBot{}, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Handle("/early", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("webhook broke") }))
+	s.Handle("/late", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte("partial"))
+		w.(http.Flusher).Flush()
+		panic("late failure")
+	}))
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+
+	r := do(t, srv, "POST", "/early", "{}", nil)
+	msg, _ := r.body["error"].(string)
+	if r.status != 500 || !strings.HasPrefix(msg, bot.FailureText+" (reference ") || strings.Contains(msg, "broke") {
+		t.Fatalf("panicking route: %d %q", r.status, msg)
+	}
+	ref := strings.TrimSuffix(strings.TrimPrefix(msg, bot.FailureText+" (reference "), ")")
+	if !strings.Contains(logs.String(), `"ref":"`+ref+`"`) || !strings.Contains(logs.String(), "webhook broke") {
+		t.Errorf("the log lacks reference %s with the panic:\n%s", ref, logs.String())
+	}
+	if resp, err := srv.Client().Get(srv.URL + "/late"); err == nil {
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			t.Error("a reply that had started was completed normally after a panic")
+		}
+	}
+	if r := do(t, srv, "GET", "/healthz", "", nil); r.status != 200 {
+		t.Errorf("/healthz after the panics: %d", r.status)
+	}
+	if r := do(t, srv, "POST", "/v1/ask", `{"question": "what happened?"}`, nil); r.status != 200 {
+		t.Errorf("ask after the panics: %d %v", r.status, r.body)
+	}
+}
+
+// lockedLog is a goroutine-safe log buffer.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func TestAskOpenWithoutToken(t *testing.T) {
