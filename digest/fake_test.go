@@ -85,12 +85,17 @@ type fakeBuilder struct {
 	windows [][2]time.Time
 	empty   bool
 	err     error
+	panics  int // the next panics calls panic
 }
 
 func (b *fakeBuilder) Digest(ctx context.Context, since, until time.Time) (bot.Digest, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.windows = append(b.windows, [2]time.Time{since, until})
+	if b.panics > 0 {
+		b.panics--
+		panic("ledger broke")
+	}
 	if b.err != nil {
 		return bot.Digest{}, b.err
 	}
@@ -116,6 +121,8 @@ type recorder struct {
 	// crash, when set, is called instead of delivering the next post: it
 	// stands for the process dying mid-post (it cancels the run's context).
 	crash func()
+	// panics makes the next panics posts panic, as a rendering bug would.
+	panics int
 }
 
 type post struct {
@@ -134,6 +141,11 @@ func (r *recorder) Publish(ctx context.Context, d bot.Digest) error {
 		r.crash = nil
 		crash()
 		return errors.New("connection reset")
+	}
+	if r.panics > 0 {
+		r.panics--
+		var blocks []string
+		_ = blocks[1] // an ordinary bug: index out of range
 	}
 	if r.fail > 0 {
 		r.fail--

@@ -198,7 +198,7 @@ func (r *Runner) RunOnce(ctx context.Context, now time.Time) (Report, error) {
 	if len(pending) == 0 {
 		return rep, nil
 	}
-	d, err := r.builder.Digest(ctx, per.Since, per.Until)
+	d, err := r.build(ctx, per.Since, per.Until)
 	if err != nil {
 		return rep, fmt.Errorf("digest: build the digest of %s: %w", id, err)
 	}
@@ -253,7 +253,7 @@ func (r *Runner) RunOnce(ctx context.Context, now time.Time) (Report, error) {
 			// Never post what could not be recorded as being posted.
 			return rep, fmt.Errorf("digest: before posting to %s: %w", name, err)
 		}
-		perr := p.Publish(ctx, d)
+		perr := r.publish(ctx, p, d)
 		if perr != nil && ctx.Err() != nil {
 			// Stopped mid-post: leave it "posting" (in doubt), as a crash would.
 			return rep, fmt.Errorf("digest: posting to %s interrupted: %w", name, errors.Join(perr, ctx.Err()))
@@ -278,6 +278,19 @@ func (r *Runner) RunOnce(ctx context.Context, now time.Time) (Report, error) {
 		return rep, fmt.Errorf("digest %s: %w", id, errors.Join(errs...))
 	}
 	return rep, nil
+}
+
+// build and publish guard the Builder and each Publisher: a panic becomes an
+// error logged with a reference ID (a failed post, retried like any other),
+// and the scheduler goes on.
+func (r *Runner) build(ctx context.Context, since, until time.Time) (_ bot.Digest, err error) {
+	defer bot.Recover(ctx, r.logger, &err, "op", "digest build")
+	return r.builder.Digest(ctx, since, until)
+}
+
+func (r *Runner) publish(ctx context.Context, p bot.Publisher, d bot.Digest) (err error) {
+	defer bot.Recover(ctx, r.logger, &err, "op", "digest post", "channel", p.Name())
+	return p.Publish(ctx, d)
 }
 
 // windowStart is where the window of the period firing at fire begins: the

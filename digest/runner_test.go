@@ -340,6 +340,28 @@ func TestBuilderFailurePostsNothing(t *testing.T) {
 	}
 }
 
+// TestPanicsAreFailures: a panic while building the digest or posting it is
+// a failure logged with a reference ID and the panic, retried like any
+// other; the scheduler goes on and the next attempt posts.
+func TestPanicsAreFailures(t *testing.T) {
+	start := time.Date(2026, 7, 1, 7, 0, 0, 0, time.UTC)
+	clk := newFakeClock(start)
+	pub := &recorder{name: "slack:C1", clock: clk, panics: 1}
+	var logs bytes.Buffer
+	r := newTestRunner(t, &fakeBuilder{panics: 1}, Options{Publishers: []bot.Publisher{pub}, StatePath: statePath(t), Clock: clk,
+		RetryDelay: 10 * time.Minute, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	runUntil(t, r, clk, func() bool { return pub.count() >= 1 })
+	// 08:00 the build panics, 08:10 the post panics, 08:20 it is posted.
+	if got := pub.posts[0].at; !got.Equal(start.Add(time.Hour + 20*time.Minute)) {
+		t.Errorf("posted at %s, want 08:20 after two failed attempts", got)
+	}
+	for _, want := range []string{"ledger broke", "index out of range", "ref=", `op="digest build"`, `op="digest post"`, bot.FailureText} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs lack %q:\n%s", want, logs.String())
+		}
+	}
+}
+
 func TestTwoProcessesPostOnce(t *testing.T) {
 	path := statePath(t)
 	pub := &recorder{name: "slack:C1"}
