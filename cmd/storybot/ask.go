@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -37,24 +38,62 @@ func (m *Main) runAsk(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	print := func(ans bot.Answer) error {
+	render := func(ans bot.Answer) ([]byte, error) {
 		if *asJSON {
-			return json.NewEncoder(m.Stdout).Encode(httpapi.NewAskResponse(ans)) // the ask --json contract
+			b, err := json.Marshal(httpapi.NewAskResponse(ans)) // the ask --json contract
+			return append(b, '\n'), err
 		}
-		_, err := fmt.Fprintf(m.Stdout, "%s\n\n", ans.Text())
+		return []byte(ans.Text() + "\n\n"), nil
+	}
+	asked, failed := 0, 0
+	ask := func(q string) error {
+		asked++
+		out, err := answerOne(ctx, a, q, render)
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			// One failed question must not lose the others: it gets a
+			// short answer of its own, so output lines still match input lines.
+			failed++
+			if out, err = render(failedAnswer(q, err)); err != nil {
+				return err
+			}
+		}
+		_, err = m.Stdout.Write(out)
 		return err
 	}
-	ask := func(q string) error {
-		ans, err := a.service.Answer(ctx, bot.Question{Text: q, Platform: "cli"})
-		if err != nil {
-			return err
-		}
-		return print(ans)
-	}
 	if fs.NArg() == 1 && fs.Arg(0) == "-" {
-		return eachLine(m.Stdin, ask)
+		err = eachLine(m.Stdin, ask)
+	} else {
+		err = ask(strings.Join(fs.Args(), " "))
 	}
-	return ask(strings.Join(fs.Args(), " "))
+	if err == nil && failed > 0 {
+		err = fmt.Errorf("%d of %d questions got no answer; the log above has the details under each reference", failed, asked)
+	}
+	return err
+}
+
+// answerOne answers and renders one question of `ask`; a panic anywhere on
+// the way is logged with a reference ID and returned as a *bot.InternalError.
+func answerOne(ctx context.Context, a *app, q string, render func(bot.Answer) ([]byte, error)) (out []byte, err error) {
+	defer bot.Recover(ctx, a.logger, &err, "op", "ask")
+	ans, err := a.service.Answer(ctx, bot.Question{Text: q, Platform: "cli"})
+	if err != nil {
+		return nil, err
+	}
+	return render(ans)
+}
+
+// failedAnswer is what `ask` prints for a question that got no answer: an
+// abstention that cites nothing and says so in one short sentence.
+func failedAnswer(q string, err error) bot.Answer {
+	text := err.Error()
+	var ie *bot.InternalError
+	if !errors.As(err, &ie) {
+		text = "I couldn't answer that: " + text
+	}
+	return bot.Answer{Question: q, Sentences: []bot.Sentence{{Text: text}}, Abstained: true}
 }
 
 // eachLine calls f for every line of r, blank lines included (they get the

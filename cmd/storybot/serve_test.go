@@ -91,11 +91,17 @@ type running struct {
 // STORYBOT_DATA and JSON logs) and waits for its "listening" line.
 func startServe(t *testing.T, env map[string]string, args ...string) *running {
 	t.Helper()
+	return startServeMain(t, NewMain(), env, args...)
+}
+
+// startServeMain is startServe with a Main of the caller's, e.g. with its
+// own clock.
+func startServeMain(t *testing.T, m *Main, env map[string]string, args ...string) *running {
+	t.Helper()
 	if _, ok := env["STORYBOT_DATA"]; !ok {
 		env["STORYBOT_DATA"] = t.TempDir()
 	}
 	stderr := &lockedBuffer{}
-	m := NewMain()
 	m.Stdin = strings.NewReader("")
 	m.Stdout = io.Discard
 	m.Stderr = stderr
