@@ -17,28 +17,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/storybot/storybot/bot"
-	"github.com/storybot/storybot/bot/guard"
+	"github.com/storybot/storybot/adapters/chat"
 )
-
-// Bot is what the adapter asks of storybot. bot.Service implements it. All
-// methods must be safe for concurrent use; the adapter calls them from many
-// goroutines and always passes a context with a deadline.
-type Bot interface {
-	// Answer answers a question; an error means no answer at all could be made.
-	Answer(ctx context.Context, q bot.Question) (bot.Answer, error)
-	// Conflicts returns the corpus-wide conflict ledger, for /conflicts.
-	Conflicts(ctx context.Context) ([]bot.Conflict, error)
-	// Article returns one article, for /sources; the error wraps
-	// bot.ErrNotFound for an unknown ID.
-	Article(ctx context.Context, id string) (bot.Article, error)
-	// LatestDigest returns the most recent digest, for /digest.
-	LatestDigest(ctx context.Context) (bot.Digest, error)
-	// CorpusSize returns the number of articles, for /help.
-	CorpusSize(ctx context.Context) (int, error)
-	// RecordFeedback stores a reader's verdict from the feedback buttons.
-	RecordFeedback(ctx context.Context, f bot.Feedback) error
-}
 
 // Config configures the adapter. Token and AppID are required.
 type Config struct {
@@ -59,18 +39,30 @@ type Config struct {
 	// follow-ups in the bot's threads are answered without a mention. Enable
 	// it in the developer portal first.
 	MessageContent bool
-	// HTTPClient carries the REST calls; nil for a default client. Tests
-	// point it at a fake server.
+	// APIURL is Discord's API base URL, "https://discord.com/api" when
+	// empty: the REST calls and the gateway URL lookup go there (a proxy, a
+	// test rig). The API version ("/v9") is appended to it.
+	APIURL string
+	// HTTPClient carries the REST calls; nil for a client with a 30 s
+	// timeout. Its transport is wrapped to honour APIURL and to bound the
+	// waits for Discord's rate limits.
 	HTTPClient *http.Client
+	// MaxRetryWait is the longest rate limit wait (HTTP 429 Retry-After)
+	// the adapter sits out before giving up on a call (default 30 s). Waits
+	// end early at shutdown.
+	MaxRetryWait time.Duration
 	// UserRate and Burst limit each user to Burst questions at once and one
 	// more every UserRate. Zero UserRate means 10s; Burst defaults to 3.
 	UserRate time.Duration
 	Burst    int
 	// MaxBody caps the size of an HTTP interaction request (default 64 KiB).
 	MaxBody int64
-	// RateLimited, when set, is told of every question the per-user limit
-	// refuses (scope "user"), e.g. to count it.
-	RateLimited func(scope string)
+	// Hooks are told of rate limits (the per-user limit, scope "user", and
+	// Discord's 429 replies, scope "api") and of recovered panics.
+	Hooks chat.Hooks
+	// Seen remembers interaction, message and request IDs so that each is
+	// handled once; nil means an in-process store.
+	Seen chat.Seen
 	// SignatureWindow is how far an HTTP interaction's timestamp may be from
 	// now (default 5 minutes).
 	SignatureWindow time.Duration
@@ -97,60 +89,42 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("http_interactions", c.PublicKey != ""),
 		slog.Bool("http_only", c.HTTPOnly),
 		slog.Bool("message_content", c.MessageContent),
+		slog.String("api_url", c.APIURL),
 	)
-}
-
-// ConfigFromEnv reads the adapter's settings from the environment:
-// DISCORD_BOT_TOKEN (or DISCORD_BOT_TOKEN_FILE), DISCORD_APP_ID,
-// DISCORD_GUILD_ID, DISCORD_PUBLIC_KEY and DISCORD_MESSAGE_CONTENT=1.
-// getenv is usually os.Getenv and readFile os.ReadFile.
-func ConfigFromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
-	c := Config{
-		Token:          getenv("DISCORD_BOT_TOKEN"),
-		AppID:          getenv("DISCORD_APP_ID"),
-		GuildID:        getenv("DISCORD_GUILD_ID"),
-		PublicKey:      getenv("DISCORD_PUBLIC_KEY"),
-		MessageContent: getenv("DISCORD_MESSAGE_CONTENT") == "1" || getenv("DISCORD_MESSAGE_CONTENT") == "true",
-	}
-	if f := getenv("DISCORD_BOT_TOKEN_FILE"); c.Token == "" && f != "" {
-		b, err := readFile(f)
-		if err != nil {
-			return c, fmt.Errorf("discord: reading DISCORD_BOT_TOKEN_FILE: %w", err)
-		}
-		c.Token = strings.TrimSpace(string(b))
-	}
-	return c, nil
 }
 
 // Adapter connects storybot to Discord. Create it with New, start it with Run.
 type Adapter struct {
 	cfg     Config
-	bot     Bot
+	bot     chat.Bot
 	log     *slog.Logger
 	session *discordgo.Session
 	pubKey  ed25519.PublicKey
 	now     func() time.Time
 
-	limiter   *guard.Limiter
-	warned    *guard.Dedupe // users told about the rate limit recently
-	seen      *guard.Dedupe // interaction and message IDs handled
-	sigs      *guard.Dedupe // HTTP interaction signatures seen
-	threads   *channelCache
-	botID     atomic.Value // string: the bot's user ID, from READY
-	ready     atomic.Bool
-	inflight  sync.WaitGroup
-	quit      chan struct{} // closed when Run stops; cancels background work
-	quitOnce  sync.Once
-	runCalled atomic.Bool
+	limits     chat.Limits
+	seen       chat.Seen
+	reply      chat.Reply[message]
+	threads    *channelCache
+	roles      *channelCache // guild ID -> the bot's managed role (in parent)
+	botID      atomic.Value  // string: the bot's user ID, from READY
+	ready      atomic.Bool
+	registered atomic.Bool // the slash commands are installed
+	inflight   sync.WaitGroup
+	quit       chan struct{} // closed at shutdown; cancels background work and rate limit waits
+	quitOnce   sync.Once
 }
 
 // New checks cfg and builds an adapter around b. It does not connect.
-func New(cfg Config, b Bot, logger *slog.Logger) (*Adapter, error) {
+func New(cfg Config, b chat.Bot, logger *slog.Logger) (*Adapter, error) {
 	if b == nil {
 		return nil, errors.New("discord: no bot given")
 	}
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, errors.New("discord: DISCORD_BOT_TOKEN is not set")
+	}
+	if err := CheckToken(cfg.Token); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(cfg.AppID) == "" {
 		return nil, errors.New("discord: DISCORD_APP_ID is not set")
@@ -182,16 +156,31 @@ func New(cfg Config, b Bot, logger *slog.Logger) (*Adapter, error) {
 	if cfg.HistoryLimit <= 0 {
 		cfg.HistoryLimit = 20
 	}
+	if cfg.MaxRetryWait <= 0 {
+		cfg.MaxRetryWait = 30 * time.Second
+	}
+	if cfg.Seen == nil {
+		cfg.Seen = chat.NewMemorySeen(cfg.Now)
+	}
+	var api *url.URL
+	if cfg.APIURL != "" {
+		u, err := url.Parse(strings.TrimRight(cfg.APIURL, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("discord: the API URL %q is not an http(s) URL such as https://discord.com/api", cfg.APIURL)
+		}
+		api = u
+	}
+	log := logger.With("component", "discord")
 	a := &Adapter{
 		cfg:     cfg,
 		bot:     b,
-		log:     logger.With("component", "discord"),
+		log:     log,
 		now:     cfg.Now,
-		limiter: guard.NewLimiter(cfg.UserRate, cfg.Burst, cfg.Now),
-		warned:  guard.NewDedupe(cfg.UserRate, cfg.Now),
-		seen:    guard.NewDedupe(30*time.Minute, cfg.Now),
-		sigs:    guard.NewDedupe(2*cfg.SignatureWindow, cfg.Now),
+		limits:  chat.Limits{Users: chat.NewLimiter(cfg.UserRate, cfg.Burst, cfg.Now), Hooks: cfg.Hooks},
+		seen:    cfg.Seen,
+		reply:   chat.Reply[message]{Log: log, Hooks: cfg.Hooks, Say: func(s string) message { return message{Content: truncate(s, maxContent)} }},
 		threads: newChannelCache(10_000),
+		roles:   newChannelCache(1_000),
 		quit:    make(chan struct{}),
 	}
 	a.botID.Store("")
@@ -210,9 +199,18 @@ func New(cfg Config, b Bot, logger *slog.Logger) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord: creating session: %w", err)
 	}
+	client := &http.Client{Timeout: 30 * time.Second}
 	if cfg.HTTPClient != nil {
-		s.Client = cfg.HTTPClient
+		c := *cfg.HTTPClient
+		client = &c
 	}
+	client.Transport = &apiTransport{base: client.Transport, api: api, maxWait: cfg.MaxRetryWait, hooks: cfg.Hooks, quit: a.quit, log: log}
+	s.Client = client
+	// Rate limits are waited out by apiTransport, within MaxRetryWait and
+	// cancelled by shutdown; discordgo's own waits are neither.
+	s.ShouldRetryOnRateLimit = false
+	// The Supervisor reconnects a lost gateway, with its backoff and state.
+	s.ShouldReconnectOnError = false
 	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if cfg.MessageContent {
 		s.Identify.Intents |= discordgo.IntentMessageContent
@@ -254,33 +252,45 @@ func commands() []*discordgo.ApplicationCommand {
 
 // RegisterCommands installs the slash commands by bulk overwrite (in the
 // guild when GuildID is set). Overwriting is idempotent: running it again
-// with the same commands changes nothing. Run calls it.
+// with the same commands changes nothing. Run calls it until it succeeds.
+// Its error is a *chat.Problem saying what to fix.
 func (a *Adapter) RegisterCommands(ctx context.Context) error {
 	got, err := a.session.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, commands(), discordgo.WithContext(ctx))
 	if err != nil {
-		return fmt.Errorf("discord: registering slash commands: %w", err)
+		return a.restProblem("registering the slash commands", err)
 	}
 	a.log.Info("slash commands registered", "count", len(got), "guild", a.cfg.GuildID)
 	return nil
 }
 
-// Run registers the commands, opens the gateway session (unless HTTPOnly)
-// and serves until ctx is done. It then closes the session and waits for the
-// answers in flight, which are cancelled. Run may be called once.
+// Run registers the commands (once they are, not again), opens the gateway
+// session (unless HTTPOnly) and serves until ctx is done, then closes the
+// session and waits for the answers in flight, which are cancelled. When
+// Discord cannot be reached, refuses the token or closes the gateway, Run
+// returns a *chat.Problem saying why and what to fix; a chat.Supervisor
+// calls it again after a backoff (the session resumes).
 func (a *Adapter) Run(ctx context.Context) error {
-	if !a.runCalled.CompareAndSwap(false, true) {
-		return errors.New("discord: Run called twice")
-	}
-	defer a.stop()
-	if err := a.RegisterCommands(ctx); err != nil {
-		return err
+	defer a.ready.Store(false)
+	defer func() {
+		if ctx.Err() != nil {
+			a.stop()
+		}
+	}()
+	if !a.registered.Load() {
+		if err := a.RegisterCommands(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		a.registered.Store(true)
 	}
 	if a.cfg.HTTPOnly {
 		a.ready.Store(true)
 		<-ctx.Done()
-		a.ready.Store(false)
 		return nil
 	}
+	lost := make(chan struct{}, 1)
 	remove := []func(){
 		a.session.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 			if r.User != nil {
@@ -295,10 +305,14 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}),
 		a.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
 			a.ready.Store(false)
-			a.log.Warn("gateway disconnected")
+			select {
+			case lost <- struct{}{}:
+			default:
+			}
 		}),
 		a.session.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-			if ic.Interaction == nil || !a.seen.First("i:"+ic.ID) {
+			defer chat.Recover(a.log, a.cfg.Hooks)
+			if ic.Interaction == nil || !a.first(ctx, "i:"+ic.ID) {
 				return
 			}
 			a.handleInteraction(ctx, ic.Interaction, func(resp *discordgo.InteractionResponse) error {
@@ -306,6 +320,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 			})
 		}),
 		a.session.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
+			defer chat.Recover(a.log, a.cfg.Hooks)
 			if m.Message == nil {
 				return
 			}
@@ -318,14 +333,42 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 	}()
 	if err := a.session.Open(); err != nil {
-		return fmt.Errorf("discord: opening gateway session: %w", err)
+		if ctx.Err() != nil {
+			return nil
+		}
+		return a.gatewayProblem(err)
 	}
-	<-ctx.Done()
-	a.ready.Store(false)
-	if err := a.session.Close(); err != nil {
-		a.log.Warn("closing gateway session", "err", err)
+	select {
+	case <-ctx.Done():
+		a.ready.Store(false)
+		if err := a.session.Close(); err != nil {
+			a.log.Warn("closing gateway session", "err", err)
+		}
+		return nil
+	case <-lost:
+		_ = a.session.Close()
+		if ctx.Err() != nil {
+			return nil
+		}
+		return &chat.Problem{Reason: "the gateway connection to Discord was lost",
+			Fix: "nothing to do if it comes back; otherwise check the network (storybot reconnects by itself)"}
 	}
-	return nil
+}
+
+// first reports whether key is handled for the first time. When the store
+// cannot say, the delivery is handled.
+func (a *Adapter) first(ctx context.Context, key string) bool {
+	return a.firstFor(ctx, key, 30*time.Minute)
+}
+
+// firstFor is first with a time to live of its own.
+func (a *Adapter) firstFor(ctx context.Context, key string, ttl time.Duration) bool {
+	ok, err := a.seen.First(ctx, "discord/"+key, ttl)
+	if err != nil {
+		a.log.Warn("cannot check for a repeated delivery; handling it", "key", key, "err", err)
+		return true
+	}
+	return ok
 }
 
 // stop cancels background work and waits for it.
@@ -340,6 +383,7 @@ func (a *Adapter) background(parent context.Context, f func(ctx context.Context)
 	a.inflight.Add(1)
 	go func() {
 		defer a.inflight.Done()
+		defer chat.Recover(a.log, a.cfg.Hooks)
 		ctx, cancel := context.WithTimeout(parent, a.cfg.AnswerTimeout)
 		defer cancel()
 		go func() {
@@ -351,12 +395,6 @@ func (a *Adapter) background(parent context.Context, f func(ctx context.Context)
 		}()
 		f(ctx)
 	}()
-}
-
-// cleanupContext is for the last message after ctx may have ended: a short
-// deadline of its own, so an error is still reported.
-func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 }
 
 func (a *Adapter) selfID() string { return a.botID.Load().(string) }
@@ -410,9 +448,20 @@ func InviteURL(appID string) string {
 		"&scope=bot+applications.commands&permissions=" + strconv.FormatInt(Permissions, 10)
 }
 
-// rateLimited reports a refused question to Config.RateLimited.
-func (a *Adapter) rateLimited() {
-	if a.cfg.RateLimited != nil {
-		a.cfg.RateLimited("user")
+// CheckToken checks the form of a bot token: three dot-separated parts of
+// base64url characters, with or without "Bot " before them. A client
+// secret, a public key or an application ID pasted in its place fails.
+func CheckToken(token string) error {
+	t := strings.TrimPrefix(strings.TrimSpace(token), "Bot ")
+	parts := strings.Split(t, ".")
+	ok := len(parts) == 3
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+			ok = false
+		}
 	}
+	if !ok {
+		return errors.New("discord: the bot token is not a Discord bot token (three parts separated by dots): copy it from the Developer Portal's Bot page (Reset Token), not the client secret or public key")
+	}
+	return nil
 }

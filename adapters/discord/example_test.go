@@ -8,15 +8,11 @@ import (
 	"github.com/storybot/storybot/adapters/discord"
 )
 
-// ConfigFromEnv reads the adapter's settings; the token never reaches logs.
-func ExampleConfigFromEnv() {
-	env := map[string]string{"DISCORD_BOT_TOKEN": "secret", "DISCORD_APP_ID": "123", "DISCORD_GUILD_ID": "456"}
-	cfg, err := discord.ConfigFromEnv(func(k string) string { return env[k] }, os.ReadFile)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(cfg.AppID, cfg.GuildID, cfg.LogValue())
-	// Output: 123 456 [token=<redacted> app_id=123 guild_id=456 http_interactions=false http_only=false message_content=false]
+// A Config logs without its token.
+func ExampleConfig_LogValue() {
+	cfg := discord.Config{Token: "secret", AppID: "123", GuildID: "456"}
+	fmt.Println(cfg.LogValue())
+	// Output: [token=<redacted> app_id=123 guild_id=456 http_interactions=false http_only=false message_content=false api_url=]
 }
 
 // InviteURL gives the link that adds the bot with the scopes and

@@ -25,7 +25,7 @@ import (
 
 // Test identities.
 const (
-	testToken = "test-token-123"
+	testToken = "MTAwMDAwMDAwMDAwMDAwMDAy.GtEsT1.c3Rvcnlib3QtdGVzdC10b2tlbi1ub3QtcmVhbA"
 	testAppID = "900000000000000001"
 	testBotID = "900000000000000002"
 	testGuild = "900000000000000003"

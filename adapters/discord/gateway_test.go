@@ -13,6 +13,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/bot"
 )
 
@@ -104,7 +105,7 @@ func startGateway(t *testing.T, fb *fakeBot, tweak func(*Config)) *harness {
 
 // startGatewayOn is startGateway on a given fake Discord; b, when not nil,
 // replaces fb as the adapter's Bot.
-func startGatewayOn(t *testing.T, fd *fakeDiscord, fb *fakeBot, tweak func(*Config), b Bot) *harness {
+func startGatewayOn(t *testing.T, fd *fakeDiscord, fb *fakeBot, tweak func(*Config), b chat.Bot) *harness {
 	t.Helper()
 	if b == nil {
 		b = fb
@@ -319,7 +320,7 @@ func TestGatewayErrorIsAnswered(t *testing.T) {
 	h := startGateway(t, fb, nil)
 	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-err", testUser, "ask", map[string]string{"question": "q?"}))
 	edits := h.fd.waitFor(t, 1, "PATCH", pathOriginal)
-	if got := decodeMessage(t, edits[0].Body).content(); got != "I couldn't answer that: the index is not loaded" {
+	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (ref ") || strings.Contains(got, "index") {
 		t.Errorf("error reply = %q", got)
 	}
 }
@@ -340,7 +341,7 @@ func TestShutdownAnswersPending(t *testing.T) {
 	if len(edits) != 1 {
 		t.Fatalf("want the pending answer edited once on shutdown, got %d edits", len(edits))
 	}
-	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, "I couldn't answer that: ") || !strings.Contains(got, "canceled") {
+	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.StoppedText+" (ref ") || strings.Contains(got, "canceled") {
 		t.Errorf("reply = %q", got)
 	}
 }
@@ -352,7 +353,7 @@ func TestGatewayRateLimit(t *testing.T) {
 	var limited atomic.Int64
 	h := startGateway(t, fb, func(c *Config) {
 		c.UserRate, c.Burst, c.Now = time.Minute, 1, func() time.Time { return now }
-		c.RateLimited = func(scope string) {
+		c.Hooks.RateLimited = func(scope string) {
 			if scope == "user" {
 				limited.Add(1)
 			}
@@ -363,7 +364,7 @@ func TestGatewayRateLimit(t *testing.T) {
 	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-r2", testUser, "ask", map[string]string{"question": "two?"}))
 	cbs := h.fd.waitFor(t, 2, "POST", pathCallback)
 	typ, data := callbackType(t, cbs[1].Body)
-	if typ != 4 || data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || !strings.Contains(data.content(), "try again in 60 seconds") {
+	if typ != 4 || data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || !strings.Contains(data.content(), "Give me 60 seconds") {
 		t.Errorf("rate-limited reply: type %d flags %d %q", typ, data.Flags, data.content())
 	}
 	// Another user is not limited.
@@ -540,12 +541,14 @@ func TestRegisterCommandsIdempotent(t *testing.T) {
 func TestWrongTokenIsRefused(t *testing.T) {
 	t.Parallel()
 	fd := newFakeDiscord(t)
-	a, err := New(Config{Token: "wrong", AppID: testAppID, HTTPClient: fd.client()}, &fakeBot{}, nil)
+	a, err := New(Config{Token: "d3JvbmcK.wrong.d3JvbmctdG9rZW4", AppID: testAppID, HTTPClient: fd.client()}, &fakeBot{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "401") {
-		t.Errorf("Run with a wrong token = %v, want a 401 error", err)
+	err = a.Run(context.Background())
+	var p *chat.Problem
+	if !errors.As(err, &p) || !strings.Contains(p.Reason, "401") || !strings.Contains(p.Fix, "DISCORD_BOT_TOKEN") || p.Permanent {
+		t.Errorf("Run with a wrong token = %v, want a retryable problem naming the 401 and the setting", err)
 	}
 }
 
@@ -554,13 +557,16 @@ func TestNewValidates(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		cfg  Config
-		b    Bot
+		b    chat.Bot
 	}{
 		{"no token", Config{AppID: "1"}, &fakeBot{}},
-		{"no app", Config{Token: "t"}, &fakeBot{}},
-		{"no bot", Config{Token: "t", AppID: "1"}, nil},
-		{"bad key", Config{Token: "t", AppID: "1", PublicKey: "zz"}, &fakeBot{}},
-		{"short key", Config{Token: "t", AppID: "1", PublicKey: "abcd"}, &fakeBot{}},
+		{"no app", Config{Token: testToken}, &fakeBot{}},
+		{"no bot", Config{Token: testToken, AppID: "1"}, nil},
+		{"bad key", Config{Token: testToken, AppID: "1", PublicKey: "zz"}, &fakeBot{}},
+		{"short key", Config{Token: testToken, AppID: "1", PublicKey: "abcd"}, &fakeBot{}},
+		{"client secret as token", Config{Token: "k3Zt9vQwX1yR2uS4tP6oN8mL0jH5gF7d", AppID: "1"}, &fakeBot{}},
+		{"public key as token", Config{Token: strings.Repeat("ab", 32), AppID: "1"}, &fakeBot{}},
+		{"bad API URL", Config{Token: testToken, AppID: "1", APIURL: "discord.com/api"}, &fakeBot{}},
 	} {
 		if _, err := New(tc.cfg, tc.b, nil); err == nil {
 			t.Errorf("%s: New succeeded", tc.name)
@@ -593,16 +599,9 @@ func TestPublisher(t *testing.T) {
 	}
 }
 
-func TestConfigFromEnvAndRedaction(t *testing.T) {
+func TestConfigRedaction(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{"DISCORD_BOT_TOKEN_FILE": "/secret", "DISCORD_APP_ID": "1", "DISCORD_GUILD_ID": "2", "DISCORD_PUBLIC_KEY": "ab"}
-	cfg, err := ConfigFromEnv(func(k string) string { return env[k] }, func(string) ([]byte, error) { return []byte("s3cret\n"), nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cfg.Token != "s3cret" || cfg.AppID != "1" || cfg.GuildID != "2" || cfg.PublicKey != "ab" {
-		t.Errorf("cfg = %+v", cfg)
-	}
+	cfg := Config{Token: "s3cret", AppID: "1", GuildID: "2"}
 	var b strings.Builder
 	slog.New(slog.NewTextHandler(&b, nil)).Info("cfg", "discord", cfg)
 	if strings.Contains(b.String(), "s3cret") || !strings.Contains(b.String(), "<redacted>") {
@@ -671,7 +670,7 @@ func TestGatewayRejectedEditFallsBackToError(t *testing.T) {
 	h.fd.mu.Unlock()
 	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-rej", testUser, "ask", map[string]string{"question": "q?"}))
 	edits := h.fd.waitFor(t, 2, "PATCH", pathOriginal)
-	if got := decodeMessage(t, edits[1].Body).content(); !strings.HasPrefix(got, "I couldn't answer that: the reply could not be posted") {
+	if got := decodeMessage(t, edits[1].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (ref ") {
 		t.Errorf("fallback = %q", got)
 	}
 }
@@ -692,7 +691,7 @@ func TestGatewayMentionRateLimit(t *testing.T) {
 	posts := h.fd.waitFor(t, 1, "POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
 	time.Sleep(100 * time.Millisecond)
 	posts = h.fd.matching("POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
-	if len(posts) != 1 || !strings.Contains(decodeMessage(t, posts[0].Body).content(), "try again in") {
+	if len(posts) != 1 || !strings.Contains(decodeMessage(t, posts[0].Body).content(), "Give me 60 seconds") {
 		t.Errorf("rate-limit replies = %d, first %q", len(posts), decodeMessage(t, posts[0].Body).content())
 	}
 	if n := len(fb.asked()); n != 1 {
@@ -711,7 +710,7 @@ func TestGatewayPanicIsAnswered(t *testing.T) {
 	h := startGatewayOn(t, fd, nil, nil, &panicBot{})
 	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-panic", testUser, "ask", map[string]string{"question": "q?"}))
 	edits := h.fd.waitFor(t, 1, "PATCH", pathOriginal)
-	if got := decodeMessage(t, edits[0].Body).content(); got != "I couldn't answer that: internal error (boom)" {
+	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (ref ") || strings.Contains(got, "boom") {
 		t.Errorf("reply = %q", got)
 	}
 }

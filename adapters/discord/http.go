@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/storybot/storybot/adapters/chat"
 )
 
 // InteractionsHandler serves Discord's HTTP interactions endpoint (the
@@ -50,7 +52,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	if !a.sigs.First(sig) {
+	if !a.firstFor(r.Context(), "sig:"+sig, 2*a.cfg.SignatureWindow) {
 		a.log.Warn("replayed interaction request", "remote", r.RemoteAddr)
 		http.Error(w, "replayed request", http.StatusConflict)
 		return
@@ -60,7 +62,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
-	if i.Type != discordgo.InteractionPing && !a.seen.First("i:"+i.ID) {
+	if i.Type != discordgo.InteractionPing && !a.first(r.Context(), "i:"+i.ID) {
 		http.Error(w, "interaction already handled", http.StatusConflict)
 		return
 	}
@@ -78,7 +80,10 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	// The answer outlives this request: work on it under a context that the
 	// request's end does not cancel (the adapter's shutdown and the answer
 	// timeout still do).
-	a.handleInteraction(context.WithoutCancel(r.Context()), &i, respond)
+	_, _ = chat.Safely(a.cfg.Hooks, func() (struct{}, error) {
+		a.handleInteraction(context.WithoutCancel(r.Context()), &i, respond)
+		return struct{}{}, nil
+	})
 	if !responded {
 		http.Error(w, "interaction not handled", http.StatusInternalServerError)
 	}

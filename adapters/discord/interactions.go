@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/bot"
 )
 
@@ -31,7 +30,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, i *discordgo.Interactio
 	case discordgo.InteractionPing:
 		err = respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 	case discordgo.InteractionApplicationCommand:
-		a.handleCommand(ctx, i, respond, log)
+		a.handleCommand(ctx, i, respond)
 		return
 	case discordgo.InteractionMessageComponent:
 		err = respond(immediate(a.feedback(ctx, i)))
@@ -44,12 +43,11 @@ func (a *Adapter) handleInteraction(ctx context.Context, i *discordgo.Interactio
 }
 
 // handleCommand defers the response at once, then works out the reply and
-// edits the deferred response with it.
-func (a *Adapter) handleCommand(ctx context.Context, i *discordgo.Interaction, respond respondFunc, log *slog.Logger) {
-	user := interactionUser(i)
-	if ok, wait := a.limiter.Allow("discord:" + user); !ok {
-		a.rateLimited()
-		if err := respond(immediate(rateLimitedMessage(wait))); err != nil {
+// puts it in the deferred response's place.
+func (a *Adapter) handleCommand(ctx context.Context, i *discordgo.Interaction, respond respondFunc) {
+	log := a.log.With("interaction", i.ID, "user", interactionUser(i))
+	if msg := a.limits.Check("discord:"+interactionUser(i), ""); msg != "" {
+		if err := respond(immediate(message{Content: msg, Ephemeral: true})); err != nil {
 			log.Warn("sending rate-limit reply", "err", err)
 		}
 		return
@@ -61,25 +59,35 @@ func (a *Adapter) handleCommand(ctx context.Context, i *discordgo.Interaction, r
 	data, _ := i.Data.(discordgo.ApplicationCommandInteractionData)
 	a.background(ctx, func(ctx context.Context) {
 		start := a.now()
-		msgs, err := safely(func() ([]message, error) { return a.command(ctx, i, data) })
-		if err != nil {
-			log.Warn("command failed", "command", data.Name, "err", err)
-			msgs = []message{errorMessage(err)}
-		}
-		a.deliverInteraction(ctx, i, msgs)
-		log.Info("command answered", "command", data.Name, "messages", len(msgs), "took", a.now().Sub(start))
+		a.reply.Run(ctx, &interactionReply{a: a, i: i}, "/"+data.Name, func(ctx context.Context) ([]message, error) {
+			return a.command(ctx, i, data)
+		})
+		log.Info("command answered", "command", data.Name, "took", a.now().Sub(start))
 	})
 }
 
-// safely runs f, turning a panic into an error so that the user still gets
-// a reply and the process survives a bug.
-func safely(f func() ([]message, error)) (msgs []message, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			msgs, err = nil, fmt.Errorf("internal error (%v)", r)
-		}
-	}()
-	return f()
+// interactionReply delivers a reply to a deferred interaction: the first
+// part replaces "storybot is thinking...", the rest are follow-ups. The
+// deferred response is the placeholder, already sent.
+type interactionReply struct {
+	a *Adapter
+	i *discordgo.Interaction
+}
+
+var _ chat.Replier[message] = (*interactionReply)(nil)
+
+// Start does nothing: the deferred response was the placeholder.
+func (r *interactionReply) Start(context.Context) error { return nil }
+
+// Put edits the deferred response with part 0 and sends the rest as follow-ups.
+func (r *interactionReply) Put(ctx context.Context, i, n int, m message) error {
+	if i == 0 {
+		_, err := r.a.session.InteractionResponseEdit(r.i, webhookEdit(m), discordgo.WithContext(ctx))
+		return err
+	}
+	params := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: nonNil(m.Components), AllowedMentions: noMentions}
+	_, err := r.a.session.FollowupMessageCreate(r.i, true, params, discordgo.WithContext(ctx))
+	return err
 }
 
 // command runs one slash command and renders its reply.
@@ -137,37 +145,6 @@ func (a *Adapter) command(ctx context.Context, i *discordgo.Interaction, data di
 	}
 }
 
-// deliverInteraction replaces the deferred "thinking..." with the first
-// message and sends the rest as follow-ups. It uses a context of its own so
-// that a reply, or at least an error, is posted even after ctx ended.
-func (a *Adapter) deliverInteraction(ctx context.Context, i *discordgo.Interaction, msgs []message) {
-	sctx, cancel := cleanupContext(ctx)
-	defer cancel()
-	log := a.log.With("interaction", i.ID)
-	if len(msgs) == 0 {
-		msgs = []message{{Content: "(nothing to show)"}}
-	}
-	first := msgs[0]
-	if _, err := a.session.InteractionResponseEdit(i, webhookEdit(first), discordgo.WithContext(sctx)); err != nil {
-		log.Warn("editing interaction response", "err", err)
-		// Never leave "thinking...": try once more with a plain error.
-		fallback := errorMessage(fmt.Errorf("the reply could not be posted (%v)", err))
-		if _, err := a.session.InteractionResponseEdit(i, webhookEdit(fallback), discordgo.WithContext(sctx)); err != nil {
-			log.Error("editing interaction response with error", "err", err)
-		}
-		return
-	}
-	for _, m := range msgs[1:] {
-		params := &discordgo.WebhookParams{
-			Content: m.Content, Embeds: m.Embeds, Components: nonNil(m.Components), AllowedMentions: noMentions,
-		}
-		if _, err := a.session.FollowupMessageCreate(i, true, params, discordgo.WithContext(sctx)); err != nil {
-			log.Warn("sending follow-up message", "err", err)
-			return
-		}
-	}
-}
-
 // feedback records a feedback button press and says thanks.
 func (a *Adapter) feedback(ctx context.Context, i *discordgo.Interaction) message {
 	data, _ := i.Data.(discordgo.MessageComponentInteractionData)
@@ -175,19 +152,10 @@ func (a *Adapter) feedback(ctx context.Context, i *discordgo.Interaction) messag
 	if !ok {
 		return message{Content: "I don't know that button.", Ephemeral: true}
 	}
-	fctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	err := a.bot.RecordFeedback(fctx, bot.Feedback{
+	text := chat.RecordFeedback(ctx, a.bot, a.log, bot.Feedback{
 		AnswerID: id, Helpful: helpful, Platform: "discord", User: interactionUser(i), At: a.now(),
 	})
-	if err != nil {
-		a.log.Warn("recording feedback", "answer", id, "err", err)
-		return message{Content: truncate("I couldn't record that: "+err.Error(), maxContent), Ephemeral: true}
-	}
-	if helpful {
-		return message{Content: "Thanks — noted that this answer helped.", Ephemeral: true}
-	}
-	return message{Content: "Thanks — noted that this answer missed the mark.", Ephemeral: true}
+	return message{Content: text, Ephemeral: true}
 }
 
 // immediate is an interaction response that carries the message itself.

@@ -2,12 +2,14 @@ package discord
 
 import (
 	"context"
-	"log/slog"
+	"encoding/json"
+	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/bot"
 )
 
@@ -26,13 +28,17 @@ func (a *Adapter) handleMessage(ctx context.Context, m *discordgo.Message) {
 	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
 		return
 	}
-	text := stripMention(m.Content, self)
-	mentioned := mentionsUser(m, self)
 	dm := m.GuildID == ""
+	role := ""
+	if !dm && len(m.MentionRoles) > 0 {
+		role = a.botRole(ctx, m.GuildID)
+	}
+	text := stripMention(m.Content, self, role)
+	mentioned := mentionsUser(m, self) || (role != "" && slices.Contains(m.MentionRoles, role))
 	if !mentioned && !dm && text == "" {
 		return
 	}
-	if !a.seen.First("m:" + m.ID) {
+	if !a.first(ctx, "m:"+m.ID) {
 		return
 	}
 	var info channelInfo
@@ -44,27 +50,30 @@ func (a *Adapter) handleMessage(ctx context.Context, m *discordgo.Message) {
 		return
 	}
 	log := a.log.With("message", m.ID, "channel", m.ChannelID, "user", m.Author.ID)
-	reply := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}
-	if ok, wait := a.limiter.Allow("discord:" + m.Author.ID); !ok {
-		a.rateLimited()
-		if a.warned.First(m.Author.ID) {
+	r := &channelReply{a: a, channel: m.ChannelID, ref: &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}}
+	if msg := a.limits.Check("discord:"+m.Author.ID, ""); msg != "" {
+		// Say it once per interval, not to every message of a burst.
+		if a.firstFor(ctx, "warned:"+m.Author.ID, a.cfg.UserRate) {
 			a.background(ctx, func(ctx context.Context) {
-				a.send(ctx, m.ChannelID, []message{rateLimitedMessage(wait)}, reply, log)
+				if err := r.Put(ctx, 0, 1, message{Content: msg}); err != nil {
+					log.Warn("sending rate-limit reply", "err", err)
+				}
 			})
 		}
 		return
 	}
 	a.background(ctx, func(ctx context.Context) {
 		if text == "" {
-			a.send(ctx, m.ChannelID, textMessages(helpText(-1)), reply, log)
+			if err := chat.Deliver(ctx, r, textMessages(helpText(-1))); err != nil {
+				log.Warn("sending help", "err", err)
+			}
 			return
 		}
 		q := bot.Question{Text: text, Platform: "discord", User: m.Author.ID, Channel: m.ChannelID}
-		target := m.ChannelID
 		switch {
 		case inThread:
 			q.Thread = a.history(ctx, m.ChannelID, m.ID, info, self)
-			reply = nil
+			r.ref = nil
 		case !dm:
 			th, err := a.session.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
 				Name: threadName(text), AutoArchiveDuration: 1440,
@@ -74,44 +83,76 @@ func (a *Adapter) handleMessage(ctx context.Context, m *discordgo.Message) {
 				break
 			}
 			a.threads.put(th.ID, channelInfo{thread: true, ours: true, parent: m.ChannelID})
-			target, q.Channel, reply = th.ID, th.ID, nil
+			r.channel, q.Channel, r.ref = th.ID, th.ID, nil
 		}
-		// "storybot is typing…" while the answer is worked out (it lasts
-		// about ten seconds or until the bot posts).
-		if err := a.session.ChannelTyping(target, discordgo.WithContext(ctx)); err != nil {
-			log.Debug("typing indicator", "err", err)
-		}
-		msgs, err := safely(func() ([]message, error) {
+		a.reply.Run(ctx, r, "answer", func(ctx context.Context) ([]message, error) {
 			ans, err := a.bot.Answer(ctx, q)
 			if err != nil {
 				return nil, err
 			}
 			return renderAnswer(ans), nil
 		})
-		if err != nil {
-			log.Warn("answering mention", "err", err)
-			msgs = []message{errorMessage(err)}
-		}
-		a.send(ctx, target, msgs, reply, log)
 	})
 }
 
-// send posts messages to a channel, the first one replying to reply when
-// given. It uses a context of its own so that an error reaches the user even
-// after ctx ended.
-func (a *Adapter) send(ctx context.Context, channelID string, msgs []message, reply *discordgo.MessageReference, log *slog.Logger) {
-	sctx, cancel := cleanupContext(ctx)
-	defer cancel()
-	for i, m := range msgs {
-		data := &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions}
-		if i == 0 && reply != nil {
-			data.Reference = reply
-		}
-		if _, err := a.session.ChannelMessageSendComplex(channelID, data, discordgo.WithContext(sctx)); err != nil {
-			log.Warn("sending message", "channel", channelID, "err", err)
-			return
+// channelReply posts a reply as channel messages: "storybot is typing..."
+// as the placeholder, then the parts, the first replying to ref when set.
+type channelReply struct {
+	a       *Adapter
+	channel string
+	ref     *discordgo.MessageReference
+}
+
+var _ chat.Replier[message] = (*channelReply)(nil)
+
+// Start shows the typing indicator (about ten seconds, or until the bot posts).
+func (r *channelReply) Start(ctx context.Context) error {
+	return r.a.session.ChannelTyping(r.channel, discordgo.WithContext(ctx))
+}
+
+// Put posts part i; the first replies to the question.
+func (r *channelReply) Put(ctx context.Context, i, n int, m message) error {
+	data := &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions}
+	if i == 0 && r.ref != nil {
+		data.Reference = r.ref
+	}
+	_, err := r.a.session.ChannelMessageSendComplex(r.channel, data, discordgo.WithContext(ctx))
+	return err
+}
+
+// botRole returns the ID of the bot's managed role in a guild ("" when it
+// cannot be learnt), asking Discord once per guild: a mention of that role
+// is a mention of the bot.
+func (a *Adapter) botRole(ctx context.Context, guild string) string {
+	if info, ok := a.roles.get(guild); ok {
+		return info.parent
+	}
+	self := a.selfID()
+	endpoint := discordgo.EndpointGuildRoles(guild)
+	body, err := a.session.RequestWithBucketID(http.MethodGet, endpoint, nil, endpoint, discordgo.WithContext(ctx))
+	if err != nil {
+		a.log.Warn("looking up the bot's role", "guild", guild, "err", err)
+		return ""
+	}
+	var roles []struct {
+		ID      string `json:"id"`
+		Managed bool   `json:"managed"`
+		Tags    struct {
+			BotID string `json:"bot_id"`
+		} `json:"tags"`
+	}
+	if err := json.Unmarshal(body, &roles); err != nil {
+		a.log.Warn("reading the guild's roles", "guild", guild, "err", err)
+		return ""
+	}
+	id := ""
+	for _, r := range roles {
+		if r.Managed && r.Tags.BotID == self {
+			id = r.ID
 		}
 	}
+	a.roles.put(guild, channelInfo{parent: id})
+	return id
 }
 
 // channel tells what kind of channel id is, asking Discord once and
@@ -197,7 +238,7 @@ func turn(m *discordgo.Message, self string) (bot.Turn, bool) {
 	if m.Author.Bot {
 		return bot.Turn{}, false
 	}
-	text := stripMention(m.Content, self)
+	text := stripMention(m.Content, self, "")
 	return bot.Turn{Role: bot.RoleUser, Text: text}, text != ""
 }
 
@@ -211,11 +252,15 @@ func mentionsUser(m *discordgo.Message, id string) bool {
 	return strings.Contains(m.Content, "<@"+id+">") || strings.Contains(m.Content, "<@!"+id+">")
 }
 
-// stripMention removes mentions of the user id from text and trims it.
-func stripMention(text, id string) string {
+// stripMention removes mentions of the user id, and of the role when set,
+// from text and trims it.
+func stripMention(text, id, role string) string {
 	if id != "" {
 		text = strings.ReplaceAll(text, "<@"+id+">", "")
 		text = strings.ReplaceAll(text, "<@!"+id+">", "")
+	}
+	if role != "" {
+		text = strings.ReplaceAll(text, "<@&"+role+">", "")
 	}
 	return strings.Join(strings.Fields(text), " ")
 }

@@ -2,14 +2,15 @@ package discord
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/bot"
 )
 
@@ -53,92 +54,13 @@ type message struct {
 
 // textLen is the length of s as Discord counts it (UTF-16 code units, an
 // upper bound on its character count).
-func textLen(s string) int {
-	n := 0
-	for _, r := range s {
-		if l := utf16.RuneLen(r); l > 0 {
-			n += l
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
-// prefixWithin returns the byte length of the longest prefix of s, on a rune
-// boundary, whose textLen is at most max.
-func prefixWithin(s string, max int) int {
-	n := 0
-	for i, r := range s {
-		l := utf16.RuneLen(r)
-		if l < 0 {
-			l = 1
-		}
-		if n+l > max {
-			return i
-		}
-		n += l
-	}
-	return len(s)
-}
+func textLen(s string) int { return chat.Len(s, chat.UTF16) }
 
 // truncate shortens s to at most max units, ending it with "…" when cut.
-func truncate(s string, max int) string {
-	if textLen(s) <= max {
-		return s
-	}
-	return strings.TrimRight(s[:prefixWithin(s, max-1)], " \n") + "…"
-}
+func truncate(s string, max int) string { return chat.Truncate(s, max, chat.UTF16) }
 
-// splitText cuts s into pieces of at most max units, preferring to cut after
-// a line break, then after a sentence, then at a space, and only then inside
-// a word (on a rune boundary). Whitespace at the cuts is dropped; no piece is
-// empty, and an empty s gives no pieces.
-func splitText(s string, max int) []string {
-	if max < 2 {
-		max = 2
-	}
-	s = strings.TrimSpace(s)
-	var out []string
-	for textLen(s) > max {
-		cut := cutPoint(s, max)
-		if piece := strings.TrimRight(s[:cut], " \t\n"); piece != "" {
-			out = append(out, piece)
-		}
-		s = strings.TrimLeft(s[cut:], " \t\n")
-	}
-	if s != "" {
-		out = append(out, s)
-	}
-	return out
-}
-
-// cutPoint picks where to cut s so that s[:cut] fits in max units; cut > 0.
-func cutPoint(s string, max int) int {
-	end := prefixWithin(s, max)
-	if end == 0 {
-		_, size := utf8.DecodeRuneInString(s)
-		return size
-	}
-	head := s[:end]
-	floor := end / 2 // never cut so early that pieces get tiny
-	if i := strings.LastIndex(head, "\n"); i >= floor && i > 0 {
-		return i + 1
-	}
-	best := -1
-	for _, p := range []string{". ", "! ", "? ", "] "} {
-		if i := strings.LastIndex(head, p); i > best {
-			best = i
-		}
-	}
-	if best >= floor && best > 0 {
-		return best + 2
-	}
-	if i := strings.LastIndex(head, " "); i >= floor && i > 0 {
-		return i + 1
-	}
-	return end
-}
+// splitText cuts s into pieces of at most max units (see chat.Split).
+func splitText(s string, max int) []string { return chat.Split(s, max, chat.UTF16) }
 
 // markdownSpecial are the characters escaped in text Discord renders as
 // markdown (descriptions and field values).
@@ -437,7 +359,7 @@ func renderArticle(a bot.Article) []message {
 		excerpt = "(no text)"
 	}
 	p.start(title, excerpt)
-	if isWebURL(a.URL) {
+	if embedURL(a.URL) {
 		p.embeds[0].URL = a.URL
 	}
 	p.field("ID", escapeMarkdown(a.ID), true)
@@ -486,23 +408,6 @@ func textMessages(s string) []message {
 	return out
 }
 
-// errorMessage is the reply when no answer could be produced.
-func errorMessage(err error) message {
-	return message{Content: truncate("I couldn't answer that: "+err.Error(), maxContent)}
-}
-
-// rateLimitedMessage is the friendly reply to a user who asks too fast.
-func rateLimitedMessage(wait time.Duration) message {
-	secs := int(wait.Round(time.Second) / time.Second)
-	if secs < 1 {
-		secs = 1
-	}
-	return message{
-		Content:   fmt.Sprintf("You're asking faster than I can read — please try again in %s.", plural(secs, "second")),
-		Ephemeral: true,
-	}
-}
-
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
@@ -517,6 +422,26 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
-func isWebURL(u string) bool {
-	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")
+// maxEmbedURL is Discord's limit on an embed's URL.
+const maxEmbedURL = 2048
+
+// embedURL reports whether u may be an embed's URL: Discord requires a
+// valid absolute http(s) URI of at most 2,048 characters, and refuses the
+// whole message otherwise. Anything else is shown as text.
+func embedURL(u string) bool {
+	if len(u) > maxEmbedURL || strings.ContainsAny(u, " \t\r\n<>\"{}|\\^`") {
+		return false
+	}
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != "" && p.Opaque == "" && utf8.ValidString(u) && isASCII(u)
+}
+
+// isASCII reports whether s is plain ASCII, as a URI must be (RFC 3986).
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] < 0x21 {
+			return false
+		}
+	}
+	return true
 }

@@ -103,7 +103,6 @@ func TestRenderGolden(t *testing.T) {
 			Published: pub, Text: strings.Repeat("Paragraph text with `code` and | pipes. ", 30)})},
 		{"help", textMessages(helpText(5))},
 		{"text_split", textMessages(strings.Repeat("A line of plain text that goes on.\n", 150))},
-		{"rate_limited", []message{rateLimitedMessage(1500 * time.Millisecond)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,11 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/bot"
 )
 
 // bot.Service is what cmd/storybot hands the adapter.
-var _ Bot = (*bot.Service)(nil)
+var _ chat.Bot = (*bot.Service)(nil)
 
 // sampleCorpus is a minimal Store and Retriever over the sample story, so
 // the acceptance test can run the real bot.Service without the retrieval

@@ -127,7 +127,7 @@ func FuzzParseFeedbackID(f *testing.F) {
 }
 
 func TestStripMentionAndThreadName(t *testing.T) {
-	if got := stripMention("<@42>  who is  <@!42> there?", "42"); got != "who is there?" {
+	if got := stripMention("<@42>  who is  <@!42> <@&7> there?", "42", "7"); got != "who is there?" {
 		t.Errorf("stripMention = %q", got)
 	}
 	if got := threadName(strings.Repeat("word ", 40)); textLen(got) > 100 || !strings.HasSuffix(got, "…") {

@@ -13,29 +13,8 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
-	"github.com/storybot/storybot/bot"
-	"github.com/storybot/storybot/bot/guard"
+	"github.com/storybot/storybot/adapters/chat"
 )
-
-// Bot is what the adapter needs from storybot. bot.Service implements it.
-// Implementations must be safe for concurrent use; the adapter calls them
-// from one goroutine per question and passes contexts bounded by
-// Config.AnswerTimeout.
-type Bot interface {
-	// Answer answers a question; an error means no answer at all could be made.
-	Answer(ctx context.Context, q bot.Question) (bot.Answer, error)
-	// Conflicts returns the corpus-wide conflict ledger (/story conflicts).
-	Conflicts(ctx context.Context) ([]bot.Conflict, error)
-	// Article returns one article (/story sources <id>), or an error wrapping
-	// bot.ErrNotFound.
-	Article(ctx context.Context, id string) (bot.Article, error)
-	// LatestDigest returns the most recent digest (/story digest).
-	LatestDigest(ctx context.Context) (bot.Digest, error)
-	// CorpusSize returns the number of articles, for the placeholder.
-	CorpusSize(ctx context.Context) (int, error)
-	// RecordFeedback stores a reader's verdict from the feedback buttons.
-	RecordFeedback(ctx context.Context, f bot.Feedback) error
-}
 
 // Config configures the Slack adapter. BotToken is required, with AppToken
 // (Socket Mode), SigningSecret (Events API over HTTP) or both.
@@ -66,9 +45,16 @@ type Config struct {
 	// MaxBody caps an Events API request body in bytes (default 1 MiB);
 	// larger requests get 413.
 	MaxBody int64
-	// RateLimited, when set, is told of every question a rate limit refuses,
-	// with the limit's scope ("user" or "channel"), e.g. to count it.
-	RateLimited func(scope string)
+	// Profile is the set of scopes the Slack app was installed with:
+	// ProfileFull (the default) or ProfileMentions.
+	Profile Profile
+	// Hooks are told of rate limits and recovered panics, e.g. to count them.
+	Hooks chat.Hooks
+	// Seen remembers delivery IDs; nil means an in-process store.
+	Seen chat.Seen
+	// Conversations remembers the threads the bot answered in; nil means an
+	// in-process store.
+	Conversations chat.Conversations
 	// DedupeTTL is how long delivery and message IDs are remembered (default 1 h).
 	DedupeTTL time.Duration
 	// AnswerTimeout bounds the work on one question (default 2 min).
@@ -86,21 +72,38 @@ type Config struct {
 	Now func() time.Time
 }
 
+// Profile names the set of scopes the Slack app was installed with; the
+// manifests in deploy/ match them.
+type Profile string
+
+const (
+	// ProfileFull (deploy/slack-manifest.yaml) reads the messages of the
+	// channels the bot is in: follow-ups in its threads need no mention,
+	// and the thread's other messages are context.
+	ProfileFull Profile = "full"
+	// ProfileMentions (deploy/slack-manifest-mentions.yaml) has no
+	// channels:history or groups:history: the bot sees mentions, direct
+	// messages and /story only; a follow-up in its thread needs a mention,
+	// and the context is the bot's own record of the thread.
+	ProfileMentions Profile = "mentions"
+)
+
 // Adapter connects a Bot to Slack. Create it with New; it is safe for
 // concurrent use.
 type Adapter struct {
-	cfg      Config
-	bot      Bot
-	log      *slog.Logger
-	api      *slackgo.Client
-	http     *http.Client
-	now      func() time.Time
-	dedupe   *guard.Dedupe
-	users    *guard.Limiter
-	channels *guard.Limiter
-	allow    map[string]bool
-	threads  *threadMemo
-	sleep    func(ctx context.Context, d time.Duration) error
+	cfg     Config
+	bot     chat.Bot
+	log     *slog.Logger
+	api     *slackgo.Client
+	http    *http.Client
+	now     func() time.Time
+	seen    chat.Seen
+	limits  chat.Limits
+	allow   map[string]bool
+	convs   chat.Conversations
+	notOurs *threadMemo
+	reply   chat.Reply[msg]
+	sleep   func(ctx context.Context, d time.Duration) error
 
 	connected atomic.Bool
 	work      sync.WaitGroup
@@ -131,7 +134,7 @@ func checkToken(name, token, prefix string) error {
 
 // New validates cfg and returns an Adapter answering through b. It makes no
 // network calls; Run connects Socket Mode and EventsHandler serves HTTP.
-func New(cfg Config, b Bot, logger *slog.Logger) (*Adapter, error) {
+func New(cfg Config, b chat.Bot, logger *slog.Logger) (*Adapter, error) {
 	if b == nil {
 		return nil, errors.New("slack: no bot to answer with")
 	}
@@ -142,6 +145,13 @@ func New(cfg Config, b Bot, logger *slog.Logger) (*Adapter, error) {
 		if err := checkToken("the app token (SLACK_APP_TOKEN)", cfg.AppToken, "xapp-"); err != nil {
 			return nil, err
 		}
+	}
+	switch cfg.Profile {
+	case "":
+		cfg.Profile = ProfileFull
+	case ProfileFull, ProfileMentions:
+	default:
+		return nil, fmt.Errorf("slack: unknown profile %q: use %q or %q", cfg.Profile, ProfileFull, ProfileMentions)
 	}
 	if cfg.AppToken == "" && cfg.SigningSecret == "" {
 		return nil, errors.New("slack: set the app token (SLACK_APP_TOKEN, xapp-...) for Socket Mode or the signing secret (SLACK_SIGNING_SECRET) for the Events API")
@@ -193,18 +203,30 @@ func New(cfg Config, b Bot, logger *slog.Logger) (*Adapter, error) {
 	if cfg.AppToken != "" {
 		opts = append(opts, slackgo.OptionAppLevelToken(cfg.AppToken))
 	}
+	if cfg.Seen == nil {
+		cfg.Seen = chat.NewMemorySeen(cfg.Now)
+	}
+	if cfg.Conversations == nil {
+		cfg.Conversations = chat.NewMemoryConversations(oursTTL, 2*cfg.ThreadTurns, cfg.Now)
+	}
+	log := logger.With("component", "slack")
 	a := &Adapter{
-		cfg:      cfg,
-		bot:      b,
-		log:      logger.With("component", "slack"),
-		api:      slackgo.New(cfg.BotToken, opts...),
-		http:     cfg.HTTPClient,
-		now:      cfg.Now,
-		dedupe:   guard.NewDedupe(cfg.DedupeTTL, cfg.Now),
-		users:    guard.NewLimiter(max(cfg.UserRate, 0), cfg.Burst, cfg.Now),
-		channels: guard.NewLimiter(max(cfg.ChannelRate, 0), cfg.Burst, cfg.Now),
-		threads:  newThreadMemo(cfg.Now),
-		sleep:    sleepCtx,
+		cfg:  cfg,
+		bot:  b,
+		log:  log,
+		api:  slackgo.New(cfg.BotToken, opts...),
+		http: cfg.HTTPClient,
+		now:  cfg.Now,
+		seen: cfg.Seen,
+		limits: chat.Limits{
+			Users:    chat.NewLimiter(cfg.UserRate, cfg.Burst, cfg.Now),
+			Channels: chat.NewLimiter(cfg.ChannelRate, cfg.Burst, cfg.Now),
+			Hooks:    cfg.Hooks,
+		},
+		convs:   cfg.Conversations,
+		notOurs: newThreadMemo(cfg.Now),
+		reply:   chat.Reply[msg]{Log: log, Hooks: cfg.Hooks, Say: say},
+		sleep:   sleepCtx,
 	}
 	if len(cfg.AllowChannels) > 0 {
 		a.allow = map[string]bool{}
@@ -236,6 +258,7 @@ func (a *Adapter) spawn(ctx context.Context, fn func(ctx context.Context)) {
 	a.work.Add(1)
 	go func() {
 		defer a.work.Done()
+		defer chat.Recover(a.log, a.cfg.Hooks)
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.AnswerTimeout)
 		defer cancel()
 		fn(ctx)
@@ -266,6 +289,7 @@ func (a *Adapter) call(ctx context.Context, method string, fn func(ctx context.C
 			}
 			return nil
 		}
+		a.cfg.Hooks.NoteRateLimited("api")
 		wait := rl.RetryAfter
 		if wait <= 0 {
 			wait = time.Second
@@ -305,52 +329,16 @@ func (a *Adapter) allowed(channel string) bool {
 	return a.allow == nil || isDM(channel) || a.allow[channel]
 }
 
-// rateLimited reports a refused question to Config.RateLimited.
-func (a *Adapter) rateLimited(scope string) {
-	if a.cfg.RateLimited != nil {
-		a.cfg.RateLimited(scope)
-	}
-}
-
 // isDM reports whether a channel ID is a direct message conversation.
 func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }
 
-// limited checks the per-user and per-channel limits and returns a friendly
-// reply when the question must wait, or "" when it may go ahead.
+// limited checks the per-user and per-channel limits (none per channel in
+// a DM) and returns a polite reply when the question must wait, or "".
 func (a *Adapter) limited(user, channel string) string {
-	if ok, wait := a.users.Allow(user); !ok {
-		a.rateLimited("user")
-		return fmt.Sprintf("You're asking faster than I can read. Give me %s and ask again.", roundUp(wait))
+	if isDM(channel) {
+		channel = ""
 	}
-	if !isDM(channel) {
-		if ok, wait := a.channels.Allow(channel); !ok {
-			a.rateLimited("channel")
-			return fmt.Sprintf("This channel is asking faster than I can read. Give me %s and ask again.", roundUp(wait))
-		}
-	}
-	return ""
-}
-
-func roundUp(d time.Duration) string {
-	s := int((d + time.Second - 1) / time.Second)
-	if s <= 1 {
-		return "a second"
-	}
-	return fmt.Sprintf("%d seconds", s)
-}
-
-// errorText is the reply when something failed: always said, never silent.
-func errorText(err error) string {
-	reason := "something went wrong on my side"
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		reason = "it took too long; please try again"
-	case errors.Is(err, context.Canceled):
-		reason = "I was interrupted; please try again"
-	case err != nil:
-		reason = truncate(err.Error(), 300)
-	}
-	return "I couldn't answer that: " + reason + "."
+	return a.limits.Check(user, channel)
 }
 
 // placeholderText is posted at once and replaced by the answer.

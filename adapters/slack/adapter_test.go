@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/adapters/slack/slackfake"
 	"github.com/storybot/storybot/bot"
 )
@@ -98,25 +99,26 @@ func TestRetryAfterTooLongGivesUp(t *testing.T) {
 func TestThreadMemo(t *testing.T) {
 	now := time.Unix(0, 0)
 	m := newThreadMemo(func() time.Time { return now })
-	if ours, not := m.lookup("C", "1"); ours || not {
+	if m.known("C", "1") {
 		t.Fatal("unknown thread reported known")
 	}
-	m.markNotOurs("C", "1")
-	if _, not := m.lookup("C", "1"); !not {
-		t.Fatal("notOurs not remembered")
+	m.mark("C", "1")
+	if !m.known("C", "1") {
+		t.Fatal("not ours not remembered")
 	}
-	m.markOurs("C", "1")
-	if ours, not := m.lookup("C", "1"); !ours || not {
-		t.Fatal("ours should win over an earlier notOurs")
+	m.forget("C", "1")
+	if m.known("C", "1") {
+		t.Fatal("forget must drop the thread")
 	}
-	now = now.Add(oursTTL + time.Second)
-	if ours, _ := m.lookup("C", "1"); ours {
-		t.Fatal("ours should expire")
+	m.mark("C", "1")
+	now = now.Add(notOursTTL + time.Second)
+	if m.known("C", "1") {
+		t.Fatal("not ours should expire")
 	}
 }
 
 // bot.Service is what storybot serve passes to New.
-var _ Bot = (*bot.Service)(nil)
+var _ chat.Bot = (*bot.Service)(nil)
 
 func TestLimits(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)

@@ -12,7 +12,10 @@
 // answered exactly once: retries are deduplicated by event ID and by message,
 // per-user and per-channel rate limits reply politely, Slack's 429
 // Retry-After is honoured, and every failure is answered in the conversation
-// ("I couldn't answer that: ...") rather than dropped.
+// with a short fixed sentence and a reference ID (the details are logged
+// under it) rather than dropped. What Slack and Discord share (the bot port,
+// dedupe, limits, the reply model, error sentences) lives in adapters/chat;
+// this package keeps Slack's transport and Block Kit rendering.
 //
 // Only this package imports slack-go.
 package slack

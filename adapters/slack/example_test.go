@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/adapters/slack"
 	"github.com/storybot/storybot/bot"
 )
@@ -15,7 +16,7 @@ import (
 // set, the Events API handler when the signing secret is, and a digest
 // publisher.
 func ExampleNew() {
-	var b slack.Bot // a *bot.Service in storybot serve
+	var b chat.Bot // a *bot.Service in storybot serve
 	a, err := slack.New(slack.Config{
 		BotToken:      "xoxb-your-bot-token",
 		AppToken:      "xapp-your-app-token",
@@ -47,4 +48,4 @@ func ExampleNew_wrongToken() {
 	// slack: the app token (SLACK_APP_TOKEN) must start with "xapp-", got a token starting with "xoxb-"
 }
 
-type nopBot struct{ slack.Bot }
+type nopBot struct{ chat.Bot }

@@ -7,10 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	slackgo "github.com/slack-go/slack"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/bot"
 )
 
@@ -23,12 +23,23 @@ func (a *Adapter) handleEvent(ctx context.Context, ev event) {
 	if ev.Msg == nil {
 		return
 	}
-	if ev.ID != "" && !a.dedupe.First("event/"+ev.ID) {
+	if ev.ID != "" && !a.first(ctx, "event/"+ev.ID) {
 		a.log.Debug("duplicate event dropped", "event_id", ev.ID)
 		return
 	}
 	m := *ev.Msg
 	a.spawn(ctx, func(ctx context.Context) { a.onMessage(ctx, m) })
+}
+
+// first reports whether key is seen for the first time (within
+// Config.DedupeTTL). When the store cannot say, the delivery is handled.
+func (a *Adapter) first(ctx context.Context, key string) bool {
+	ok, err := a.seen.First(ctx, "slack/"+key, a.cfg.DedupeTTL)
+	if err != nil {
+		a.log.Warn("cannot check for a repeated delivery; handling it", "key", key, "err", err)
+		return true
+	}
+	return ok
 }
 
 // ignorable reports whether a message event is not a person's new message:
@@ -59,9 +70,10 @@ func (a *Adapter) onMessage(ctx context.Context, m message) {
 
 	me, err := a.self(ctx)
 	if err != nil {
-		log.Error("cannot learn the bot's own identity (auth.test)", "err", err)
 		if m.Type == "app_mention" || dm {
-			a.fail(ctx, r, err)
+			a.reply.Fallback(ctx, r, chat.Fail(ctx, log, "cannot learn the bot's own identity (auth.test)", err))
+		} else {
+			log.Error("cannot learn the bot's own identity (auth.test)", "err", err)
 		}
 		return
 	}
@@ -69,14 +81,19 @@ func (a *Adapter) onMessage(ctx context.Context, m message) {
 		return
 	}
 	mentioned := m.Type == "app_mention" || mentions(m.Text, me.UserID)
-	var thread []slackgo.Message
+	full := a.cfg.Profile != ProfileMentions
+	var (
+		thread []slackgo.Message
+		known  []bot.Turn // the bot's own record of the thread
+		ours   bool
+	)
+	if inThread {
+		known, ours = a.ourThread(ctx, m.Channel, m.ThreadTS)
+	}
 	if !dm && !mentioned {
-		// Only a reply in a thread the bot answered is for the bot.
-		if !inThread || !a.allowed(m.Channel) {
-			return
-		}
-		ours, notOurs := a.threads.lookup(m.Channel, m.ThreadTS)
-		if notOurs {
+		// Only a reply in a thread the bot answered is for the bot, and
+		// only when the app may read the channel's messages.
+		if !full || !inThread || !a.allowed(m.Channel) || a.notOurs.known(m.Channel, m.ThreadTS) {
 			return
 		}
 		thread, err = a.fetchThread(ctx, m.Channel, m.ThreadTS)
@@ -86,16 +103,16 @@ func (a *Adapter) onMessage(ctx context.Context, m message) {
 				return
 			}
 		} else if !ours && !spokeIn(thread, me) {
-			a.threads.markNotOurs(m.Channel, m.ThreadTS)
+			a.notOurs.mark(m.Channel, m.ThreadTS)
 			return
 		}
 	}
 	// An app_mention and a message event arrive for the same message: answer once.
-	if !a.dedupe.First("msg/" + m.Channel + "/" + m.TS) {
+	if !a.first(ctx, "msg/"+m.Channel+"/"+m.TS) {
 		return
 	}
 	if !a.allowed(m.Channel) {
-		a.say(ctx, r, "I'm not enabled in this channel. Ask whoever runs storybot to add it to the allowed channels, or send me a direct message.")
+		a.say(ctx, r, notAllowedText)
 		return
 	}
 	if msg := a.limited(m.User, m.Channel); msg != "" {
@@ -104,19 +121,27 @@ func (a *Adapter) onMessage(ctx context.Context, m message) {
 	}
 	text := plain(m.Text, me.UserID)
 	if text == "" {
-		a.sayBlocks(ctx, r, sections(helpText), "Ask me a question about the story.")
+		a.sayBlocks(ctx, r, msg{blocks: sections(helpText), text: "Ask me a question about the story."})
 		return
 	}
+	r.question = text
 	q := bot.Question{Text: text, Platform: platform, User: m.User, Channel: m.Channel}
-	if inThread {
+	switch {
+	case inThread && full:
 		if thread == nil {
 			thread, err = a.fetchThread(ctx, m.Channel, m.ThreadTS)
 			if err != nil {
-				log.Warn("thread context unavailable; answering without it", "err", err)
+				log.Warn("thread context unavailable; answering with what the bot recorded", "err", err)
 			}
 		}
-		q.Thread = a.turns(thread, m.TS, me)
-	} else if dm && a.cfg.DMWindow > 0 {
+		if thread != nil {
+			q.Thread = a.turns(thread, m.TS, me)
+		} else {
+			q.Thread = a.lastTurns(known)
+		}
+	case inThread:
+		q.Thread = a.lastTurns(known)
+	case dm && a.cfg.DMWindow > 0:
 		history, err := a.dmHistory(ctx, m.Channel, m.TS)
 		if err != nil {
 			log.Warn("conversation context unavailable; answering without it", "err", err)
@@ -124,6 +149,17 @@ func (a *Adapter) onMessage(ctx context.Context, m message) {
 		q.Thread = a.turns(history, m.TS, me)
 	}
 	a.answer(ctx, r, q, "")
+}
+
+// notAllowedText answers in a channel the bot is not enabled in.
+const notAllowedText = "I'm not enabled in this channel. Ask whoever runs storybot to add it to the allowed channels, or send me a direct message."
+
+// lastTurns caps recorded turns at Config.ThreadTurns.
+func (a *Adapter) lastTurns(turns []bot.Turn) []bot.Turn {
+	if len(turns) > a.cfg.ThreadTurns {
+		turns = turns[len(turns)-a.cfg.ThreadTurns:]
+	}
+	return turns
 }
 
 // fetchThread returns a thread's messages, oldest first.
@@ -238,92 +274,37 @@ func (a *Adapter) turns(thread []slackgo.Message, current string, me identity) [
 	return out
 }
 
-// answer posts the placeholder, asks the bot and replaces the placeholder
-// with the answer or, on failure, with the reason.
-func (a *Adapter) answer(ctx context.Context, r reply, q bot.Question, askedBy string) {
-	a.produce(ctx, r, func(ctx context.Context) ([]slackgo.Block, string, error) {
+// answer posts the placeholder, asks the bot and puts the answer (or, on
+// failure, a short sentence with a reference ID) in the placeholder's place.
+func (a *Adapter) answer(ctx context.Context, r chat.Replier[msg], q bot.Question, askedBy string) {
+	a.reply.Run(ctx, r, "answer", func(ctx context.Context) ([]msg, error) {
 		ans, err := a.bot.Answer(ctx, q)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		a.log.Info("answered", "user", q.User, "channel", q.Channel, "answer_id", ans.ID, "citations", len(ans.Citations()), "conflicts", len(ans.Conflicts), "abstained", ans.Abstained)
-		return renderAnswer(ans, askedBy), ans.Text(), nil
+		return parts(renderAnswer(ans, askedBy), ans.Text()), nil
 	})
 }
 
-// produce posts the placeholder, runs fn and puts its result (or the error)
-// in the placeholder's place.
-func (a *Adapter) produce(ctx context.Context, r reply, fn func(ctx context.Context) ([]slackgo.Block, string, error)) {
-	r.start(ctx, a.placeholderText(ctx))
-	blocks, text, err := fn(ctx)
-	if err != nil {
-		a.fail(ctx, r, err)
-		return
-	}
-	if err := r.finish(ctx, blocks, text); err != nil {
-		a.log.Error("answer not delivered", "err", err)
-		a.fail(ctx, r, err)
-	}
-}
-
-// fail tells the asker what went wrong, with a fresh deadline so a timed
-// out question still gets its reply.
-func (a *Adapter) fail(ctx context.Context, r reply, err error) {
-	a.log.Error("question failed", "err", err)
-	text := errorText(err)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-	defer cancel()
-	if err := r.finish(ctx, sections(escape(text)), text); err != nil {
-		a.log.Error("error reply not delivered either", "err", err)
-	}
-}
-
 // say replies with a short plain message.
-func (a *Adapter) say(ctx context.Context, r reply, text string) {
-	a.sayBlocks(ctx, r, sections(escape(text)), text)
+func (a *Adapter) say(ctx context.Context, r chat.Replier[msg], text string) {
+	a.sayBlocks(ctx, r, say(text))
 }
 
-func (a *Adapter) sayBlocks(ctx context.Context, r reply, blocks []slackgo.Block, text string) {
-	if err := r.finish(ctx, blocks, text); err != nil {
+// sayBlocks replies with one message, without a placeholder.
+func (a *Adapter) sayBlocks(ctx context.Context, r chat.Replier[msg], m msg) {
+	if err := r.Put(ctx, 0, 1, m); err != nil {
 		a.log.Error("reply not delivered", "err", err)
 	}
 }
 
 // handleCommand takes one acknowledged slash command.
 func (a *Adapter) handleCommand(ctx context.Context, c command) {
-	if c.TriggerID != "" && !a.dedupe.First("command/"+c.TriggerID) {
+	if c.TriggerID != "" && !a.first(ctx, "command/"+c.TriggerID) {
 		return
 	}
 	a.spawn(ctx, func(ctx context.Context) { a.onCommand(ctx, c) })
-}
-
-// commandReply answers a slash command in its channel, where the answer can
-// be threaded and followed up, and falls back to the response URL where the
-// bot cannot post (a channel it is not in, another person's DM).
-type commandReply struct {
-	t      *threadReply
-	u      *urlReply
-	useURL bool
-}
-
-func (r *commandReply) start(ctx context.Context, text string) {
-	r.t.start(ctx, text)
-	if r.t.placeholder == "" {
-		r.useURL = true
-		r.u.start(ctx, text)
-	}
-}
-
-func (r *commandReply) finish(ctx context.Context, blocks []slackgo.Block, text string) error {
-	if !r.useURL {
-		err := r.t.finish(ctx, blocks, text)
-		if err == nil {
-			return nil
-		}
-		r.t.a.log.Warn("cannot post in the channel, answering on the response URL", "err", err)
-		r.useURL = true
-	}
-	return r.u.finish(ctx, blocks, text)
 }
 
 // onCommand answers /story and its subcommands.
@@ -333,11 +314,11 @@ func (a *Adapter) onCommand(ctx context.Context, c command) {
 	private := &urlReply{a: a, url: c.ResponseURL, ephemeral: true}
 	switch strings.ToLower(sub) {
 	case "", "help":
-		a.sayBlocks(ctx, private, sections(helpText), "How to use storybot")
+		a.sayBlocks(ctx, private, msg{blocks: sections(helpText), text: "How to use storybot"})
 		return
 	}
 	if !a.allowed(c.Channel) {
-		a.say(ctx, private, "I'm not enabled in this channel. Ask whoever runs storybot to add it to the allowed channels, or send me a direct message.")
+		a.say(ctx, private, notAllowedText)
 		return
 	}
 	if msg := a.limited(c.User, c.Channel); msg != "" {
@@ -345,23 +326,28 @@ func (a *Adapter) onCommand(ctx context.Context, c command) {
 		return
 	}
 	r := &commandReply{t: &threadReply{a: a, channel: c.Channel}, u: &urlReply{a: a, url: c.ResponseURL}}
+	run := func(what string, produce func(ctx context.Context) ([]msg, error)) {
+		a.reply.Run(ctx, r, what, produce)
+	}
 	switch strings.ToLower(sub) {
 	case "digest":
-		a.produce(ctx, r, func(ctx context.Context) ([]slackgo.Block, string, error) {
+		run("/story digest", func(ctx context.Context) ([]msg, error) {
 			d, err := a.bot.LatestDigest(ctx)
-			if err != nil {
-				return nil, "", fmt.Errorf("latest digest: %w", err)
+			if errors.Is(err, bot.ErrNotFound) {
+				return []msg{say("No digest has been made yet.")}, nil
 			}
-			return renderDigest(d), digestText(d), nil
+			if err != nil {
+				return nil, fmt.Errorf("latest digest: %w", err)
+			}
+			return parts(renderDigest(d), digestText(d)), nil
 		})
 	case "conflicts":
-		a.produce(ctx, r, func(ctx context.Context) ([]slackgo.Block, string, error) {
+		run("/story conflicts", func(ctx context.Context) ([]msg, error) {
 			cs, err := a.bot.Conflicts(ctx)
 			if err != nil {
-				return nil, "", fmt.Errorf("conflicts: %w", err)
+				return nil, fmt.Errorf("conflicts: %w", err)
 			}
-			blocks, text := renderConflicts(cs)
-			return blocks, text, nil
+			return parts(renderConflicts(cs)), nil
 		})
 	case "sources", "source":
 		if arg == "" {
@@ -369,20 +355,19 @@ func (a *Adapter) onCommand(ctx context.Context, c command) {
 			return
 		}
 		id := strings.Trim(arg, "[]`")
-		a.produce(ctx, r, func(ctx context.Context) ([]slackgo.Block, string, error) {
+		run("/story sources", func(ctx context.Context) ([]msg, error) {
 			art, err := a.bot.Article(ctx, id)
 			if errors.Is(err, bot.ErrNotFound) {
-				text := fmt.Sprintf("I have no article with the ID %q.", id)
-				return sections(escape(text)), text, nil
+				return []msg{say(fmt.Sprintf("I have no article with the ID %q.", truncate(id, 200)))}, nil
 			}
 			if err != nil {
-				return nil, "", fmt.Errorf("article %q: %w", id, err)
+				return nil, fmt.Errorf("article %q: %w", id, err)
 			}
-			blocks, text := renderArticle(art)
-			return blocks, text, nil
+			return parts(renderArticle(art)), nil
 		})
 	default:
 		q := bot.Question{Text: plain(c.Text, ""), Platform: platform, User: c.User, Channel: c.Channel}
+		r.t.question = q.Text
 		a.answer(ctx, r, q, c.User)
 	}
 }
@@ -396,32 +381,18 @@ func (a *Adapter) handleInteraction(ctx context.Context, cb slackgo.InteractionC
 		if act == nil || (act.ActionID != feedbackHelpful && act.ActionID != feedbackUnhelped) {
 			continue
 		}
-		if !a.dedupe.First("action/" + cb.TriggerID + "/" + act.ActionTs + "/" + act.ActionID) {
+		if !a.first(ctx, "action/"+cb.TriggerID+"/"+act.ActionTs+"/"+act.ActionID) {
 			continue
 		}
 		f := bot.Feedback{AnswerID: act.Value, Helpful: act.ActionID == feedbackHelpful, Platform: platform, User: cb.User.ID, At: a.now()}
 		url := cb.ResponseURL
 		a.spawn(ctx, func(ctx context.Context) {
+			text := chat.RecordFeedback(ctx, a.bot, a.log, f)
+			// A new ephemeral note: the message with the buttons stays.
 			r := &urlReply{a: a, url: url, ephemeral: true}
-			if err := a.bot.RecordFeedback(ctx, f); err != nil {
-				a.log.Error("feedback not recorded", "answer_id", f.AnswerID, "err", err)
-				a.sayNew(ctx, r, "I couldn't record your feedback: "+truncate(err.Error(), 200))
-				return
+			if err := r.Put(ctx, 0, 1, say(text)); err != nil {
+				a.log.Error("reply not delivered", "err", err)
 			}
-			a.log.Info("feedback recorded", "answer_id", f.AnswerID, "helpful", f.Helpful, "user", f.User)
-			verdict := "not helpful"
-			if f.Helpful {
-				verdict = "helpful"
-			}
-			a.sayNew(ctx, r, "Thanks! I noted that this answer was "+verdict+".")
 		})
-	}
-}
-
-// sayNew posts an ephemeral note on a response URL without replacing the
-// message the buttons are on.
-func (a *Adapter) sayNew(ctx context.Context, r *urlReply, text string) {
-	if err := a.respond(ctx, r.url, nil, text, false, false); err != nil {
-		a.log.Error("reply not delivered", "err", err)
 	}
 }

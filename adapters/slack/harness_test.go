@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/adapters/slack/slackfake"
 	"github.com/storybot/storybot/bot"
 )
@@ -27,7 +28,7 @@ type fakeBot struct {
 	articles  map[string]bot.Article
 }
 
-var _ Bot = (*fakeBot)(nil)
+var _ chat.Bot = (*fakeBot)(nil)
 
 func sampleConflict() bot.Conflict {
 	return bot.Conflict{Topic: "troops withdrawn", Kind: bot.ConflictNumeric, Positions: []bot.Position{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/bot"
 )
 
@@ -29,7 +30,7 @@ func (p *Publisher) Name() string { return "slack:" + p.channel }
 // message may not have been posted.
 func (p *Publisher) Publish(ctx context.Context, d bot.Digest) error {
 	r := &threadReply{a: p.a, channel: p.channel}
-	if err := r.finish(ctx, renderDigest(d), digestText(d)); err != nil {
+	if err := chat.Deliver(ctx, r, parts(renderDigest(d), digestText(d))); err != nil {
 		return fmt.Errorf("publish digest %s to %s: %w", d.ID, p.Name(), err)
 	}
 	return nil

@@ -3,10 +3,10 @@ package slack
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	slackgo "github.com/slack-go/slack"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/bot"
 )
 
@@ -46,49 +46,11 @@ func link(u, text string) string {
 	return "<" + u + "|" + strings.ReplaceAll(escape(text), "|", "¦") + ">"
 }
 
-// truncate cuts s to at most n runes, ending with an ellipsis when cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
+// truncate cuts s to at most n characters, ending with an ellipsis when cut.
+func truncate(s string, n int) string { return chat.Truncate(s, n, chat.Runes) }
 
-// splitText splits s into pieces of at most limit runes, preferring to cut
-// at a line break, then after a sentence, then at a space. Pieces are
-// trimmed of surrounding white space; no piece is empty.
-func splitText(s string, limit int) []string {
-	if limit < 2 {
-		limit = 2
-	}
-	var out []string
-	s = strings.TrimSpace(s)
-	for s != "" {
-		if utf8.RuneCountInString(s) <= limit {
-			out = append(out, s)
-			break
-		}
-		r := []rune(s)
-		head := string(r[:limit])
-		cut := -1
-		for _, sep := range []string{"\n", ". ", " "} {
-			if i := strings.LastIndex(head, sep); i > len(head)/3 {
-				cut = i + len(sep)
-				break
-			}
-		}
-		if cut <= 0 {
-			cut = len(head)
-		}
-		piece := strings.TrimSpace(s[:cut])
-		if piece != "" {
-			out = append(out, piece)
-		}
-		s = strings.TrimSpace(s[cut:])
-	}
-	return out
-}
+// splitText splits s into pieces of at most limit characters (see chat.Split).
+func splitText(s string, limit int) []string { return chat.Split(s, limit, chat.Runes) }
 
 func mrkdwn(s string) *slackgo.TextBlockObject {
 	return slackgo.NewTextBlockObject(slackgo.MarkdownType, s, false, false)

@@ -135,30 +135,6 @@ func TestRenderLongAnswerSplits(t *testing.T) {
 	}
 }
 
-func TestSplitText(t *testing.T) {
-	tests := []struct {
-		name  string
-		in    string
-		limit int
-		want  []string
-	}{
-		{"short", "hello", 10, []string{"hello"}},
-		{"empty", "   ", 10, nil},
-		{"at sentence", "One two. Three four five.", 12, []string{"One two.", "Three four", "five."}},
-		{"at line", "aaaa\nbbbb cccc", 10, []string{"aaaa", "bbbb cccc"}},
-		{"no spaces", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
-		{"runes", "ééééé", 2, []string{"éé", "éé", "é"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := splitText(tt.in, tt.limit)
-			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
-				t.Errorf("splitText(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestEscapeAndLink(t *testing.T) {
 	tests := []struct{ got, want string }{
 		{escape("a < b & c > d"), "a &lt; b &amp; c &gt; d"},

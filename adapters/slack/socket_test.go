@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/adapters/slack/slackfake"
 	"github.com/storybot/storybot/bot"
 )
@@ -38,9 +39,13 @@ func TestSocketMentionAnsweredInThreadWithCitations(t *testing.T) {
 			t.Errorf("answer blocks lack %q:\n%s", want, u.Blocks)
 		}
 	}
-	// The plain text is the console's text for the same answer.
-	if want := sampleAnswer(bot.Question{Text: "how many troops left?"}).Text(); u.Text != want {
-		t.Errorf("fallback text = %q, want the console text %q", u.Text, want)
+	// The plain text is the console's text for the same answer, escaped
+	// as Slack requires of a message's text.
+	if want := escape(sampleAnswer(bot.Question{Text: "how many troops left?"}).Text()); u.Text != want {
+		t.Errorf("fallback text = %q, want the escaped console text %q", u.Text, want)
+	}
+	if !strings.Contains(u.Text, "Withdrawal &lt;update&gt;") {
+		t.Errorf("fallback text not escaped: %q", u.Text)
 	}
 	qs := h.bot.asked()
 	if len(qs) != 1 {
@@ -184,7 +189,9 @@ func TestSlashCommandFallsBackToResponseURL(t *testing.T) {
 	if r[0].Text != "Reading 5 articles..." || r[0].ResponseType != "ephemeral" {
 		t.Errorf("placeholder = %+v", r[0])
 	}
-	if r[1].ResponseType != "in_channel" || !r[1].Replace || !strings.Contains(r[1].Blocks, "[002_beta]") {
+	// Slack never turns the ephemeral placeholder into an in-channel
+	// message: the answer is a new one, visible to the channel.
+	if r[1].ResponseType != "in_channel" || r[1].Replace || !strings.Contains(r[1].Blocks, "[002_beta]") {
 		t.Errorf("answer = %+v", r[1])
 	}
 }
@@ -238,7 +245,7 @@ func TestPerUserRateLimitRepliesFriendly(t *testing.T) {
 	h := newHarness(t, func(c *Config) {
 		c.UserRate = time.Hour
 		c.Burst = 1
-		c.RateLimited = func(scope string) {
+		c.Hooks.RateLimited = func(scope string) {
 			if scope == "user" {
 				limited.Add(1)
 			}
@@ -289,8 +296,9 @@ func TestBotErrorIsAnswered(t *testing.T) {
 	ts := h.slack.AddMessage("C1", "", "U1", "<@UBOT> q")
 	h.slack.Send("events_api", slackfake.EventCallback("EvErr", slackfake.Mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
 	cs := h.slack.WaitCalls("error reply", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
-	if u := slackfake.Find(cs, "chat.update", "C1")[0]; u.Text != "I couldn't answer that: index unavailable." {
-		t.Errorf("error reply = %q", u.Text)
+	u := slackfake.Find(cs, "chat.update", "C1")[0]
+	if !strings.HasPrefix(u.Text, chat.FailedText+" (ref ") || strings.Contains(u.Text+u.Blocks, "index unavailable") {
+		t.Errorf("error reply = %q, want the fixed sentence with a reference and no error text", u.Text)
 	}
 }
 
@@ -301,7 +309,7 @@ func TestAnswerTimeoutIsAnswered(t *testing.T) {
 	ts := h.slack.AddMessage("C1", "", "U1", "<@UBOT> q")
 	h.slack.Send("events_api", slackfake.EventCallback("EvSlow", slackfake.Mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
 	cs := h.slack.WaitCalls("timeout reply", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
-	if u := slackfake.Find(cs, "chat.update", "C1")[0]; !strings.Contains(u.Text, "I couldn't answer that: it took too long") {
+	if u := slackfake.Find(cs, "chat.update", "C1")[0]; !strings.HasPrefix(u.Text, chat.TimeoutText+" (ref ") || strings.Contains(u.Text, "deadline") {
 		t.Errorf("timeout reply = %q", u.Text)
 	}
 }
@@ -320,7 +328,7 @@ func TestFeedbackButtonsRecorded(t *testing.T) {
 	h.slack.Send("interactive", payload, 0)
 	h.slack.Send("interactive", payload, 1) // a redelivery is recorded once
 	cs := h.slack.WaitCalls("thanks", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "response_url", "C1") == 1 })
-	if r := slackfake.Find(cs, "response_url", "C1")[0]; r.Replace || r.ResponseType != "ephemeral" || !strings.Contains(r.Text, "not helpful") {
+	if r := slackfake.Find(cs, "response_url", "C1")[0]; r.Replace || r.ResponseType != "ephemeral" || !strings.Contains(r.Text, "missed the mark") {
 		t.Errorf("thanks = %+v", r)
 	}
 	h.a.Wait()

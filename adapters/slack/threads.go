@@ -1,80 +1,93 @@
 package slack
 
 import (
+	"context"
 	"sync"
 	"time"
+
+	"github.com/storybot/storybot/bot"
 )
 
-// threadMemo remembers which threads the bot has answered in (so a reply
-// there is a follow-up) and, briefly, which it has not (so chatty threads do
-// not cost a conversations.replies call per message). It is safe for
-// concurrent use.
-type threadMemo struct {
-	now     func() time.Time
-	mu      sync.Mutex
-	ours    map[string]time.Time
-	notOurs map[string]time.Time
-}
-
 const (
-	oursTTL     = 7 * 24 * time.Hour
+	// oursTTL is how long a thread the bot answered in stays a follow-up thread.
+	oursTTL = 7 * 24 * time.Hour
+	// notOursTTL is how long a thread found not to be the bot's is not asked about again.
 	notOursTTL  = 10 * time.Minute
 	memoMaxKeys = 50_000
 )
 
+// threadKey is a thread's key in the Conversations store.
+func threadKey(channel, ts string) string { return "slack/" + channel + "/" + ts }
+
+// rememberThread records that the bot answered in the thread root of
+// channel, with the question and answer as its turns when given. A store
+// failure is logged: it costs a follow-up's context, not the answer.
+func (a *Adapter) rememberThread(ctx context.Context, channel, root, question, answer string) {
+	var turns []bot.Turn
+	if answer != "" {
+		if question != "" {
+			turns = append(turns, bot.Turn{Role: bot.RoleUser, Text: question})
+		}
+		turns = append(turns, bot.Turn{Role: bot.RoleBot, Text: answer})
+	}
+	a.notOurs.forget(channel, root)
+	if err := a.convs.Add(ctx, threadKey(channel, root), turns...); err != nil {
+		a.log.Warn("cannot record the thread", "channel", channel, "thread", root, "err", err)
+	}
+}
+
+// ourThread reports whether the bot answered in the thread, per the
+// Conversations store, with the turns recorded there.
+func (a *Adapter) ourThread(ctx context.Context, channel, root string) ([]bot.Turn, bool) {
+	turns, ours, err := a.convs.Turns(ctx, threadKey(channel, root))
+	if err != nil {
+		a.log.Warn("cannot read the thread record", "channel", channel, "thread", root, "err", err)
+	}
+	return turns, ours
+}
+
+// threadMemo remembers briefly which threads the bot has not spoken in, so
+// chatty threads do not cost a conversations.replies call per message. It
+// is a cache of this process only and safe for concurrent use.
+type threadMemo struct {
+	now  func() time.Time
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
 func newThreadMemo(now func() time.Time) *threadMemo {
-	return &threadMemo{now: now, ours: map[string]time.Time{}, notOurs: map[string]time.Time{}}
+	return &threadMemo{now: now, seen: map[string]time.Time{}}
 }
 
-func threadKey(channel, ts string) string { return channel + "/" + ts }
-
-// markOurs records that the bot answered in the thread.
-func (m *threadMemo) markOurs(channel, ts string) {
+// mark records that the bot has not spoken in the thread.
+func (m *threadMemo) mark(channel, ts string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	k := threadKey(channel, ts)
-	delete(m.notOurs, k)
-	m.ours[k] = m.now()
-	m.bound(m.ours, oursTTL)
-}
-
-// markNotOurs records that the bot has not spoken in the thread.
-func (m *threadMemo) markNotOurs(channel, ts string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.notOurs[threadKey(channel, ts)] = m.now()
-	m.bound(m.notOurs, notOursTTL)
-}
-
-// lookup says whether the thread is known to be the bot's (ours) or known
-// not to be (notOurs); both false means unknown.
-func (m *threadMemo) lookup(channel, ts string) (ours, notOurs bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	k := threadKey(channel, ts)
 	now := m.now()
-	if t, ok := m.ours[k]; ok && now.Sub(t) <= oursTTL {
-		return true, false
-	}
-	if t, ok := m.notOurs[k]; ok && now.Sub(t) <= notOursTTL {
-		return false, true
-	}
-	return false, false
-}
-
-// bound drops expired keys when a map grows large, and everything when
-// that is not enough.
-func (m *threadMemo) bound(keys map[string]time.Time, ttl time.Duration) {
-	if len(keys) <= memoMaxKeys {
-		return
-	}
-	now := m.now()
-	for k, t := range keys {
-		if now.Sub(t) > ttl {
-			delete(keys, k)
+	if len(m.seen) > memoMaxKeys {
+		for k, t := range m.seen {
+			if now.Sub(t) > notOursTTL {
+				delete(m.seen, k)
+			}
+		}
+		if len(m.seen) > memoMaxKeys {
+			clear(m.seen)
 		}
 	}
-	if len(keys) > memoMaxKeys {
-		clear(keys)
-	}
+	m.seen[threadKey(channel, ts)] = now
+}
+
+// known reports whether the thread was recently found not to be the bot's.
+func (m *threadMemo) known(channel, ts string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.seen[threadKey(channel, ts)]
+	return ok && m.now().Sub(t) <= notOursTTL
+}
+
+// forget drops the thread, once the bot has answered in it.
+func (m *threadMemo) forget(channel, ts string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.seen, threadKey(channel, ts))
 }

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/adapters/discord"
 	"github.com/storybot/storybot/adapters/slack"
 	"github.com/storybot/storybot/bot"
@@ -187,7 +188,7 @@ func (s *server) run(ctx context.Context) error {
 		var publishers []bot.Publisher
 		if slackOn {
 			sc := slackConfig(cfg)
-			sc.RateLimited = func(scope string) { s.rec.RateLimited("slack", scope) }
+			sc.Hooks = s.hooks("slack")
 			ad, err := slack.New(sc, b, a.logger.With("component", "slack"))
 			if err != nil {
 				return usageError{fmt.Errorf("slack: %w", err)}
@@ -205,7 +206,7 @@ func (s *server) run(ctx context.Context) error {
 		}
 		if discordOn {
 			dc := discordConfig(cfg)
-			dc.RateLimited = func(scope string) { s.rec.RateLimited("discord", scope) }
+			dc.Hooks = s.hooks("discord")
 			ad, err := discord.New(dc, b, a.logger.With("component", "discord"))
 			if err != nil {
 				return usageError{fmt.Errorf("discord: %w", err)}
@@ -337,6 +338,15 @@ func (s *server) startDigest(ctx context.Context, g *errgroup.Group, a *app, pub
 		"next", r.Due(s.m.Now()).Format(time.RFC3339), "destinations", strings.Join(names, ","))
 	g.Go(func() error { return r.Run(ctx) })
 	return nil
+}
+
+// hooks count a chat platform's rate limits and recovered panics (a panic
+// is a question that got no answer, only the error sentence).
+func (s *server) hooks(platform string) chat.Hooks {
+	return chat.Hooks{
+		RateLimited: func(scope string) { s.rec.RateLimited(platform, scope) },
+		Panicked:    func() { s.rec.AnswerFailed(platform, 0) },
+	}
 }
 
 func (s *server) drainAfterHTTP(f func()) {
