@@ -208,7 +208,7 @@ func TestFailSentences(t *testing.T) {
 			t.Errorf("Fail(%v) = %q shows error text", tc.err, got)
 		}
 		if tc.want != LoadingText {
-			ref := strings.TrimSuffix(got[strings.LastIndex(got, "(ref ")+5:], ")")
+			ref := strings.TrimSuffix(got[strings.LastIndex(got, "(reference ")+11:], ")")
 			if len(ref) != 8 || !strings.Contains(logs.String(), `"ref":"`+ref+`"`) {
 				t.Errorf("reference %q not in the log:\n%s", ref, logs.String())
 			}
@@ -285,7 +285,7 @@ func TestReplyRun(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rp.Run(ctx, tc.r, "answer", tc.produce)
 			got := strings.Join(tc.r.log, "|")
-			if i := strings.Index(got, " (ref "); i >= 0 {
+			if i := strings.Index(got, " (reference "); i >= 0 {
 				got = got[:i]
 			}
 			if got != tc.want {
@@ -315,7 +315,7 @@ func TestRecordFeedback(t *testing.T) {
 		t.Fatal(got)
 	}
 	got := RecordFeedback(ctx, fakeBot{err: errors.New("disk full")}, log, bot.Feedback{AnswerID: "a"})
-	if !strings.HasPrefix(got, FeedbackFailedText+" (ref ") || strings.Contains(got, "disk") {
+	if !strings.HasPrefix(got, FeedbackFailedText+" (reference ") || strings.Contains(got, "disk") {
 		t.Fatal(got)
 	}
 }

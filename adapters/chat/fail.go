@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+
+	"github.com/storybot/storybot/bot"
 )
 
 // The fixed sentences users see when something fails. They never carry an
@@ -16,8 +18,9 @@ import (
 const (
 	// LoadingText answers a question asked before the articles are loaded.
 	LoadingText = "I'm still loading the articles. Please ask again in a minute."
-	// FailedText answers a question that failed for any other reason.
-	FailedText = "Sorry, something went wrong on my side and I couldn't answer that."
+	// FailedText answers a question that failed for any other reason; it
+	// is bot.FailureText, the sentence of every storybot surface.
+	FailedText = bot.FailureText
 	// TimeoutText answers a question that took too long.
 	TimeoutText = "Sorry, that took too long, so I stopped. Please try again."
 	// StoppedText answers a question cut short by a shutdown.
@@ -43,7 +46,7 @@ func NewRef() string {
 
 // WithRef ends a sentence with its reference ID.
 func WithRef(sentence, ref string) string {
-	return sentence + " (ref " + ref + ")"
+	return sentence + " (reference " + ref + ")"
 }
 
 // Fail logs err (with msg and attrs) under a new reference ID and returns
@@ -54,6 +57,12 @@ func Fail(ctx context.Context, log *slog.Logger, msg string, err error, attrs ..
 	if errors.Is(err, ErrNotReady) {
 		log.DebugContext(ctx, msg+": not ready", "err", err)
 		return LoadingText
+	}
+	var ie *bot.InternalError
+	if errors.As(err, &ie) {
+		// Logged with its details under this reference already.
+		log.InfoContext(ctx, msg, "ref", ie.Ref)
+		return WithRef(FailedText, ie.Ref)
 	}
 	ref := Report(ctx, log, msg, err, attrs...)
 	text := FailedText

@@ -320,7 +320,7 @@ func TestGatewayErrorIsAnswered(t *testing.T) {
 	h := startGateway(t, fb, nil)
 	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-err", testUser, "ask", map[string]string{"question": "q?"}))
 	edits := h.fd.waitFor(t, 1, "PATCH", pathOriginal)
-	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (ref ") || strings.Contains(got, "index") {
+	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (reference ") || strings.Contains(got, "index") {
 		t.Errorf("error reply = %q", got)
 	}
 }
@@ -341,7 +341,7 @@ func TestShutdownAnswersPending(t *testing.T) {
 	if len(edits) != 1 {
 		t.Fatalf("want the pending answer edited once on shutdown, got %d edits", len(edits))
 	}
-	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.StoppedText+" (ref ") || strings.Contains(got, "canceled") {
+	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.StoppedText+" (reference ") || strings.Contains(got, "canceled") {
 		t.Errorf("reply = %q", got)
 	}
 }
@@ -670,7 +670,7 @@ func TestGatewayRejectedEditFallsBackToError(t *testing.T) {
 	h.fd.mu.Unlock()
 	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-rej", testUser, "ask", map[string]string{"question": "q?"}))
 	edits := h.fd.waitFor(t, 2, "PATCH", pathOriginal)
-	if got := decodeMessage(t, edits[1].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (ref ") {
+	if got := decodeMessage(t, edits[1].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (reference ") {
 		t.Errorf("fallback = %q", got)
 	}
 }
@@ -710,7 +710,7 @@ func TestGatewayPanicIsAnswered(t *testing.T) {
 	h := startGatewayOn(t, fd, nil, nil, &panicBot{})
 	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-panic", testUser, "ask", map[string]string{"question": "q?"}))
 	edits := h.fd.waitFor(t, 1, "PATCH", pathOriginal)
-	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (ref ") || strings.Contains(got, "boom") {
+	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (reference ") || strings.Contains(got, "boom") {
 		t.Errorf("reply = %q", got)
 	}
 }

@@ -297,7 +297,7 @@ func TestBotErrorIsAnswered(t *testing.T) {
 	h.slack.Send("events_api", slackfake.EventCallback("EvErr", slackfake.Mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
 	cs := h.slack.WaitCalls("error reply", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
 	u := slackfake.Find(cs, "chat.update", "C1")[0]
-	if !strings.HasPrefix(u.Text, chat.FailedText+" (ref ") || strings.Contains(u.Text+u.Blocks, "index unavailable") {
+	if !strings.HasPrefix(u.Text, chat.FailedText+" (reference ") || strings.Contains(u.Text+u.Blocks, "index unavailable") {
 		t.Errorf("error reply = %q, want the fixed sentence with a reference and no error text", u.Text)
 	}
 }
@@ -309,7 +309,7 @@ func TestAnswerTimeoutIsAnswered(t *testing.T) {
 	ts := h.slack.AddMessage("C1", "", "U1", "<@UBOT> q")
 	h.slack.Send("events_api", slackfake.EventCallback("EvSlow", slackfake.Mention("C1", "U1", ts, "", "<@UBOT> q")), 0)
 	cs := h.slack.WaitCalls("timeout reply", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C1") == 1 })
-	if u := slackfake.Find(cs, "chat.update", "C1")[0]; !strings.HasPrefix(u.Text, chat.TimeoutText+" (ref ") || strings.Contains(u.Text, "deadline") {
+	if u := slackfake.Find(cs, "chat.update", "C1")[0]; !strings.HasPrefix(u.Text, chat.TimeoutText+" (reference ") || strings.Contains(u.Text, "deadline") {
 		t.Errorf("timeout reply = %q", u.Text)
 	}
 }
