@@ -55,6 +55,10 @@ type Options struct {
 	AnswerTimeout time.Duration
 	// Checks are /readyz's conditions; with none, ready means alive.
 	Checks []Check
+	// Adapters, when set, returns the state of each chat adapter by name,
+	// shown under "adapters" in /readyz. They do not make it fail: a
+	// failing adapter leaves the rest of the service serving.
+	Adapters func() map[string]any
 	// Metrics serves /metrics; nil leaves the route out.
 	Metrics http.Handler
 	// Logger receives request failures; nil discards.
@@ -318,8 +322,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 // readyReport is the body of /readyz.
 type readyReport struct {
-	Status string            `json:"status"`
-	Checks map[string]string `json:"checks"`
+	Status   string            `json:"status"`
+	Checks   map[string]string `json:"checks"`
+	Adapters map[string]any    `json:"adapters,omitempty"`
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -340,6 +345,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		rep.Checks[c.Name] = "ok"
+	}
+	if s.opt.Adapters != nil {
+		rep.Adapters = s.opt.Adapters()
 	}
 	writeJSON(w, status, rep)
 }

@@ -317,6 +317,9 @@ func TestHealthReadyMetrics(t *testing.T) {
 				return nil
 			}},
 		},
+		Adapters: func() map[string]any {
+			return map[string]any{"discord": map[string]string{"status": "failing", "reason": "Discord's API is failing (HTTP 502)"}}
+		},
 		Metrics: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprintln(w, "storybot_corpus_articles 5")
 		}),
@@ -338,8 +341,13 @@ func TestHealthReadyMetrics(t *testing.T) {
 	mu.Lock()
 	connected = true
 	mu.Unlock()
-	if r := do(t, srv, "GET", "/readyz", "", nil); r.status != 200 || r.body["status"] != "ready" {
+	r = do(t, srv, "GET", "/readyz", "", nil)
+	if r.status != 200 || r.body["status"] != "ready" {
 		t.Errorf("readyz when connected: %d %v", r.status, r.body)
+	}
+	// A failing adapter is reported, and does not fail the check.
+	if ad, _ := r.body["adapters"].(map[string]any); fmt.Sprint(ad["discord"]) != "map[reason:Discord's API is failing (HTTP 502) status:failing]" {
+		t.Errorf("readyz adapters: %v", r.body["adapters"])
 	}
 	resp, err := srv.Client().Get(srv.URL + "/metrics")
 	if err != nil {

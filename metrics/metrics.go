@@ -81,6 +81,7 @@ type Metrics struct {
 	corpusSize   prometheus.Gauge
 	syncs        *prometheus.CounterVec
 	lastSyncUnix prometheus.Gauge
+	adapterFails *prometheus.CounterVec
 	now          func() time.Time
 }
 
@@ -131,6 +132,9 @@ func New(opt Options) *Metrics {
 		Help: "Corpus (re)loads, by result (ok or error)."}, []string{"result"})
 	m.lastSyncUnix = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "corpus_last_sync_timestamp_seconds",
 		Help: "When the corpus was last loaded successfully, in Unix seconds."})
+	m.adapterFails = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "adapter_failures_total",
+		Help: "Failures of a chat adapter's connection (each is retried after a backoff), by adapter."}, []string{"adapter"})
+	m.reg.MustRegister(m.adapterFails)
 	m.reg.MustRegister(m.questions, m.latency, m.abstentions, m.conflicts, m.failures, m.composers,
 		m.modelErrors, m.fallbacks, m.digests, m.rateLimited, m.corpusSize, m.syncs, m.lastSyncUnix)
 	if !opt.NoRuntime {
@@ -138,6 +142,23 @@ func New(opt Options) *Metrics {
 	}
 	return m
 }
+
+// Adapter reports a chat adapter's connection: storybot_adapter_up{adapter}
+// is 1 while up() says it is connected, else 0. Call it once per adapter.
+func (m *Metrics) Adapter(name string, up func() bool) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "storybot", Name: "adapter_up",
+		Help: "Whether a chat adapter is connected to its platform (1) or not (0).", ConstLabels: prometheus.Labels{"adapter": label(name)}},
+		func() float64 {
+			if up() {
+				return 1
+			}
+			return 0
+		}))
+	m.adapterFails.WithLabelValues(label(name)).Add(0)
+}
+
+// AdapterFailed counts one failure of a chat adapter's connection.
+func (m *Metrics) AdapterFailed(name string) { m.adapterFails.WithLabelValues(label(name)).Inc() }
 
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {

@@ -193,6 +193,11 @@ func TestRecorderGauges(t *testing.T) {
 	m.CorpusSynced(7, nil)
 	m.CorpusSynced(0, errors.New("duplicate ID"))
 	m.ModelError(strings.Repeat("x", 200))
+	up := false
+	m.Adapter("discord", func() bool { return up })
+	m.Adapter("slack", func() bool { return true })
+	m.AdapterFailed("discord")
+	m.AdapterFailed("discord")
 	page := scrape(t, m)
 	for _, want := range []string{
 		`storybot_rate_limited_total{platform="slack",scope="user"} 2`,
@@ -202,6 +207,10 @@ func TestRecorderGauges(t *testing.T) {
 		`storybot_corpus_syncs_total{result="error"} 1`,
 		`storybot_corpus_last_sync_timestamp_seconds 1.7e+09`,
 		`storybot_model_errors_total{reason="` + strings.Repeat("x", 64) + `"} 1`,
+		`storybot_adapter_up{adapter="discord"} 0`,
+		`storybot_adapter_up{adapter="slack"} 1`,
+		`storybot_adapter_failures_total{adapter="discord"} 2`,
+		`storybot_adapter_failures_total{adapter="slack"} 0`,
 	} {
 		if !strings.Contains(page, want+"\n") {
 			t.Errorf("metrics page lacks %s", want)

@@ -52,6 +52,10 @@ type SlackConfig struct {
 	// APIURL is Slack's Web API base URL: https://slack.com/api/ when empty;
 	// GovSlack, a proxy or a test server otherwise.
 	APIURL string `yaml:"api_url"`
+	// Profile is the scope set the app was installed with: "full"
+	// (deploy/slack-manifest.yaml) or "mentions"
+	// (deploy/slack-manifest-mentions.yaml).
+	Profile string `yaml:"profile"`
 }
 
 // DiscordConfig holds the Discord application's credentials and options.
@@ -65,6 +69,9 @@ type DiscordConfig struct {
 	HTTPOnly bool `yaml:"http_only"`
 	// MessageContent asks for the privileged Message Content intent.
 	MessageContent bool `yaml:"message_content"`
+	// APIURL is Discord's API base URL (https://discord.com/api when
+	// empty) for the REST calls and the gateway lookup: a proxy or a test rig.
+	APIURL string `yaml:"api_url"`
 }
 
 // DigestConfig sets when the daily digest is posted.
@@ -105,6 +112,9 @@ type LimitsConfig struct {
 	ChannelInterval time.Duration `yaml:"channel_interval"`
 	// Burst is how many questions may come at once.
 	Burst int `yaml:"burst"`
+	// RetryMax caps the wait between attempts to reconnect a failing
+	// chat adapter (the wait doubles from 1s up to it).
+	RetryMax time.Duration `yaml:"retry_max"`
 }
 
 // Secret is a credential: it prints as <redacted>.
@@ -128,9 +138,10 @@ func defaults() Config {
 		LogLevel:  "info",
 		LLM:       LLMConfig{Timeout: 60 * time.Second},
 		Digest:    DigestConfig{At: "08:00", TimeZone: "UTC"},
+		Slack:     SlackConfig{Profile: "full"},
 		HTTP:      HTTPConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: 10 * time.Second},
 		Watch:     WatchConfig{Enabled: true, Debounce: 200 * time.Millisecond, Poll: time.Minute},
-		Limits:    LimitsConfig{UserInterval: 10 * time.Second, ChannelInterval: 2 * time.Second, Burst: 3},
+		Limits:    LimitsConfig{UserInterval: 10 * time.Second, ChannelInterval: 2 * time.Second, Burst: 3, RetryMax: 2 * time.Minute},
 	}
 }
 

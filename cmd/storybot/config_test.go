@@ -61,7 +61,7 @@ discord:
 		"STORYBOT_CORPUS":     corpusEnv,
 		"STORYBOT_HTTP_ADDR":  "127.0.0.1:9001",
 		"STORYBOT_LOG_FORMAT": "json",
-		"DISCORD_BOT_TOKEN":   "discord-secret",
+		"DISCORD_BOT_TOKEN":   "ZGlzY29yZA.c2VjcmV0.dG9rZW4tZm9yLXRlc3Rz",
 		"DISCORD_APP_ID":      "42",
 	}
 	out, err := runConfigCmd(t, env, "--corpus", corpusFlag)

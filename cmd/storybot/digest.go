@@ -225,11 +225,7 @@ func (m *Main) digestPublishers(cfg *Config, a *app) ([]bot.Publisher, error) {
 		if cfg.Slack.BotToken == "" {
 			return nil, usageError{errors.New("SLACK_DIGEST_CHANNEL is set but SLACK_BOT_TOKEN is not")}
 		}
-		ad, err := slack.New(slack.Config{
-			BotToken:      string(cfg.Slack.BotToken),
-			AppToken:      string(cfg.Slack.AppToken),
-			SigningSecret: string(cfg.Slack.SigningSecret),
-		}, a.service, a.logger.With("component", "slack"))
+		ad, err := slack.New(slackConfig(cfg), a.service, a.logger)
 		if err != nil {
 			return nil, usageError{fmt.Errorf("slack: %w", err)}
 		}
@@ -241,13 +237,9 @@ func (m *Main) digestPublishers(cfg *Config, a *app) ([]bot.Publisher, error) {
 		if cfg.Discord.BotToken == "" {
 			return nil, usageError{errors.New("DISCORD_DIGEST_CHANNEL is set but DISCORD_BOT_TOKEN is not")}
 		}
-		ad, err := discord.New(discord.Config{
-			Token:     string(cfg.Discord.BotToken),
-			AppID:     cfg.Discord.AppID,
-			GuildID:   cfg.Discord.GuildID,
-			PublicKey: cfg.Discord.PublicKey,
-			HTTPOnly:  true, // posting needs only the REST API
-		}, a.service, a.logger.With("component", "discord"))
+		dc := discordConfig(cfg)
+		dc.HTTPOnly = true // posting needs only the REST API
+		ad, err := discord.New(dc, a.service, a.logger)
 		if err != nil {
 			return nil, usageError{fmt.Errorf("discord: %w", err)}
 		}

@@ -102,29 +102,68 @@ func (s *server) run(ctx context.Context) error {
 	}}}
 	slackOn := cfg.Slack.BotToken != ""
 	discordOn := cfg.Discord.BotToken != ""
-	var slackAd atomic.Pointer[slack.Adapter]
-	var discordAd atomic.Pointer[discord.Adapter]
+	// The adapters exist before the corpus is loaded, so that platforms'
+	// set-up checks (Slack's url_verification and ssl_check, Discord's
+	// PING) are answered at once, and questions get "still loading".
+	bots := &lazyBot{}
+	var (
+		publishers []bot.Publisher
+		conns      []*chat.Supervisor
+		states     = map[string]func() any{}
+		slackAd    *slack.Adapter
+		discordAd  *discord.Adapter
+	)
 	if slackOn {
-		checks = append(checks, httpapi.Check{Name: "slack", Ready: func(context.Context) error {
-			if a := slackAd.Load(); a == nil || !a.Ready() {
-				return errors.New("not connected")
-			}
-			return nil
-		}})
+		sc := slackConfig(cfg)
+		sc.Hooks = s.hooks("slack")
+		slackAd, err = slack.New(sc, bots, s.base)
+		if err != nil {
+			ln.Close()
+			return usageError{err}
+		}
+		for _, ch := range cfg.Slack.DigestChannels {
+			publishers = append(publishers, metrics.ObservePublisher(s.rec, slackAd.Publisher(ch)))
+		}
+		if cfg.Slack.AppToken != "" {
+			conns = append(conns, s.supervisor("slack", slackAd))
+		} else {
+			s.rec.Adapter("slack", slackAd.Ready)
+			states["slack"] = func() any { return map[string]string{"status": "events_api"} }
+			s.drainAfterHTTP(slackAd.Wait)
+		}
 	}
 	if discordOn {
-		checks = append(checks, httpapi.Check{Name: "discord", Ready: func(context.Context) error {
-			if a := discordAd.Load(); a == nil || !a.Ready() {
-				return errors.New("not connected")
+		dc := discordConfig(cfg)
+		dc.Hooks = s.hooks("discord")
+		discordAd, err = discord.New(dc, bots, s.base)
+		if err != nil {
+			ln.Close()
+			return usageError{err}
+		}
+		for _, ch := range cfg.Discord.DigestChannels {
+			publishers = append(publishers, metrics.ObservePublisher(s.rec, discordAd.Publisher(ch)))
+		}
+		conns = append(conns, s.supervisor("discord", discordAd))
+	}
+	for _, c := range conns {
+		states[c.Name] = func() any { return c.State() }
+	}
+	var adapterStates func() map[string]any
+	if len(states) > 0 {
+		adapterStates = func() map[string]any {
+			out := map[string]any{}
+			for name, st := range states {
+				out[name] = st()
 			}
-			return nil
-		}})
+			return out
+		}
 	}
 	api, err := httpapi.New(httpapi.Options{
 		Answerer:      metrics.Observe(s.rec, &s.answerer, s.m.Now),
 		Token:         string(cfg.HTTP.APIToken),
 		AnswerTimeout: answerTimeout(cfg),
 		Checks:        checks,
+		Adapters:      adapterStates,
 		Metrics:       s.rec.Handler(),
 		Logger:        s.base.With("component", "http"),
 	})
@@ -132,17 +171,19 @@ func (s *server) run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
-	var slackHTTP, discordHTTP lazyHandler
 	if slackOn && cfg.Slack.SigningSecret != "" {
-		api.Handle("/slack/events", &slackHTTP)
+		api.Handle("/slack/events", slackAd.EventsHandler())
 	}
 	if discordOn && cfg.Discord.PublicKey != "" {
-		api.Handle("/discord/interactions", &discordHTTP)
+		api.Handle("/discord/interactions", discordAd.InteractionsHandler())
 	}
 	s.logger.Info("listening", "addr", ln.Addr().String(),
 		"slack", slackOn, "discord", discordOn, "api_token", cfg.HTTP.APIToken != "", "model", modelName(cfg))
 
 	g, gctx := errgroup.WithContext(ctx)
+	for _, c := range conns {
+		g.Go(func() error { return c.Run(gctx) })
+	}
 	if cfg.Profile.HTTPAddr != "" {
 		pln, err := net.Listen("tcp", cfg.Profile.HTTPAddr)
 		if err != nil {
@@ -185,39 +226,7 @@ func (s *server) run(ctx context.Context) error {
 		s.corpus.Store(a)
 		s.logger.Info("corpus ready", "corpus", a.corpus, "articles", a.index.Len(), "took", time.Since(start).Round(time.Millisecond).String())
 
-		var publishers []bot.Publisher
-		if slackOn {
-			sc := slackConfig(cfg)
-			sc.Hooks = s.hooks("slack")
-			ad, err := slack.New(sc, b, a.logger.With("component", "slack"))
-			if err != nil {
-				return usageError{fmt.Errorf("slack: %w", err)}
-			}
-			slackAd.Store(ad)
-			slackHTTP.set(ad.EventsHandler())
-			for _, ch := range cfg.Slack.DigestChannels {
-				publishers = append(publishers, metrics.ObservePublisher(s.rec, ad.Publisher(ch)))
-			}
-			if cfg.Slack.AppToken != "" {
-				g.Go(func() error { return ad.Run(gctx) })
-			} else {
-				s.drainAfterHTTP(ad.Wait)
-			}
-		}
-		if discordOn {
-			dc := discordConfig(cfg)
-			dc.Hooks = s.hooks("discord")
-			ad, err := discord.New(dc, b, a.logger.With("component", "discord"))
-			if err != nil {
-				return usageError{fmt.Errorf("discord: %w", err)}
-			}
-			discordAd.Store(ad)
-			discordHTTP.set(ad.InteractionsHandler())
-			for _, ch := range cfg.Discord.DigestChannels {
-				publishers = append(publishers, metrics.ObservePublisher(s.rec, ad.Publisher(ch)))
-			}
-			g.Go(func() error { return ad.Run(gctx) })
-		}
+		bots.set(b)
 		if len(publishers) > 0 {
 			if err := s.startDigest(gctx, g, a, publishers); err != nil {
 				return err
@@ -385,20 +394,92 @@ func (l *lazyAnswerer) Answer(ctx context.Context, q bot.Question) (bot.Answer, 
 	return s.Answer(ctx, q)
 }
 
-// lazyHandler serves a platform's webhook once the adapter exists, and 503
-// before (the platform retries).
-type lazyHandler struct{ h atomic.Pointer[http.Handler] }
+// lazyBot is the chat adapters' Bot: every call fails with
+// chat.ErrNotReady ("still loading the articles") until the corpus is
+// loaded and set is called.
+type lazyBot struct{ p atomic.Pointer[chat.Bot] }
 
-func (l *lazyHandler) set(h http.Handler) { l.h.Store(&h) }
+var _ chat.Bot = (*lazyBot)(nil)
 
-func (l *lazyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := l.h.Load()
-	if h == nil {
-		w.Header().Set("Retry-After", "5")
-		http.Error(w, "storybot is starting", http.StatusServiceUnavailable)
-		return
+func (l *lazyBot) set(b chat.Bot) { l.p.Store(&b) }
+
+// errLoading is every call's error before the corpus is loaded.
+var errLoading = fmt.Errorf("storybot is still indexing the corpus: %w", chat.ErrNotReady)
+
+func (l *lazyBot) get() (chat.Bot, error) {
+	if b := l.p.Load(); b != nil {
+		return *b, nil
 	}
-	(*h).ServeHTTP(w, r)
+	return nil, errLoading
+}
+
+// Answer implements chat.Bot.
+func (l *lazyBot) Answer(ctx context.Context, q bot.Question) (bot.Answer, error) {
+	b, err := l.get()
+	if err != nil {
+		return bot.Answer{}, err
+	}
+	return b.Answer(ctx, q)
+}
+
+// Conflicts implements chat.Bot.
+func (l *lazyBot) Conflicts(ctx context.Context) ([]bot.Conflict, error) {
+	b, err := l.get()
+	if err != nil {
+		return nil, err
+	}
+	return b.Conflicts(ctx)
+}
+
+// Article implements chat.Bot.
+func (l *lazyBot) Article(ctx context.Context, id string) (bot.Article, error) {
+	b, err := l.get()
+	if err != nil {
+		return bot.Article{}, err
+	}
+	return b.Article(ctx, id)
+}
+
+// LatestDigest implements chat.Bot.
+func (l *lazyBot) LatestDigest(ctx context.Context) (bot.Digest, error) {
+	b, err := l.get()
+	if err != nil {
+		return bot.Digest{}, err
+	}
+	return b.LatestDigest(ctx)
+}
+
+// CorpusSize implements chat.Bot.
+func (l *lazyBot) CorpusSize(ctx context.Context) (int, error) {
+	b, err := l.get()
+	if err != nil {
+		return 0, err
+	}
+	return b.CorpusSize(ctx)
+}
+
+// RecordFeedback implements chat.Bot.
+func (l *lazyBot) RecordFeedback(ctx context.Context, f bot.Feedback) error {
+	b, err := l.get()
+	if err != nil {
+		return err
+	}
+	return b.RecordFeedback(ctx, f)
+}
+
+// supervisor runs an adapter's connection with capped backoff, its state
+// in /readyz and in the metrics (storybot_adapter_up,
+// storybot_adapter_failures_total).
+func (s *server) supervisor(name string, c chat.Conn) *chat.Supervisor {
+	s.rec.Adapter(name, c.Ready)
+	return &chat.Supervisor{
+		Name:       name,
+		Conn:       c,
+		MaxBackoff: s.cfg.Limits.RetryMax,
+		Logger:     s.base,
+		Hooks:      s.hooks(name),
+		OnFailure:  func(*chat.Problem) { s.rec.AdapterFailed(name) },
+	}
 }
 
 func slackConfig(cfg *Config) slack.Config {
@@ -408,6 +489,7 @@ func slackConfig(cfg *Config) slack.Config {
 		SigningSecret: string(cfg.Slack.SigningSecret),
 		AllowChannels: cfg.Slack.AllowChannels,
 		APIURL:        slackAPIURL(cfg.Slack.APIURL),
+		Profile:       slack.Profile(cfg.Slack.Profile),
 		UserRate:      cfg.Limits.UserInterval,
 		ChannelRate:   cfg.Limits.ChannelInterval,
 		Burst:         cfg.Limits.Burst,
@@ -432,6 +514,7 @@ func discordConfig(cfg *Config) discord.Config {
 		PublicKey:      cfg.Discord.PublicKey,
 		HTTPOnly:       cfg.Discord.HTTPOnly,
 		MessageContent: cfg.Discord.MessageContent,
+		APIURL:         cfg.Discord.APIURL,
 		UserRate:       cfg.Limits.UserInterval,
 		Burst:          cfg.Limits.Burst,
 		AnswerTimeout:  answerTimeout(cfg),

@@ -16,6 +16,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/storybot/storybot/adapters/discord"
+	"github.com/storybot/storybot/adapters/slack"
 	"github.com/storybot/storybot/digest"
 )
 
@@ -46,6 +48,7 @@ var configKeys = []configKey{
 	{path: "slack.digest_channels", env: "SLACK_DIGEST_CHANNEL"},
 	{path: "slack.allow_channels", env: "SLACK_ALLOW_CHANNELS"},
 	{path: "slack.api_url", env: "SLACK_API_URL"},
+	{path: "slack.profile", env: "SLACK_PROFILE"},
 	{path: "discord.bot_token", env: "DISCORD_BOT_TOKEN", secret: true},
 	{path: "discord.app_id", env: "DISCORD_APP_ID"},
 	{path: "discord.guild_id", env: "DISCORD_GUILD_ID"},
@@ -53,6 +56,7 @@ var configKeys = []configKey{
 	{path: "discord.digest_channels", env: "DISCORD_DIGEST_CHANNEL"},
 	{path: "discord.http_only", env: "DISCORD_HTTP_ONLY"},
 	{path: "discord.message_content", env: "DISCORD_MESSAGE_CONTENT"},
+	{path: "discord.api_url", env: "DISCORD_API_URL"},
 	{path: "digest.at", env: "STORYBOT_DIGEST_AT"},
 	{path: "digest.cron", env: "STORYBOT_DIGEST_CRON"},
 	{path: "digest.time_zone", env: "STORYBOT_DIGEST_TZ"},
@@ -66,6 +70,7 @@ var configKeys = []configKey{
 	{path: "limits.user_interval", env: "STORYBOT_USER_RATE"},
 	{path: "limits.channel_interval", env: "STORYBOT_CHANNEL_RATE"},
 	{path: "limits.burst", env: "STORYBOT_BURST"},
+	{path: "limits.retry_max", env: "STORYBOT_RETRY_MAX"},
 }
 
 // envFor returns the environment variable of a YAML path, or "".
@@ -116,8 +121,13 @@ func serveFromEnv(c *Config, getenv func(string) string) error {
 		*dst = n
 		return nil
 	}
-	if v := getenv("SLACK_API_URL"); v != "" {
-		c.Slack.APIURL = v
+	for _, kv := range []struct {
+		dst *string
+		key string
+	}{{&c.Slack.APIURL, "SLACK_API_URL"}, {&c.Slack.Profile, "SLACK_PROFILE"}, {&c.Discord.APIURL, "DISCORD_API_URL"}} {
+		if v := getenv(kv.key); v != "" {
+			*kv.dst = v
+		}
 	}
 	return errors.Join(
 		dur(&c.HTTP.ShutdownTimeout, "STORYBOT_SHUTDOWN_TIMEOUT"),
@@ -127,6 +137,7 @@ func serveFromEnv(c *Config, getenv func(string) string) error {
 		dur(&c.Limits.UserInterval, "STORYBOT_USER_RATE"),
 		dur(&c.Limits.ChannelInterval, "STORYBOT_CHANNEL_RATE"),
 		integer(&c.Limits.Burst, "STORYBOT_BURST"),
+		dur(&c.Limits.RetryMax, "STORYBOT_RETRY_MAX"),
 		boolean(&c.Discord.HTTPOnly, "DISCORD_HTTP_ONLY"),
 		boolean(&c.Discord.MessageContent, "DISCORD_MESSAGE_CONTENT"),
 	)
@@ -408,6 +419,9 @@ func (c *Config) validateService() error {
 	if c.Limits.UserInterval < 0 || c.Limits.ChannelInterval < 0 {
 		return errors.New("limits.user_interval and limits.channel_interval (STORYBOT_USER_RATE, STORYBOT_CHANNEL_RATE) must be 0 (off) or positive durations such as 10s")
 	}
+	if c.Limits.RetryMax < time.Second || c.Limits.RetryMax > time.Hour {
+		return fmt.Errorf("limits.retry_max (STORYBOT_RETRY_MAX): %v must be from 1s to 1h; the default is 2m", c.Limits.RetryMax)
+	}
 	if c.Limits.Burst < 1 {
 		return fmt.Errorf("limits.burst (STORYBOT_BURST): %d must be at least 1", c.Limits.Burst)
 	}
@@ -445,6 +459,11 @@ func (c *Config) validateSlack() error {
 			return fmt.Errorf("slack.api_url (SLACK_API_URL): %q is not an http(s) URL such as https://slack.com/api/", s.APIURL)
 		}
 	}
+	switch slack.Profile(s.Profile) {
+	case slack.ProfileFull, slack.ProfileMentions:
+	default:
+		return fmt.Errorf("slack.profile (SLACK_PROFILE): %q is not full or mentions: use the profile whose manifest the app was created from (deploy/slack-manifest.yaml is full, deploy/slack-manifest-mentions.yaml is mentions)", s.Profile)
+	}
 	return nil
 }
 
@@ -456,8 +475,16 @@ func (c *Config) validateDiscord() error {
 		}
 		return nil
 	}
+	if discord.CheckToken(string(d.BotToken)) != nil {
+		return errors.New("discord.bot_token (DISCORD_BOT_TOKEN): not a Discord bot token (three parts separated by dots): copy it from the developer portal's Bot page (Reset Token), not the client secret or the public key")
+	}
 	if d.AppID == "" {
 		return errors.New("discord.app_id (DISCORD_APP_ID): not set, but DISCORD_BOT_TOKEN is: set it to the application ID from the developer portal's General Information page")
+	}
+	if d.APIURL != "" {
+		if u, err := url.Parse(d.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("discord.api_url (DISCORD_API_URL): %q is not an http(s) URL such as https://discord.com/api", d.APIURL)
+		}
 	}
 	if _, err := strconv.ParseUint(d.AppID, 10, 64); err != nil {
 		return fmt.Errorf("discord.app_id (DISCORD_APP_ID): %q is not a Discord ID (digits only)", d.AppID)
