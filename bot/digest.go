@@ -102,6 +102,7 @@ func (s *Service) Digest(ctx context.Context, since, until time.Time) (_ Digest,
 			d.Note = joinNote("The language model could not write the digest, so this is the offline digest.", d.Note)
 		}
 	}
+	d = neutraliseDigest(d) // article text never passes for a citation
 	s.logger.InfoContext(ctx, "digest built", "id", d.ID, "since", since, "until", until,
 		"new_articles", d.NewArticles, "outlets", d.Outlets, "bullets", len(d.Bullets),
 		"conflicts", len(d.Conflicts), "empty", d.Empty, "composer", composer,

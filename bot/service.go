@@ -96,6 +96,7 @@ func (s *Service) Answer(ctx context.Context, q Question) (_ Answer, err error) 
 		s.logger.ErrorContext(ctx, "answer failed", "platform", q.Platform, "err", err)
 		return Answer{}, err
 	}
+	a = neutraliseAnswer(a) // article text never passes for a citation
 	a.ID = newID()
 	a.Question = q.Text
 	s.logger.InfoContext(ctx, "answered",
@@ -216,7 +217,8 @@ func Sources(ids []string, articles map[string]Article) []Source {
 
 // Conflicts returns the corpus-wide conflict ledger.
 func (s *Service) Conflicts(ctx context.Context) ([]Conflict, error) {
-	return s.store.Conflicts(ctx)
+	cs, err := s.store.Conflicts(ctx)
+	return NeutraliseConflicts(cs), err
 }
 
 // Article returns one article, or an error wrapping ErrNotFound.

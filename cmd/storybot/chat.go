@@ -42,5 +42,6 @@ type consoleBot struct {
 
 // Conflicts returns the current conflict ledger.
 func (b consoleBot) Conflicts(ctx context.Context) ([]bot.Conflict, error) {
-	return b.a.index.Ledger(ctx)
+	cs, err := b.a.index.Ledger(ctx)
+	return bot.NeutraliseConflicts(cs), err
 }

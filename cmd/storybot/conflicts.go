@@ -57,6 +57,7 @@ the vehicle or the setting), with each side's claim and article IDs.`)
 	if err != nil {
 		return err
 	}
+	ledger = bot.NeutraliseConflicts(ledger)
 	if *asJSON {
 		return writeLedgerJSON(m.Stdout, ledger)
 	}
