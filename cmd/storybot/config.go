@@ -88,6 +88,10 @@ type DigestConfig struct {
 type HTTPConfig struct {
 	Addr     string `yaml:"addr"`
 	APIToken Secret `yaml:"-"`
+	// APIOpen says that POST /v1/ask without a token on an address beyond
+	// loopback is meant (e.g. behind an authenticating proxy); without it
+	// serve refuses to start that way.
+	APIOpen bool `yaml:"api_open"`
 	// ShutdownTimeout is how long answers in flight may take to finish at shutdown.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 }

@@ -177,6 +177,9 @@ func (s *server) run(ctx context.Context) error {
 	if discordOn && cfg.Discord.PublicKey != "" {
 		api.Handle("/discord/interactions", discordAd.InteractionsHandler())
 	}
+	if cfg.HTTP.APIToken == "" && !loopback(cfg.HTTP.Addr) {
+		s.logger.Warn("POST /v1/ask is open to anyone who can reach this address (STORYBOT_API_OPEN=true)", "addr", cfg.HTTP.Addr)
+	}
 	s.logger.Info("listening", "addr", ln.Addr().String(),
 		"slack", slackOn, "discord", discordOn, "api_token", cfg.HTTP.APIToken != "", "model", modelName(cfg))
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -497,6 +498,9 @@ func TestServeBadConfig(t *testing.T) {
 		{"bad log format", nil, []string{"--log-format", "xml"}, []string{"log_format", "--log-format"}},
 		{"missing corpus", nil, []string{"--corpus", "/nonexistent/articles"}, []string{"corpus", "--corpus"}},
 		{"secret file missing", map[string]string{"STORYBOT_API_TOKEN_FILE": "/nonexistent/token"}, nil, []string{"STORYBOT_API_TOKEN_FILE"}},
+		{"open API on all interfaces", nil, []string{"--http-addr", ":0"}, []string{"STORYBOT_API_TOKEN", "STORYBOT_API_OPEN"}},
+		{"open API, empty token (compose)", map[string]string{"STORYBOT_API_TOKEN": "", "STORYBOT_HTTP_ADDR": "0.0.0.0:0"}, []string{"--http-addr", "0.0.0.0:0"}, []string{"STORYBOT_API_TOKEN", "STORYBOT_API_OPEN"}},
+		{"open API on a LAN address", map[string]string{"STORYBOT_API_OPEN": "false"}, []string{"--http-addr", "192.0.2.7:0"}, []string{"STORYBOT_API_TOKEN", "STORYBOT_API_OPEN"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -751,6 +755,41 @@ func TestHealthcheck(t *testing.T) {
 			}
 			if tc.ok && strings.TrimSpace(out.String()) != "ok" {
 				t.Errorf("healthcheck printed %q", out.String())
+			}
+		})
+	}
+}
+
+// TestServeOpenAPIOnPurpose: on all interfaces serve starts with a token
+// (and requires it), or without one when STORYBOT_API_OPEN=true says an
+// open API is meant; loopback needs neither.
+func TestServeOpenAPIOnPurpose(t *testing.T) {
+	for _, tc := range []struct {
+		name, addr string
+		env        map[string]string
+		token      string
+	}{
+		{"token", ":0", map[string]string{"STORYBOT_API_TOKEN": "tok-9"}, "tok-9"},
+		{"open on purpose", "0.0.0.0:0", map[string]string{"STORYBOT_API_OPEN": "true"}, ""},
+		{"loopback", "127.0.0.1:0", map[string]string{}, ""},
+		{"localhost", "localhost:0", map[string]string{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.env["STORYBOT_WATCH"] = "0"
+			r := startServe(t, tc.env, "--http-addr", tc.addr)
+			_, port, _ := net.SplitHostPort(strings.TrimPrefix(r.url, "http://"))
+			r.url = "http://127.0.0.1:" + port
+			r.waitReady(t)
+			if code, reply := r.ask(t, "Who is the NATO Secretary General?", tc.token); code != 200 {
+				t.Errorf("ask: %d %+v", code, reply)
+			}
+			if tc.token != "" {
+				if code, _ := r.ask(t, "Who is the NATO Secretary General?", ""); code != http.StatusUnauthorized {
+					t.Errorf("ask without the token: %d", code)
+				}
+			}
+			if err := r.shutdown(t); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

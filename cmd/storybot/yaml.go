@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"reflect"
@@ -63,6 +64,7 @@ var configKeys = []configKey{
 	{path: "digest.post_empty", env: "STORYBOT_DIGEST_POST_EMPTY"},
 	{path: "http.addr", env: "STORYBOT_HTTP_ADDR"},
 	{path: "http.api_token", env: "STORYBOT_API_TOKEN", secret: true},
+	{path: "http.api_open", env: "STORYBOT_API_OPEN"},
 	{path: "http.shutdown_timeout", env: "STORYBOT_SHUTDOWN_TIMEOUT"},
 	{path: "watch.enabled", env: "STORYBOT_WATCH"},
 	{path: "watch.debounce", env: "STORYBOT_WATCH_DEBOUNCE"},
@@ -131,6 +133,7 @@ func serveFromEnv(c *Config, getenv func(string) string) error {
 	}
 	return errors.Join(
 		dur(&c.HTTP.ShutdownTimeout, "STORYBOT_SHUTDOWN_TIMEOUT"),
+		boolean(&c.HTTP.APIOpen, "STORYBOT_API_OPEN"),
 		boolean(&c.Watch.Enabled, "STORYBOT_WATCH"),
 		dur(&c.Watch.Debounce, "STORYBOT_WATCH_DEBOUNCE"),
 		dur(&c.Watch.Poll, "STORYBOT_WATCH_POLL"),
@@ -407,6 +410,11 @@ func (c *Config) validateService() error {
 	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		return fmt.Errorf("http.addr (--http-addr, STORYBOT_HTTP_ADDR): port %q is not a number from 0 to 65535", port)
 	}
+	if c.HTTP.APIToken == "" && !c.HTTP.APIOpen && !loopback(c.HTTP.Addr) {
+		return fmt.Errorf("http.addr (--http-addr, STORYBOT_HTTP_ADDR) %s is reachable from other machines and POST /v1/ask has no token: "+
+			"set STORYBOT_API_TOKEN (clients then send Authorization: Bearer <token>), "+
+			"or set STORYBOT_API_OPEN=true if an open API is meant (e.g. behind an authenticating proxy)", c.HTTP.Addr)
+	}
 	if c.HTTP.ShutdownTimeout <= 0 || c.HTTP.ShutdownTimeout > 10*time.Minute {
 		return fmt.Errorf("http.shutdown_timeout (STORYBOT_SHUTDOWN_TIMEOUT): %v must be above 0 and at most 10m; the default is 10s", c.HTTP.ShutdownTimeout)
 	}
@@ -432,6 +440,21 @@ func (c *Config) validateService() error {
 		return err
 	}
 	return c.validateDigest()
+}
+
+// loopback reports whether a listen address host:port is reachable from
+// this machine only: localhost or a loopback IP. An empty host, 0.0.0.0, ::
+// and any other name or address are not.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 func (c *Config) validateSlack() error {
