@@ -150,8 +150,34 @@ func shellWords(t *testing.T, s string) []string {
 // serve as the entrypoint.
 func TestDockerfileRules(t *testing.T) {
 	d := parseDockerfile(t, "../../Dockerfile")
-	if len(d.stages) < 2 || d.stages[0] != "golang:1.26" {
-		t.Errorf("stages %v: want a golang:1.26 builder and a runtime stage", d.stages)
+	gomod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goVersion := regexp.MustCompile(`(?m)^go (\S+)$`).FindStringSubmatch(string(gomod))
+	if goVersion == nil {
+		t.Fatal("go.mod has no go line")
+	}
+	// A floating tag (golang:1.26) may be an older cached image that cannot
+	// build what go.mod asks for: pin the very version.
+	if want := "golang:" + goVersion[1]; len(d.stages) < 2 || d.stages[0] != want {
+		t.Errorf("stages %v: want a %s builder (go.mod's version) and a runtime stage", d.stages, want)
+	}
+	// The data folder exists in the image, owned by the runtime user, so a
+	// named volume starts writable.
+	owned := false
+	for _, l := range d.lines {
+		f := strings.Fields(l)
+		if len(f) >= 4 && f[0] == "COPY" && f[len(f)-1] == d.env["STORYBOT_DATA"] {
+			for _, w := range f[1 : len(f)-1] {
+				if w == "--chown="+d.user {
+					owned = true
+				}
+			}
+		}
+	}
+	if !owned {
+		t.Errorf("the image must create %s owned by USER %s (COPY --chown=%s ... %[1]s)", d.env["STORYBOT_DATA"], d.user, d.user)
 	}
 	if rt := d.stages[len(d.stages)-1]; !strings.Contains(rt, "distroless") && !strings.HasPrefix(rt, "alpine") && rt != "scratch" {
 		t.Errorf("runtime image %q is not a minimal one", rt)
@@ -314,6 +340,18 @@ func TestDockerImageBinary(t *testing.T) {
 		}
 		env = append(env, k+"="+v)
 	}
+	// The image listens on all interfaces: without a token it must refuse
+	// to start, naming both ways out.
+	if host, _, _ := net.SplitHostPort(d.env["STORYBOT_HTTP_ADDR"]); host != "127.0.0.1" && host != "localhost" {
+		open := exec.Command(bin, d.entrypoint[1:]...)
+		open.Env, open.Dir = env, tmp
+		out, err := open.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 ||
+			!strings.Contains(string(out), "STORYBOT_API_TOKEN") || !strings.Contains(string(out), "STORYBOT_API_OPEN") {
+			t.Errorf("serve on all interfaces without a token: %v\n%s", err, out)
+		}
+		env = append(env, "STORYBOT_API_TOKEN=docker-test-token")
+	}
 	if err := os.Mkdir(filepath.Join(tmp, "data"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -369,7 +407,13 @@ func TestDockerImageBinary(t *testing.T) {
 			t.Fatalf("never ready:\n%s", stderr.String())
 		}
 	}
-	resp, err := client.Post(base+"/v1/ask", "application/json", strings.NewReader(`{"question": "Who is the NATO Secretary General?"}`))
+	req, err := http.NewRequest(http.MethodPost, base+"/v1/ask", strings.NewReader(`{"question": "Who is the NATO Secretary General?"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer docker-test-token")
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
