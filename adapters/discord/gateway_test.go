@@ -15,6 +15,8 @@ import (
 
 	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/bot"
+
+	"github.com/storybot/storybot/adapters/discord/discordfake"
 )
 
 // sampleAnswer is a fixed answer with a conflict and sources, shaped like
@@ -50,7 +52,7 @@ func sampleAnswer() bot.Answer {
 // flatten rebuilds the plain text of an answer from its Discord rendering,
 // the inverse of renderAnswer's layout: the description, a "Conflicting
 // reports" line per conflict field, the Sources list and the note.
-func flatten(msgs []sentMessage) string {
+func flatten(msgs []discordfake.Sent) string {
 	var b strings.Builder
 	for _, m := range msgs {
 		for _, e := range m.Embeds {
@@ -79,9 +81,9 @@ func flatten(msgs []sentMessage) string {
 	return b.String()
 }
 
-func decodeMessage(t *testing.T, body []byte) sentMessage {
+func decodeMessage(t *testing.T, body []byte) discordfake.Sent {
 	t.Helper()
-	var m sentMessage
+	var m discordfake.Sent
 	if err := json.Unmarshal(body, &m); err != nil {
 		t.Fatalf("decoding %s: %v", body, err)
 	}
@@ -89,7 +91,7 @@ func decodeMessage(t *testing.T, body []byte) sentMessage {
 }
 
 type harness struct {
-	fd      *fakeDiscord
+	fd      *discordfake.Server
 	bot     *fakeBot
 	adapter *Adapter
 	cancel  context.CancelFunc
@@ -100,17 +102,18 @@ type harness struct {
 // Session.Open, and waits until it is ready.
 func startGateway(t *testing.T, fb *fakeBot, tweak func(*Config)) *harness {
 	t.Helper()
-	return startGatewayOn(t, newFakeDiscord(t), fb, tweak, nil)
+	return startGatewayOn(t, discordfake.New(t), fb, tweak, nil)
 }
 
 // startGatewayOn is startGateway on a given fake Discord; b, when not nil,
 // replaces fb as the adapter's Bot.
-func startGatewayOn(t *testing.T, fd *fakeDiscord, fb *fakeBot, tweak func(*Config), b chat.Bot) *harness {
+func startGatewayOn(t *testing.T, fd *discordfake.Server, fb *fakeBot, tweak func(*Config), b chat.Bot) *harness {
 	t.Helper()
 	if b == nil {
 		b = fb
 	}
-	cfg := Config{Token: testToken, AppID: testAppID, GuildID: testGuild, HTTPClient: fd.client(),
+	// Through APIURL (DISCORD_API_URL), as the binary is pointed at a stand-in.
+	cfg := Config{Token: testToken, AppID: testAppID, GuildID: testGuild, APIURL: fd.APIURL(),
 		UserRate: time.Millisecond, Burst: 100}
 	if tweak != nil {
 		tweak(&cfg)
@@ -132,7 +135,7 @@ func startGatewayOn(t *testing.T, fd *fakeDiscord, fb *fakeBot, tweak func(*Conf
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("adapter not ready; requests: %v", fd.summary())
+			t.Fatalf("adapter not ready; requests: %v", fd.Summary())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -162,11 +165,11 @@ var (
 	pathGateway  = regexp.MustCompile(`^/gateway`)
 )
 
-func callbackType(t *testing.T, body []byte) (int, sentMessage) {
+func callbackType(t *testing.T, body []byte) (int, discordfake.Sent) {
 	t.Helper()
 	var cb struct {
-		Type int         `json:"type"`
-		Data sentMessage `json:"data"`
+		Type int              `json:"type"`
+		Data discordfake.Sent `json:"data"`
 	}
 	if err := json.Unmarshal(body, &cb); err != nil {
 		t.Fatal(err)
@@ -181,31 +184,29 @@ func TestGatewayAskMatchesConsole(t *testing.T) {
 	fb := &fakeBot{answer: sampleAnswer()}
 	h := startGateway(t, fb, nil)
 
-	h.fd.mu.Lock()
-	ident := h.fd.identified
-	h.fd.mu.Unlock()
+	ident := h.fd.Identified()
 	if len(ident) != 1 || ident[0].Token != "Bot "+testToken {
 		t.Fatalf("IDENTIFY = %+v, want the bot token", ident)
 	}
 	if want := int(discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages); ident[0].Intents != want {
 		t.Errorf("intents = %d, want %d (no privileged intents)", ident[0].Intents, want)
 	}
-	puts := h.fd.waitFor(t, 1, "PUT", pathCommands)
+	puts := h.fd.WaitFor(t, 1, "PUT", pathCommands)
 	if puts[0].Path != "/applications/"+testAppID+"/guilds/"+testGuild+"/commands" {
 		t.Errorf("commands registered at %s, want the guild", puts[0].Path)
 	}
 
 	question := "Who leads the alliance?"
-	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-1", testUser, "ask", map[string]string{"question": question}))
+	h.fd.Dispatch(t, "INTERACTION_CREATE", h.fd.CommandInteraction("i-1", testUser, "ask", map[string]string{"question": question}))
 
-	cbs := h.fd.waitFor(t, 1, "POST", pathCallback)
+	cbs := h.fd.WaitFor(t, 1, "POST", pathCallback)
 	if typ, _ := callbackType(t, cbs[0].Body); typ != 5 {
 		t.Fatalf("first response type = %d, want 5 (deferred)", typ)
 	}
-	edits := h.fd.waitFor(t, 1, "PATCH", pathOriginal)
-	msgs := []sentMessage{decodeMessage(t, edits[0].Body)}
+	edits := h.fd.WaitFor(t, 1, "PATCH", pathOriginal)
+	msgs := []discordfake.Sent{decodeMessage(t, edits[0].Body)}
 	time.Sleep(50 * time.Millisecond)
-	for _, f := range h.fd.matching("POST", pathFollowup) {
+	for _, f := range h.fd.Matching("POST", pathFollowup) {
 		msgs = append(msgs, decodeMessage(t, f.Body))
 	}
 	want := fb.answer
@@ -244,13 +245,13 @@ func TestGatewayLongAnswerUsesFollowUps(t *testing.T) {
 	}
 	fb := &fakeBot{answer: long}
 	h := startGateway(t, fb, nil)
-	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-long", testUser, "ask", map[string]string{"question": "everything?"}))
-	h.fd.waitFor(t, 1, "PATCH", pathOriginal)
-	fups := h.fd.waitFor(t, 1, "POST", pathFollowup)
+	h.fd.Dispatch(t, "INTERACTION_CREATE", h.fd.CommandInteraction("i-long", testUser, "ask", map[string]string{"question": "everything?"}))
+	h.fd.WaitFor(t, 1, "PATCH", pathOriginal)
+	fups := h.fd.WaitFor(t, 1, "POST", pathFollowup)
 	time.Sleep(100 * time.Millisecond)
-	fups = h.fd.matching("POST", pathFollowup)
+	fups = h.fd.Matching("POST", pathFollowup)
 	var all strings.Builder
-	for _, r := range append(h.fd.matching("PATCH", pathOriginal), fups...) {
+	for _, r := range append(h.fd.Matching("PATCH", pathOriginal), fups...) {
 		m := decodeMessage(t, r.Body)
 		for _, e := range m.Embeds {
 			all.WriteString(unescapeMarkdown(e.Description) + "\n")
@@ -301,8 +302,8 @@ func TestGatewayCommands(t *testing.T) {
 	for n, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			id := "i-cmd-" + tc.name
-			h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction(id, testUser, tc.cmd, tc.opts))
-			edits := h.fd.waitFor(t, n+1, "PATCH", pathOriginal)
+			h.fd.Dispatch(t, "INTERACTION_CREATE", h.fd.CommandInteraction(id, testUser, tc.cmd, tc.opts))
+			edits := h.fd.WaitFor(t, n+1, "PATCH", pathOriginal)
 			raw, _ := json.Marshal(decodeMessage(t, edits[n].Body))
 			for _, w := range tc.want {
 				wj, _ := json.Marshal(w)
@@ -318,9 +319,9 @@ func TestGatewayErrorIsAnswered(t *testing.T) {
 	t.Parallel()
 	fb := &fakeBot{answerErr: errors.New("the index is not loaded")}
 	h := startGateway(t, fb, nil)
-	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-err", testUser, "ask", map[string]string{"question": "q?"}))
-	edits := h.fd.waitFor(t, 1, "PATCH", pathOriginal)
-	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (reference ") || strings.Contains(got, "index") {
+	h.fd.Dispatch(t, "INTERACTION_CREATE", h.fd.CommandInteraction("i-err", testUser, "ask", map[string]string{"question": "q?"}))
+	edits := h.fd.WaitFor(t, 1, "PATCH", pathOriginal)
+	if got := decodeMessage(t, edits[0].Body).Text(); !strings.HasPrefix(got, chat.FailedText+" (reference ") || strings.Contains(got, "index") {
 		t.Errorf("error reply = %q", got)
 	}
 }
@@ -331,17 +332,17 @@ func TestShutdownAnswersPending(t *testing.T) {
 	t.Parallel()
 	fb := &fakeBot{block: true}
 	h := startGateway(t, fb, nil)
-	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-block", testUser, "ask", map[string]string{"question": "q?"}))
-	h.fd.waitFor(t, 1, "POST", pathCallback)
+	h.fd.Dispatch(t, "INTERACTION_CREATE", h.fd.CommandInteraction("i-block", testUser, "ask", map[string]string{"question": "q?"}))
+	h.fd.WaitFor(t, 1, "POST", pathCallback)
 	for len(fb.asked()) == 0 {
 		time.Sleep(5 * time.Millisecond)
 	}
 	h.stop(t)
-	edits := h.fd.matching("PATCH", pathOriginal)
+	edits := h.fd.Matching("PATCH", pathOriginal)
 	if len(edits) != 1 {
 		t.Fatalf("want the pending answer edited once on shutdown, got %d edits", len(edits))
 	}
-	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.StoppedText+" (reference ") || strings.Contains(got, "canceled") {
+	if got := decodeMessage(t, edits[0].Body).Text(); !strings.HasPrefix(got, chat.StoppedText+" (reference ") || strings.Contains(got, "canceled") {
 		t.Errorf("reply = %q", got)
 	}
 }
@@ -359,17 +360,17 @@ func TestGatewayRateLimit(t *testing.T) {
 			}
 		}
 	})
-	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-r1", testUser, "ask", map[string]string{"question": "one?"}))
-	h.fd.waitFor(t, 1, "PATCH", pathOriginal)
-	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-r2", testUser, "ask", map[string]string{"question": "two?"}))
-	cbs := h.fd.waitFor(t, 2, "POST", pathCallback)
+	h.fd.Dispatch(t, "INTERACTION_CREATE", h.fd.CommandInteraction("i-r1", testUser, "ask", map[string]string{"question": "one?"}))
+	h.fd.WaitFor(t, 1, "PATCH", pathOriginal)
+	h.fd.Dispatch(t, "INTERACTION_CREATE", h.fd.CommandInteraction("i-r2", testUser, "ask", map[string]string{"question": "two?"}))
+	cbs := h.fd.WaitFor(t, 2, "POST", pathCallback)
 	typ, data := callbackType(t, cbs[1].Body)
-	if typ != 4 || data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || !strings.Contains(data.content(), "Give me 60 seconds") {
-		t.Errorf("rate-limited reply: type %d flags %d %q", typ, data.Flags, data.content())
+	if typ != 4 || data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || !strings.Contains(data.Text(), "Give me 60 seconds") {
+		t.Errorf("rate-limited reply: type %d flags %d %q", typ, data.Flags, data.Text())
 	}
 	// Another user is not limited.
-	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-r3", "someone-else", "ask", map[string]string{"question": "three?"}))
-	h.fd.waitFor(t, 2, "PATCH", pathOriginal)
+	h.fd.Dispatch(t, "INTERACTION_CREATE", h.fd.CommandInteraction("i-r3", "someone-else", "ask", map[string]string{"question": "three?"}))
+	h.fd.WaitFor(t, 2, "PATCH", pathOriginal)
 	if n := limited.Load(); n != 1 {
 		t.Errorf("RateLimited hook called %d times, want 1", n)
 	}
@@ -393,17 +394,17 @@ func TestGatewayFeedbackButton(t *testing.T) {
 		{"something-else", false, "I don't know that button."},
 	} {
 		token := "itoken-fb" + string(rune('0'+i))
-		h.fd.registerInteraction(token, false)
-		h.fd.dispatch(t, "INTERACTION_CREATE", map[string]any{
+		h.fd.RegisterInteraction(token, false)
+		h.fd.Dispatch(t, "INTERACTION_CREATE", map[string]any{
 			"id": "i-fb" + string(rune('0'+i)), "application_id": testAppID, "type": 3, "token": token, "version": 1,
 			"channel_id": testChan, "guild_id": testGuild,
 			"member": map[string]any{"user": map[string]any{"id": testUser}},
 			"data":   map[string]any{"custom_id": tc.custom, "component_type": 2},
 		})
-		cbs := h.fd.waitFor(t, i+1, "POST", pathCallback)
+		cbs := h.fd.WaitFor(t, i+1, "POST", pathCallback)
 		typ, data := callbackType(t, cbs[i].Body)
-		if typ != 4 || data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || !strings.Contains(data.content(), tc.reply) {
-			t.Errorf("button %q: reply type %d %q", tc.custom, typ, data.content())
+		if typ != 4 || data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || !strings.Contains(data.Text(), tc.reply) {
+			t.Errorf("button %q: reply type %d %q", tc.custom, typ, data.Text())
 		}
 	}
 	fb.mu.Lock()
@@ -423,11 +424,11 @@ func TestGatewayMentionStartsThreadAndFollowUpHasHistory(t *testing.T) {
 	h := startGateway(t, fb, nil)
 
 	// Someone else's chatter without a mention is not ours to answer.
-	h.fd.dispatch(t, "MESSAGE_CREATE", h.fd.userMessage(testChan, "", false))
+	h.fd.Dispatch(t, "MESSAGE_CREATE", h.fd.UserMessage(testChan, "", false))
 
-	first := h.fd.userMessage(testChan, "<@"+testBotID+"> who leads the alliance?", true)
-	h.fd.dispatch(t, "MESSAGE_CREATE", first)
-	threads := h.fd.waitFor(t, 1, "POST", pathThreads)
+	first := h.fd.UserMessage(testChan, "<@"+testBotID+"> who leads the alliance?", true)
+	h.fd.Dispatch(t, "MESSAGE_CREATE", first)
+	threads := h.fd.WaitFor(t, 1, "POST", pathThreads)
 	threadID := first["id"].(string)
 	if threads[0].Path != "/channels/"+testChan+"/messages/"+threadID+"/threads" {
 		t.Errorf("thread started at %s", threads[0].Path)
@@ -438,19 +439,19 @@ func TestGatewayMentionStartsThreadAndFollowUpHasHistory(t *testing.T) {
 		t.Errorf("thread name = %q", ts.Name)
 	}
 	inThread := regexp.MustCompile("^/channels/" + threadID + "/messages$")
-	posts := h.fd.waitFor(t, 1, "POST", inThread)
-	if n := len(h.fd.matching("POST", regexp.MustCompile("^/channels/"+threadID+"/typing$"))); n != 1 {
+	posts := h.fd.WaitFor(t, 1, "POST", inThread)
+	if n := len(h.fd.Matching("POST", regexp.MustCompile("^/channels/"+threadID+"/typing$"))); n != 1 {
 		t.Errorf("typing indicators in the thread = %d, want 1", n)
 	}
-	if got := flatten([]sentMessage{decodeMessage(t, posts[0].Body)}); !strings.Contains(got, "Conflicting reports: alliance Secretary General") {
+	if got := flatten([]discordfake.Sent{decodeMessage(t, posts[0].Body)}); !strings.Contains(got, "Conflicting reports: alliance Secretary General") {
 		t.Errorf("thread answer = %q", got)
 	}
 
 	// A follow-up in the thread (mentioning the bot: no privileged intent).
-	follow := h.fd.userMessage(threadID, "<@"+testBotID+"> and before him?", true)
-	h.fd.dispatch(t, "MESSAGE_CREATE", follow)
-	h.fd.waitFor(t, 2, "POST", inThread)
-	if n := len(h.fd.matching("POST", pathThreads)); n != 1 {
+	follow := h.fd.UserMessage(threadID, "<@"+testBotID+"> and before him?", true)
+	h.fd.Dispatch(t, "MESSAGE_CREATE", follow)
+	h.fd.WaitFor(t, 2, "POST", inThread)
+	if n := len(h.fd.Matching("POST", pathThreads)); n != 1 {
 		t.Errorf("follow-up started %d threads in all, want 1", n)
 	}
 	qs := fb.asked()
@@ -474,10 +475,10 @@ func TestGatewayMentionWithoutThreadPermission(t *testing.T) {
 	t.Parallel()
 	fb := &fakeBot{answer: sampleAnswer()}
 	h := startGateway(t, fb, nil)
-	h.fd.fail("/channels/"+testChan+"/messages/", 403) // thread creation refused
-	m := h.fd.userMessage(testChan, "<@!"+testBotID+"> what happened?", true)
-	h.fd.dispatch(t, "MESSAGE_CREATE", m)
-	posts := h.fd.waitFor(t, 1, "POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
+	h.fd.Fail("/channels/"+testChan+"/messages/", 403) // thread creation refused
+	m := h.fd.UserMessage(testChan, "<@!"+testBotID+"> what happened?", true)
+	h.fd.Dispatch(t, "MESSAGE_CREATE", m)
+	posts := h.fd.WaitFor(t, 1, "POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
 	sm := decodeMessage(t, posts[0].Body)
 	if sm.Reference == nil || sm.Reference.MessageID != m["id"] {
 		t.Errorf("fallback reply should reference the question, got %+v", sm.Reference)
@@ -490,8 +491,8 @@ func TestGatewayMentionWithoutThreadPermission(t *testing.T) {
 func TestRegisterCommandsIdempotent(t *testing.T) {
 	t.Parallel()
 	for _, guild := range []string{"", testGuild} {
-		fd := newFakeDiscord(t)
-		a, err := New(Config{Token: testToken, AppID: testAppID, GuildID: guild, HTTPClient: fd.client()}, &fakeBot{}, nil)
+		fd := discordfake.New(t)
+		a, err := New(Config{Token: testToken, AppID: testAppID, GuildID: guild, HTTPClient: fd.Client()}, &fakeBot{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -500,7 +501,7 @@ func TestRegisterCommandsIdempotent(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		puts := fd.matching("PUT", pathCommands)
+		puts := fd.Matching("PUT", pathCommands)
 		if len(puts) != 2 || string(puts[0].Body) != string(puts[1].Body) {
 			t.Fatalf("guild %q: want two identical overwrites, got %d", guild, len(puts))
 		}
@@ -540,8 +541,8 @@ func TestRegisterCommandsIdempotent(t *testing.T) {
 
 func TestWrongTokenIsRefused(t *testing.T) {
 	t.Parallel()
-	fd := newFakeDiscord(t)
-	a, err := New(Config{Token: "d3JvbmcK.wrong.d3JvbmctdG9rZW4", AppID: testAppID, HTTPClient: fd.client()}, &fakeBot{}, nil)
+	fd := discordfake.New(t)
+	a, err := New(Config{Token: "d3JvbmcK.wrong.d3JvbmctdG9rZW4", AppID: testAppID, HTTPClient: fd.Client()}, &fakeBot{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -576,8 +577,8 @@ func TestNewValidates(t *testing.T) {
 
 func TestPublisher(t *testing.T) {
 	t.Parallel()
-	fd := newFakeDiscord(t)
-	a, err := New(Config{Token: testToken, AppID: testAppID, HTTPClient: fd.client()}, &fakeBot{}, nil)
+	fd := discordfake.New(t)
+	a, err := New(Config{Token: testToken, AppID: testAppID, HTTPClient: fd.Client()}, &fakeBot{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,9 +591,9 @@ func TestPublisher(t *testing.T) {
 	if err := p.Publish(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
-	posts := fd.matching("POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
+	posts := fd.Matching("POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
 	if len(posts) != 1 || !strings.Contains(string(posts[0].Body), "News. [a]") {
-		t.Fatalf("posts = %v", fd.summary())
+		t.Fatalf("posts = %v", fd.Summary())
 	}
 	if err := a.Publisher("unknown-channel").Publish(context.Background(), d); err == nil {
 		t.Error("publishing to an unknown channel succeeded")
@@ -613,17 +614,17 @@ func TestGatewayDirectMessage(t *testing.T) {
 	t.Parallel()
 	fb := &fakeBot{answer: sampleAnswer()}
 	h := startGateway(t, fb, nil)
-	m := h.fd.userMessage(testDM, "what happened in Berlin?", false)
+	m := h.fd.UserMessage(testDM, "what happened in Berlin?", false)
 	delete(m, "guild_id")
-	h.fd.dispatch(t, "MESSAGE_CREATE", m)
-	posts := h.fd.waitFor(t, 1, "POST", regexp.MustCompile("^/channels/"+testDM+"/messages$"))
+	h.fd.Dispatch(t, "MESSAGE_CREATE", m)
+	posts := h.fd.WaitFor(t, 1, "POST", regexp.MustCompile("^/channels/"+testDM+"/messages$"))
 	if sm := decodeMessage(t, posts[0].Body); len(sm.Embeds) == 0 || sm.Reference == nil {
 		t.Errorf("DM reply = %+v", sm)
 	}
 	if qs := fb.asked(); len(qs) != 1 || qs[0].Text != "what happened in Berlin?" || qs[0].Channel != testDM {
 		t.Errorf("questions = %+v", qs)
 	}
-	if n := len(h.fd.matching("POST", pathThreads)); n != 0 {
+	if n := len(h.fd.Matching("POST", pathThreads)); n != 0 {
 		t.Errorf("started %d threads in a DM", n)
 	}
 }
@@ -633,25 +634,23 @@ func TestGatewayDirectMessage(t *testing.T) {
 func TestGatewayThreadFollowUpWithMessageContent(t *testing.T) {
 	t.Parallel()
 	fb := &fakeBot{answer: sampleAnswer()}
-	fd := newFakeDiscord(t)
-	fd.privileged = true
+	fd := discordfake.New(t)
+	fd.SetPrivileged(true)
 	h := startGatewayOn(t, fd, fb, func(c *Config) { c.MessageContent = true }, nil)
-	h.fd.mu.Lock()
-	got := h.fd.identified[0].Intents
-	h.fd.mu.Unlock()
+	got := h.fd.Identified()[0].Intents
 	if got&int(discordgo.IntentMessageContent) == 0 {
 		t.Fatalf("intents %d lack Message Content", got)
 	}
-	first := h.fd.userMessage(testChan, "<@"+testBotID+"> who leads the alliance?", true)
-	h.fd.dispatch(t, "MESSAGE_CREATE", first)
+	first := h.fd.UserMessage(testChan, "<@"+testBotID+"> who leads the alliance?", true)
+	h.fd.Dispatch(t, "MESSAGE_CREATE", first)
 	threadID := first["id"].(string)
 	inThread := regexp.MustCompile("^/channels/" + threadID + "/messages$")
-	h.fd.waitFor(t, 1, "POST", inThread)
+	h.fd.WaitFor(t, 1, "POST", inThread)
 	// Plain chatter in the parent channel is not answered...
-	h.fd.dispatch(t, "MESSAGE_CREATE", h.fd.userMessage(testChan, "lunch anyone?", false))
+	h.fd.Dispatch(t, "MESSAGE_CREATE", h.fd.UserMessage(testChan, "lunch anyone?", false))
 	// ...but a follow-up in the bot's thread is.
-	h.fd.dispatch(t, "MESSAGE_CREATE", h.fd.userMessage(threadID, "since when?", false))
-	h.fd.waitFor(t, 2, "POST", inThread)
+	h.fd.Dispatch(t, "MESSAGE_CREATE", h.fd.UserMessage(threadID, "since when?", false))
+	h.fd.WaitFor(t, 2, "POST", inThread)
 	time.Sleep(50 * time.Millisecond)
 	qs := fb.asked()
 	if len(qs) != 2 || qs[1].Text != "since when?" || len(qs[1].Thread) != 2 {
@@ -665,12 +664,10 @@ func TestGatewayRejectedEditFallsBackToError(t *testing.T) {
 	t.Parallel()
 	fb := &fakeBot{answer: sampleAnswer()}
 	h := startGateway(t, fb, nil)
-	h.fd.mu.Lock()
-	h.fd.failOnce["/webhooks/"] = 400
-	h.fd.mu.Unlock()
-	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-rej", testUser, "ask", map[string]string{"question": "q?"}))
-	edits := h.fd.waitFor(t, 2, "PATCH", pathOriginal)
-	if got := decodeMessage(t, edits[1].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (reference ") {
+	h.fd.FailOnce("/webhooks/", 400)
+	h.fd.Dispatch(t, "INTERACTION_CREATE", h.fd.CommandInteraction("i-rej", testUser, "ask", map[string]string{"question": "q?"}))
+	edits := h.fd.WaitFor(t, 2, "PATCH", pathOriginal)
+	if got := decodeMessage(t, edits[1].Body).Text(); !strings.HasPrefix(got, chat.FailedText+" (reference ") {
 		t.Errorf("fallback = %q", got)
 	}
 }
@@ -683,16 +680,16 @@ func TestGatewayMentionRateLimit(t *testing.T) {
 		c.UserRate, c.Burst, c.Now = time.Minute, 1, func() time.Time { return now }
 	})
 	for i := range 3 {
-		h.fd.dispatch(t, "MESSAGE_CREATE", h.fd.userMessage(testChan, "<@"+testBotID+"> question "+string(rune('a'+i)), true))
+		h.fd.Dispatch(t, "MESSAGE_CREATE", h.fd.UserMessage(testChan, "<@"+testBotID+"> question "+string(rune('a'+i)), true))
 	}
 	// One answer in a thread, one friendly reply in the channel (the third
 	// message is not answered again: the user was just told).
-	h.fd.waitFor(t, 1, "POST", pathThreads)
-	posts := h.fd.waitFor(t, 1, "POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
+	h.fd.WaitFor(t, 1, "POST", pathThreads)
+	posts := h.fd.WaitFor(t, 1, "POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
 	time.Sleep(100 * time.Millisecond)
-	posts = h.fd.matching("POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
-	if len(posts) != 1 || !strings.Contains(decodeMessage(t, posts[0].Body).content(), "Give me 60 seconds") {
-		t.Errorf("rate-limit replies = %d, first %q", len(posts), decodeMessage(t, posts[0].Body).content())
+	posts = h.fd.Matching("POST", regexp.MustCompile("^/channels/"+testChan+"/messages$"))
+	if len(posts) != 1 || !strings.Contains(decodeMessage(t, posts[0].Body).Text(), "Give me 60 seconds") {
+		t.Errorf("rate-limit replies = %d, first %q", len(posts), decodeMessage(t, posts[0].Body).Text())
 	}
 	if n := len(fb.asked()); n != 1 {
 		t.Errorf("asked %d, want 1", n)
@@ -706,11 +703,11 @@ func (*panicBot) Answer(context.Context, bot.Question) (bot.Answer, error) { pan
 
 func TestGatewayPanicIsAnswered(t *testing.T) {
 	t.Parallel()
-	fd := newFakeDiscord(t)
+	fd := discordfake.New(t)
 	h := startGatewayOn(t, fd, nil, nil, &panicBot{})
-	h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction("i-panic", testUser, "ask", map[string]string{"question": "q?"}))
-	edits := h.fd.waitFor(t, 1, "PATCH", pathOriginal)
-	if got := decodeMessage(t, edits[0].Body).content(); !strings.HasPrefix(got, chat.FailedText+" (reference ") || strings.Contains(got, "boom") {
+	h.fd.Dispatch(t, "INTERACTION_CREATE", h.fd.CommandInteraction("i-panic", testUser, "ask", map[string]string{"question": "q?"}))
+	edits := h.fd.WaitFor(t, 1, "PATCH", pathOriginal)
+	if got := decodeMessage(t, edits[0].Body).Text(); !strings.HasPrefix(got, chat.FailedText+" (reference ") || strings.Contains(got, "boom") {
 		t.Errorf("reply = %q", got)
 	}
 }

@@ -15,10 +15,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/storybot/storybot/adapters/discord/discordfake"
 )
 
 type httpHarness struct {
-	fd   *fakeDiscord
+	fd   *discordfake.Server
 	bot  *fakeBot
 	a    *Adapter
 	srv  *httptest.Server
@@ -33,9 +35,9 @@ func startHTTP(t *testing.T, fb *fakeBot) *httpHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &httpHarness{fd: newFakeDiscord(t), bot: fb, priv: priv, now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	h := &httpHarness{fd: discordfake.New(t), bot: fb, priv: priv, now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	h.a, err = New(Config{
-		Token: testToken, AppID: testAppID, PublicKey: hex.EncodeToString(pub), HTTPClient: h.fd.client(),
+		Token: testToken, AppID: testAppID, PublicKey: hex.EncodeToString(pub), HTTPClient: h.fd.Client(),
 		MaxBody: 4096, UserRate: time.Millisecond, Burst: 100, HTTPOnly: true,
 		Now: func() time.Time { h.mu.Lock(); defer h.mu.Unlock(); return h.now },
 	}, fb, nil)
@@ -91,9 +93,9 @@ func TestHTTPInteractions(t *testing.T) {
 	_, otherKey, _ := ed25519.GenerateKey(rand.Reader)
 	ping := []byte(`{"id":"p1","application_id":"` + testAppID + `","type":1,"token":"ptok","version":1}`)
 
-	ask := h.fd.commandInteraction("h-1", testUser, "ask", map[string]string{"question": "Who leads the alliance?"})
+	ask := h.fd.CommandInteraction("h-1", testUser, "ask", map[string]string{"question": "Who leads the alliance?"})
 	// Over HTTP, the HTTP response is the acknowledgement.
-	h.fd.registerInteraction(ask["token"].(string), true)
+	h.fd.RegisterInteraction(ask["token"].(string), true)
 	askBody := interactionBody(t, ask)
 	askTS := h.ts(0)
 	askSig := sign(h.priv, askTS, askBody)
@@ -129,17 +131,17 @@ func TestHTTPInteractions(t *testing.T) {
 	}
 
 	// The deferred /ask is then answered by editing the original response.
-	edits := h.fd.waitFor(t, 1, "PATCH", pathOriginal)
+	edits := h.fd.WaitFor(t, 1, "PATCH", pathOriginal)
 	want := fb.answer
 	want.Question = "Who leads the alliance?"
-	if got := flatten([]sentMessage{decodeMessage(t, edits[0].Body)}); got != want.Text() {
+	if got := flatten([]discordfake.Sent{decodeMessage(t, edits[0].Body)}); got != want.Text() {
 		t.Errorf("HTTP answer differs from the console text:\n got %q\nwant %q", got, want.Text())
 	}
 	time.Sleep(50 * time.Millisecond)
 	if n := len(fb.asked()); n != 1 {
 		t.Errorf("replayed request answered %d times, want once", n)
 	}
-	if n := len(h.fd.matching("PATCH", pathOriginal)); n != 1 {
+	if n := len(h.fd.Matching("PATCH", pathOriginal)); n != 1 {
 		t.Errorf("%d edits, want 1", n)
 	}
 
@@ -168,7 +170,7 @@ func TestHTTPInteractionsRateLimitAndButtons(t *testing.T) {
 	fb := &fakeBot{answer: sampleAnswer()}
 	h := startHTTP(t, fb)
 	strict, err := New(Config{Token: testToken, AppID: testAppID, PublicKey: hex.EncodeToString(h.priv.Public().(ed25519.PublicKey)),
-		HTTPClient: h.fd.client(), UserRate: time.Hour, Burst: 1, Now: h.a.now}, fb, nil)
+		HTTPClient: h.fd.Client(), UserRate: time.Hour, Burst: 1, Now: h.a.now}, fb, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,12 +180,12 @@ func TestHTTPInteractionsRateLimitAndButtons(t *testing.T) {
 		b := interactionBody(t, v)
 		return h.post(t, b, sign(h.priv, h.ts(0), b), h.ts(0))
 	}
-	first := h.fd.commandInteraction("h-r1", testUser, "ask", map[string]string{"question": "one"})
-	h.fd.registerInteraction(first["token"].(string), true)
+	first := h.fd.CommandInteraction("h-r1", testUser, "ask", map[string]string{"question": "one"})
+	h.fd.RegisterInteraction(first["token"].(string), true)
 	if status, body := send(first); status != 200 || body != "{\"type\":5}\n" {
 		t.Fatalf("first: %d %q", status, body)
 	}
-	second := h.fd.commandInteraction("h-r2", testUser, "ask", map[string]string{"question": "two"})
+	second := h.fd.CommandInteraction("h-r2", testUser, "ask", map[string]string{"question": "two"})
 	status, body := send(second)
 	if status != 200 || !strings.Contains(body, `"type":4`) || !strings.Contains(body, "try again in 1 hour") && !strings.Contains(body, "3600 seconds") || !strings.Contains(body, `"flags":64`) {
 		t.Errorf("rate-limited: %d %s", status, body)
@@ -195,7 +197,7 @@ func TestHTTPInteractionsRateLimitAndButtons(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "helped") {
 		t.Errorf("button: %d %s", status, body)
 	}
-	h.fd.waitFor(t, 1, "PATCH", pathOriginal)
+	h.fd.WaitFor(t, 1, "PATCH", pathOriginal)
 	fb.mu.Lock()
 	defer fb.mu.Unlock()
 	if len(fb.feedback) != 1 || !fb.feedback[0].Helpful || fb.feedback[0].User != testUser {
@@ -213,7 +215,7 @@ func TestHTTPOnlyRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- h.a.Run(ctx) }()
-	h.fd.waitFor(t, 1, "PUT", pathCommands)
+	h.fd.WaitFor(t, 1, "PUT", pathCommands)
 	for !h.a.Ready() {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -224,7 +226,7 @@ func TestHTTPOnlyRun(t *testing.T) {
 	if h.a.Ready() {
 		t.Error("still ready after Run returned")
 	}
-	if n := len(h.fd.matching("GET", pathGateway)); n != 0 {
+	if n := len(h.fd.Matching("GET", pathGateway)); n != 0 {
 		t.Errorf("HTTPOnly asked for the gateway %d times", n)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
@@ -50,6 +51,10 @@ func (a *Adapter) restProblem(what string, err error) *chat.Problem {
 			p.Fix = "see the log for Discord's answer"
 		}
 		return p
+	case strings.HasPrefix(err.Error(), "Exceeded Max retries HTTP 502"):
+		// discordgo retries a 502 itself, then says so in plain words.
+		return &chat.Problem{Reason: "Discord's API is failing (HTTP 502) while " + what,
+			Fix: "nothing to do: storybot tries again; see https://discordstatus.com", Err: err}
 	default:
 		return &chat.Problem{Reason: "cannot reach Discord's API at " + a.where() + " while " + what,
 			Fix: "check the network, the proxy and DISCORD_API_URL; storybot tries again", Err: err}

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/storybot/storybot/bot"
+
+	"github.com/storybot/storybot/adapters/discord/discordfake"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -47,11 +49,11 @@ func checkRendered(t *testing.T, msgs []message) {
 	}
 	for i, m := range msgs {
 		raw, _ := json.Marshal(webhookEdit(m))
-		var sm sentMessage
+		var sm discordfake.Sent
 		if err := json.Unmarshal(raw, &sm); err != nil {
 			t.Fatal(err)
 		}
-		if err := checkMessage(sm); err != nil {
+		if err := discordfake.CheckMessage(sm); err != nil {
 			t.Errorf("message %d breaks Discord's limits: %v", i, err)
 		}
 	}
@@ -101,6 +103,7 @@ func TestRenderGolden(t *testing.T) {
 		{"conflicts_many", renderConflicts(longAnswer().Conflicts)},
 		{"article", renderArticle(bot.Article{ID: "001_ccb51c14b77c787b", Title: "Talks in Berlin", Outlet: "Wire", URL: "https://example.com/1",
 			Published: pub, Text: strings.Repeat("Paragraph text with `code` and | pipes. ", 30)})},
+		{"article_url_with_space", renderArticle(bot.Article{ID: "a1", Title: "Spaces", URL: "https://example.com/a b?q=1"})},
 		{"help", textMessages(helpText(5))},
 		{"text_split", textMessages(strings.Repeat("A line of plain text that goes on.\n", 150))},
 	}

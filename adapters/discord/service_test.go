@@ -14,6 +14,8 @@ import (
 
 	"github.com/storybot/storybot/adapters/chat"
 	"github.com/storybot/storybot/bot"
+
+	"github.com/storybot/storybot/adapters/discord/discordfake"
 )
 
 // bot.Service is what cmd/storybot hands the adapter.
@@ -115,7 +117,7 @@ func TestGatewayAskWithServiceMatchesConsole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fd := newFakeDiscord(t)
+	fd := discordfake.New(t)
 	h := startGatewayOn(t, fd, nil, func(*Config) {}, svc)
 	for i, question := range []string{
 		"Is Ukraine dropping its NATO membership bid?",
@@ -127,11 +129,11 @@ func TestGatewayAskWithServiceMatchesConsole(t *testing.T) {
 			t.Fatal(err)
 		}
 		id := fmt.Sprintf("svc-%d", i)
-		h.fd.dispatch(t, "INTERACTION_CREATE", h.fd.commandInteraction(id, testUser, "ask", map[string]string{"question": question}))
-		edit := h.fd.waitFor(t, 1, "PATCH", regexp.MustCompile("^/webhooks/"+testAppID+"/itoken-"+id+"/messages/@original$"))
-		msgs := []sentMessage{decodeMessage(t, edit[0].Body)}
+		h.fd.Dispatch(t, "INTERACTION_CREATE", h.fd.CommandInteraction(id, testUser, "ask", map[string]string{"question": question}))
+		edit := h.fd.WaitFor(t, 1, "PATCH", regexp.MustCompile("^/webhooks/"+testAppID+"/itoken-"+id+"/messages/@original$"))
+		msgs := []discordfake.Sent{decodeMessage(t, edit[0].Body)}
 		time.Sleep(50 * time.Millisecond)
-		for _, f := range h.fd.matching("POST", regexp.MustCompile("^/webhooks/"+testAppID+"/itoken-"+id+"$")) {
+		for _, f := range h.fd.Matching("POST", regexp.MustCompile("^/webhooks/"+testAppID+"/itoken-"+id+"$")) {
 			msgs = append(msgs, decodeMessage(t, f.Body))
 		}
 		t.Logf("%s\n%s", question, console.Text())

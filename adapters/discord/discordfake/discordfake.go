@@ -1,11 +1,11 @@
-package discord
+package discordfake
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,95 +16,156 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
-
-	"github.com/storybot/storybot/bot"
 )
 
-// Test identities.
+// Identities the fake knows.
 const (
-	testToken = "MTAwMDAwMDAwMDAwMDAwMDAy.GtEsT1.c3Rvcnlib3QtdGVzdC10b2tlbi1ub3QtcmVhbA"
-	testAppID = "900000000000000001"
-	testBotID = "900000000000000002"
-	testGuild = "900000000000000003"
-	testChan  = "900000000000000004"
-	testUser  = "900000000000000005"
-	testDM    = "900000000000000006"
+	// Token is the only bot token the fake accepts (the form of a real one).
+	Token = "MTAwMDAwMDAwMDAwMDAwMDAy.GtEsT1.c3Rvcnlib3QtdGVzdC10b2tlbi1ub3QtcmVhbA"
+	// AppID is the application; BotID its bot user; BotRole the bot's
+	// managed role in Guild.
+	AppID   = "900000000000000001"
+	BotID   = "900000000000000002"
+	Guild   = "900000000000000003"
+	Channel = "900000000000000004"
+	User    = "900000000000000005"
+	DM      = "900000000000000006"
+	BotRole = "900000000000000007"
 )
 
-// recorded is one REST request the fake Discord received.
-type recorded struct {
+// Discord's limits on one message (developer docs: "Create Message" and
+// "Embed Limits"), counted in UTF-16 code units.
+const (
+	maxContent          = 2000
+	maxEmbedTitle       = 256
+	maxDescription      = 4096
+	maxFields           = 25
+	maxFieldName        = 256
+	maxFieldValue       = 1024
+	maxFooter           = 2048
+	maxEmbedTotal       = 6000
+	maxEmbedsPerMessage = 10
+	maxEmbedURL         = 2048
+	maxNonce            = 25
+)
+
+// textLen counts UTF-16 code units, as Discord's limits do.
+func textLen(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// embedLen is the length of an embed as counted against maxEmbedTotal.
+func embedLen(e *discordgo.MessageEmbed) int {
+	n := textLen(e.Title) + textLen(e.Description)
+	for _, f := range e.Fields {
+		n += textLen(f.Name) + textLen(f.Value)
+	}
+	if e.Footer != nil {
+		n += textLen(e.Footer.Text)
+	}
+	if e.Author != nil {
+		n += textLen(e.Author.Name)
+	}
+	return n
+}
+
+// Request is one REST request the fake Discord received.
+type Request struct {
 	Method string
 	Path   string // without the /api/vN prefix
 	Query  url.Values
 	Body   []byte
 }
 
-// sentMessage is the message part of a request body (edit, follow-up,
+// Sent is the message part of a request body (edit, follow-up,
 // channel message, or the data of an interaction callback).
-type sentMessage struct {
+type Sent struct {
 	Content         *string                     `json:"content"`
 	Embeds          []*discordgo.MessageEmbed   `json:"embeds"`
 	Components      []json.RawMessage           `json:"components"`
 	Flags           int                         `json:"flags"`
 	AllowedMentions *struct{ Parse []string }   `json:"allowed_mentions"`
 	Reference       *discordgo.MessageReference `json:"message_reference"`
+	Nonce           any                         `json:"nonce"`
+	EnforceNonce    bool                        `json:"enforce_nonce"`
 }
 
-func (m sentMessage) content() string {
+// Text returns the message content ("" when absent).
+func (m Sent) Text() string {
 	if m.Content == nil {
 		return ""
 	}
 	return *m.Content
 }
 
-// fakeDiscord is a small Discord: a REST API and a gateway on loopback. Like
+// Server is a small Discord: a REST API and a gateway on loopback. Like
 // the real one it checks the bot token on every call, rejects messages over
 // Discord's limits (400, code 50035), acknowledges an interaction only once,
 // and accepts response edits and follow-ups only for acknowledged
 // interactions.
-type fakeDiscord struct {
-	t    *testing.T
+type Server struct {
+	t    testing.TB
 	rest *httptest.Server
 	gw   *httptest.Server
 
 	mu           sync.Mutex
-	requests     []recorded
+	requests     []Request
 	channels     map[string]*discordgo.Channel
 	messages     map[string][]*discordgo.Message // per channel, oldest first
 	interactions map[string]string               // token -> state: "new", "acked"
 	nextID       int
-	identified   []identifyPayload
+	identified   []Identify
 	failPaths    map[string]int // path prefix -> status to fail with
 	failOnce     map[string]int // path prefix -> status to fail the next request with
 	privileged   bool           // the Message Content intent is enabled in the "portal"
+	status       int            // when not 0, every REST call answers this status
+	limited      map[string]int // path prefix -> 429s still to send
+	retryAfter   float64
+	onCreate     func(channel string, m *discordgo.Message)
+	nonces       map[string]string // message ID -> nonce it was created with
 
 	events chan []byte
 	seq    int
 }
 
-type identifyPayload struct {
+// Identify is what the gateway received in an IDENTIFY.
+type Identify struct {
 	Token   string `json:"token"`
 	Intents int    `json:"intents"`
 }
 
-func newFakeDiscord(t *testing.T) *fakeDiscord {
+// New starts a fake Discord for the test on loopback; it stops when the
+// test ends.
+func New(t testing.TB) *Server { return NewAt(t, "127.0.0.1:0") }
+
+// NewAt is New with the REST API listening on addr (host:port), e.g. an
+// address the code under test was pointed at before the fake came up.
+func NewAt(t testing.TB, addr string) *Server {
 	t.Helper()
-	f := &fakeDiscord{
+	f := &Server{
 		t:            t,
 		channels:     map[string]*discordgo.Channel{},
 		messages:     map[string][]*discordgo.Message{},
 		interactions: map[string]string{},
 		failPaths:    map[string]int{},
 		failOnce:     map[string]int{},
+		limited:      map[string]int{},
+		nonces:       map[string]string{},
 		nextID:       1000,
 		events:       make(chan []byte, 64),
 	}
-	f.channels[testChan] = &discordgo.Channel{ID: testChan, GuildID: testGuild, Type: discordgo.ChannelTypeGuildText, Name: "news"}
-	f.channels[testDM] = &discordgo.Channel{ID: testDM, Type: discordgo.ChannelTypeDM}
-	f.rest = httptest.NewServer(http.HandlerFunc(f.serveREST))
+	f.channels[Channel] = &discordgo.Channel{ID: Channel, GuildID: Guild, Type: discordgo.ChannelTypeGuildText, Name: "news"}
+	f.channels[DM] = &discordgo.Channel{ID: DM, Type: discordgo.ChannelTypeDM}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("fake discord: listen on %s: %v", addr, err)
+	}
+	f.rest = httptest.NewUnstartedServer(http.HandlerFunc(f.serveREST))
+	f.rest.Listener.Close()
+	f.rest.Listener = ln
+	f.rest.Start()
 	f.gw = httptest.NewServer(http.HandlerFunc(f.serveGateway))
 	t.Cleanup(func() {
 		f.gw.CloseClientConnections()
@@ -114,8 +175,13 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 	return f
 }
 
-// client returns an http.Client that sends discord.com requests to the fake.
-func (f *fakeDiscord) client() *http.Client {
+// APIURL is the base URL to configure as the adapter's API URL
+// (DISCORD_API_URL): the REST calls and the gateway lookup go there.
+func (f *Server) APIURL() string { return f.rest.URL + "/api" }
+
+// Client returns an http.Client that sends discord.com requests to the
+// fake and refuses any other host.
+func (f *Server) Client() *http.Client {
 	target, _ := url.Parse(f.rest.URL)
 	return &http.Client{Transport: rewriteTransport{target: target, base: f.rest.Client().Transport}, Timeout: 10 * time.Second}
 }
@@ -138,9 +204,20 @@ func (rt rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return rt.base.RoundTrip(r)
 }
 
-func (f *fakeDiscord) id() string {
+// discordEpoch is the start of Discord's snowflake clock (2015-01-01).
+const discordEpoch = 1420070400000
+
+// id returns a new snowflake: its time is now, so IDs order by creation.
+func (f *Server) id() string {
 	f.nextID++
-	return "9100000000000" + strconv.Itoa(f.nextID)
+	return strconv.FormatUint(uint64(time.Now().UnixMilli()-discordEpoch)<<22|uint64(f.nextID&0xfff), 10)
+}
+
+// snowflakeLess orders two snowflakes.
+func snowflakeLess(a, b string) bool {
+	x, _ := strconv.ParseUint(a, 10, 64)
+	y, _ := strconv.ParseUint(b, 10, 64)
+	return x < y
 }
 
 func discordError(w http.ResponseWriter, status, code int, msg string) {
@@ -165,11 +242,12 @@ var (
 	reMessages   = regexp.MustCompile(`^/channels/([^/]+)/messages$`)
 	reMessage    = regexp.MustCompile(`^/channels/([^/]+)/messages/([^/]+)$`)
 	reThread     = regexp.MustCompile(`^/channels/([^/]+)/messages/([^/]+)/threads$`)
+	reRoles      = regexp.MustCompile(`^/guilds/([^/]+)/roles$`)
 	reCommandNam = regexp.MustCompile(`^[-_a-z0-9]{1,32}$`)
 )
 
-func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
-	if got := r.Header.Get("Authorization"); got != "Bot "+testToken {
+func (f *Server) serveREST(w http.ResponseWriter, r *http.Request) {
+	if got := r.Header.Get("Authorization"); got != "Bot "+Token {
 		discordError(w, http.StatusUnauthorized, 0, "401: Unauthorized")
 		return
 	}
@@ -186,7 +264,29 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.requests = append(f.requests, recorded{Method: r.Method, Path: path, Query: r.URL.Query(), Body: body})
+	f.requests = append(f.requests, Request{Method: r.Method, Path: path, Query: r.URL.Query(), Body: body})
+	switch {
+	case f.status == http.StatusUnauthorized:
+		discordError(w, f.status, 0, "401: Unauthorized")
+		return
+	case f.status != 0:
+		discordError(w, f.status, 0, http.StatusText(f.status))
+		return
+	}
+	for prefix, n := range f.limited {
+		if n > 0 && strings.HasPrefix(path, prefix) {
+			f.limited[prefix] = n - 1
+			secs := strconv.FormatFloat(f.retryAfter, 'f', 3, 64)
+			w.Header().Set("Retry-After", secs)
+			w.Header().Set("X-RateLimit-Reset-After", secs)
+			w.Header().Set("X-RateLimit-Remaining", "0")
+			w.Header().Set("X-RateLimit-Scope", "user")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_ = json.NewEncoder(w).Encode(map[string]any{"message": "You are being rate limited.", "retry_after": f.retryAfter, "global": false})
+			return
+		}
+	}
 	for prefix, status := range f.failOnce {
 		if strings.HasPrefix(path, prefix) {
 			delete(f.failOnce, prefix)
@@ -205,7 +305,7 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]string{"url": "ws" + strings.TrimPrefix(f.gw.URL, "http")})
 	case r.Method == http.MethodPut && reCommands.MatchString(path):
 		m := reCommands.FindStringSubmatch(path)
-		if m[1] != testAppID {
+		if m[1] != AppID {
 			discordError(w, http.StatusForbidden, 50001, "Missing Access")
 			return
 		}
@@ -220,7 +320,7 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, c := range cmds {
 			c["id"] = f.id()
-			c["application_id"] = testAppID
+			c["application_id"] = AppID
 		}
 		writeJSON(w, cmds)
 	case r.Method == http.MethodPost && reCallback.MatchString(path):
@@ -245,17 +345,17 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 		if m == nil {
 			m = reFollowup.FindStringSubmatch(path)
 		}
-		if m[1] != testAppID || f.interactions[m[2]] != "acked" {
+		if m[1] != AppID || f.interactions[m[2]] != "acked" {
 			discordError(w, http.StatusNotFound, 10015, "Unknown Webhook")
 			return
 		}
-		var sm sentMessage
-		if err := json.Unmarshal(body, &sm); err != nil || checkMessage(sm) != nil {
-			discordError(w, http.StatusBadRequest, 50035, fmt.Sprintf("Invalid Form Body: %v", checkMessage(sm)))
+		var sm Sent
+		if err := json.Unmarshal(body, &sm); err != nil || CheckMessage(sm) != nil {
+			discordError(w, http.StatusBadRequest, 50035, fmt.Sprintf("Invalid Form Body: %v", CheckMessage(sm)))
 			return
 		}
-		writeJSON(w, &discordgo.Message{ID: f.id(), ChannelID: testChan, Content: sm.content(), Embeds: sm.Embeds,
-			Author: &discordgo.User{ID: testBotID, Bot: true}})
+		writeJSON(w, &discordgo.Message{ID: f.id(), ChannelID: Channel, Content: sm.Text(), Embeds: sm.Embeds,
+			Author: &discordgo.User{ID: BotID, Bot: true}})
 	case r.Method == http.MethodGet && reChannel.MatchString(path):
 		ch, ok := f.channels[reChannel.FindStringSubmatch(path)[1]]
 		if !ok {
@@ -278,7 +378,7 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 			discordError(w, http.StatusNotFound, 10008, "Unknown Message")
 			return
 		}
-		th := &discordgo.Channel{ID: m[2], GuildID: testGuild, ParentID: m[1], OwnerID: testBotID,
+		th := &discordgo.Channel{ID: m[2], GuildID: Guild, ParentID: m[1], OwnerID: BotID,
 			Type: discordgo.ChannelTypeGuildPublicThread, Name: ts.Name}
 		f.channels[th.ID] = th
 		writeJSON(w, th)
@@ -294,14 +394,34 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 			discordError(w, http.StatusNotFound, 10003, "Unknown Channel")
 			return
 		}
-		var sm sentMessage
-		if err := json.Unmarshal(body, &sm); err != nil || checkMessage(sm) != nil {
-			discordError(w, http.StatusBadRequest, 50035, fmt.Sprintf("Invalid Form Body: %v", checkMessage(sm)))
+		var sm Sent
+		if err := json.Unmarshal(body, &sm); err != nil || CheckMessage(sm) != nil {
+			discordError(w, http.StatusBadRequest, 50035, fmt.Sprintf("Invalid Form Body: %v", CheckMessage(sm)))
 			return
 		}
-		msg := &discordgo.Message{ID: f.id(), ChannelID: chID, GuildID: testGuild, Content: sm.content(), Embeds: sm.Embeds,
-			Author: &discordgo.User{ID: testBotID, Bot: true}, Type: discordgo.MessageTypeDefault}
+		nonce := nonceString(sm.Nonce)
+		if sm.EnforceNonce {
+			// Discord: a message with the same nonce from the same author
+			// in the past few minutes is returned instead of a new one.
+			for _, m := range f.messages[chID] {
+				if nonce != "" && f.nonces[m.ID] == nonce && m.Author != nil && m.Author.ID == BotID && time.Since(m.Timestamp) < 5*time.Minute {
+					writeJSON(w, m)
+					return
+				}
+			}
+		}
+		msg := &discordgo.Message{ID: f.id(), ChannelID: chID, GuildID: Guild, Content: sm.Text(), Embeds: sm.Embeds,
+			Author: &discordgo.User{ID: BotID, Bot: true}, Type: discordgo.MessageTypeDefault, Timestamp: time.Now()}
 		f.messages[chID] = append(f.messages[chID], msg)
+		if nonce != "" {
+			f.nonces[msg.ID] = nonce
+		}
+		if hook := f.onCreate; hook != nil {
+			// The message exists; the caller has not heard so yet.
+			f.mu.Unlock()
+			hook(chID, msg)
+			f.mu.Lock()
+		}
 		writeJSON(w, msg)
 	case r.Method == http.MethodGet && reMessages.MatchString(path):
 		chID := reMessages.FindStringSubmatch(path)[1]
@@ -311,6 +431,13 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 				list = list[:i]
 			}
 		}
+		if after := r.URL.Query().Get("after"); after != "" {
+			i := slices.IndexFunc(list, func(m *discordgo.Message) bool { return snowflakeLess(after, m.ID) })
+			if i < 0 {
+				i = len(list)
+			}
+			list = list[i:]
+		}
 		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 		if limit <= 0 || limit > 100 {
 			limit = 50
@@ -318,9 +445,18 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 		if len(list) > limit {
 			list = list[len(list)-limit:]
 		}
-		out := slices.Clone(list)
-		slices.Reverse(out) // newest first, like Discord
+		out := slices.Clone(list) // without nonces, as Discord lists them
+		slices.Reverse(out)       // newest first, like Discord
 		writeJSON(w, out)
+	case r.Method == http.MethodGet && reRoles.MatchString(path):
+		if reRoles.FindStringSubmatch(path)[1] != Guild {
+			discordError(w, http.StatusNotFound, 10004, "Unknown Guild")
+			return
+		}
+		writeJSON(w, []map[string]any{
+			{"id": Guild, "name": "@everyone", "managed": false},
+			{"id": BotRole, "name": "storybot", "managed": true, "tags": map[string]any{"bot_id": BotID}},
+		})
 	case r.Method == http.MethodGet && reMessage.MatchString(path):
 		m := reMessage.FindStringSubmatch(path)
 		msg := f.find(m[1], m[2])
@@ -335,7 +471,7 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f *fakeDiscord) find(chID, msgID string) *discordgo.Message {
+func (f *Server) find(chID, msgID string) *discordgo.Message {
 	for _, m := range f.messages[chID] {
 		if m.ID == msgID {
 			return m
@@ -393,22 +529,22 @@ func checkCallback(body []byte) error {
 		if cb.Data == nil {
 			return errors.New("type 4 needs data")
 		}
-		var sm sentMessage
+		var sm Sent
 		if err := json.Unmarshal(*cb.Data, &sm); err != nil {
 			return err
 		}
-		return checkMessage(sm)
+		return CheckMessage(sm)
 	}
 	return fmt.Errorf("unknown callback type %d", cb.Type)
 }
 
 // checkMessage checks a message against Discord's limits.
-func checkMessage(m sentMessage) error {
-	if m.content() == "" && len(m.Embeds) == 0 && len(m.Components) == 0 {
+func CheckMessage(m Sent) error {
+	if m.Text() == "" && len(m.Embeds) == 0 && len(m.Components) == 0 {
 		return errors.New("cannot send an empty message")
 	}
-	if textLen(m.content()) > maxContent {
-		return fmt.Errorf("content is %d characters", textLen(m.content()))
+	if textLen(m.Text()) > maxContent {
+		return fmt.Errorf("content is %d characters", textLen(m.Text()))
 	}
 	if len(m.Embeds) > maxEmbedsPerMessage {
 		return fmt.Errorf("%d embeds", len(m.Embeds))
@@ -442,6 +578,17 @@ func checkMessage(m sentMessage) error {
 			}
 		}
 	}
+	for _, e := range m.Embeds {
+		if e.URL != "" && !validURL(e.URL) {
+			return fmt.Errorf("embeds.url: %q is not a valid URI of at most %d characters", e.URL, maxEmbedURL)
+		}
+	}
+	if n := nonceString(m.Nonce); len(n) > maxNonce {
+		return fmt.Errorf("nonce of %d characters (at most %d)", len(n), maxNonce)
+	}
+	if m.EnforceNonce && m.Nonce == nil {
+		return errors.New("enforce_nonce without a nonce")
+	}
 	if m.AllowedMentions == nil {
 		return errors.New("storybot must always set allowed_mentions (test check)")
 	}
@@ -470,32 +617,32 @@ func checkEmbed(e *discordgo.MessageEmbed) error {
 }
 
 // fail makes requests under a path prefix fail with status.
-func (f *fakeDiscord) fail(prefix string, status int) {
+func (f *Server) Fail(prefix string, status int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.failPaths[prefix] = status
 }
 
-// waitFor waits until at least n recorded requests match, and returns them.
-func (f *fakeDiscord) waitFor(t *testing.T, n int, method string, path *regexp.Regexp) []recorded {
+// waitFor waits until at least n Request requests match, and returns them.
+func (f *Server) WaitFor(t testing.TB, n int, method string, path *regexp.Regexp) []Request {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		got := f.matching(method, path)
+		got := f.Matching(method, path)
 		if len(got) >= n {
 			return got
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %d %s %s; have %d; all requests: %v", n, method, path, len(got), f.summary())
+			t.Fatalf("timed out waiting for %d %s %s; have %d; all requests: %v", n, method, path, len(got), f.Summary())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 }
 
-func (f *fakeDiscord) matching(method string, path *regexp.Regexp) []recorded {
+func (f *Server) Matching(method string, path *regexp.Regexp) []Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []recorded
+	var out []Request
 	for _, r := range f.requests {
 		if r.Method == method && path.MatchString(r.Path) {
 			out = append(out, r)
@@ -504,7 +651,7 @@ func (f *fakeDiscord) matching(method string, path *regexp.Regexp) []recorded {
 	return out
 }
 
-func (f *fakeDiscord) summary() []string {
+func (f *Server) Summary() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []string
@@ -517,7 +664,7 @@ func (f *fakeDiscord) summary() []string {
 // registerInteraction tells the fake about an interaction (as Discord knows
 // the interactions it sends); acked marks it acknowledged, as an HTTP
 // response does.
-func (f *fakeDiscord) registerInteraction(token string, acked bool) {
+func (f *Server) RegisterInteraction(token string, acked bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.interactions[token] = "new"
@@ -530,7 +677,7 @@ func (f *fakeDiscord) registerInteraction(token string, acked bool) {
 
 var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 
-func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
+func (f *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	if (r.URL.Query().Get("v") != "9" && r.URL.Query().Get("v") != "10") || r.URL.Query().Get("encoding") != "json" {
 		http.Error(w, "bad gateway query", http.StatusBadRequest)
 		return
@@ -551,8 +698,8 @@ func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var ident struct {
-		Op int             `json:"op"`
-		D  identifyPayload `json:"d"`
+		Op int      `json:"op"`
+		D  Identify `json:"d"`
 	}
 	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if err := c.ReadJSON(&ident); err != nil || ident.Op != 2 {
@@ -562,7 +709,7 @@ func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.identified = append(f.identified, ident.D)
 	f.mu.Unlock()
-	if ident.D.Token != "Bot "+testToken {
+	if ident.D.Token != "Bot "+Token {
 		_ = c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
 		return
 	}
@@ -576,8 +723,8 @@ func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 	_ = c.SetReadDeadline(time.Time{})
 	f.seq = 1
 	if write(map[string]any{"op": 0, "t": "READY", "s": 1, "d": map[string]any{
-		"v": 10, "session_id": "fake-session", "user": map[string]any{"id": testBotID, "username": "storybot", "bot": true},
-		"guilds": []any{}, "application": map[string]any{"id": testAppID}},
+		"v": 10, "session_id": "fake-session", "user": map[string]any{"id": BotID, "username": "storybot", "bot": true},
+		"guilds": []any{}, "application": map[string]any{"id": AppID}},
 	}) != nil {
 		return
 	}
@@ -613,7 +760,7 @@ func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 }
 
 // dispatch sends a gateway event.
-func (f *fakeDiscord) dispatch(t *testing.T, typ string, data any) {
+func (f *Server) Dispatch(t testing.TB, typ string, data any) {
 	t.Helper()
 	f.mu.Lock()
 	f.seq++
@@ -628,16 +775,16 @@ func (f *fakeDiscord) dispatch(t *testing.T, typ string, data any) {
 
 // commandInteraction builds an INTERACTION_CREATE payload for a slash
 // command and tells the fake about it.
-func (f *fakeDiscord) commandInteraction(id, user, name string, opts map[string]string) map[string]any {
+func (f *Server) CommandInteraction(id, user, name string, opts map[string]string) map[string]any {
 	var options []any
 	for k, v := range opts {
 		options = append(options, map[string]any{"name": k, "type": 3, "value": v})
 	}
 	token := "itoken-" + id
-	f.registerInteraction(token, false)
+	f.RegisterInteraction(token, false)
 	return map[string]any{
-		"id": id, "application_id": testAppID, "type": 2, "token": token, "version": 1,
-		"channel_id": testChan, "guild_id": testGuild,
+		"id": id, "application_id": AppID, "type": 2, "token": token, "version": 1,
+		"channel_id": Channel, "guild_id": Guild,
 		"member": map[string]any{"user": map[string]any{"id": user, "username": "reader"}},
 		"data":   map[string]any{"id": "cmd-" + name, "name": name, "type": 1, "options": options},
 	}
@@ -645,13 +792,13 @@ func (f *fakeDiscord) commandInteraction(id, user, name string, opts map[string]
 
 // userMessage stores a message by a user (as Discord would) and returns the
 // MESSAGE_CREATE payload for it.
-func (f *fakeDiscord) userMessage(channel, content string, mentionBot bool) map[string]any {
+func (f *Server) UserMessage(channel, content string, mentionBot bool) map[string]any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	msg := &discordgo.Message{ID: f.id(), ChannelID: channel, GuildID: testGuild, Content: content,
-		Author: &discordgo.User{ID: testUser, Username: "reader"}, Type: discordgo.MessageTypeDefault}
+	msg := &discordgo.Message{ID: f.id(), ChannelID: channel, GuildID: Guild, Content: content,
+		Author: &discordgo.User{ID: User, Username: "reader"}, Type: discordgo.MessageTypeDefault}
 	if mentionBot {
-		msg.Mentions = []*discordgo.User{{ID: testBotID, Username: "storybot", Bot: true}}
+		msg.Mentions = []*discordgo.User{{ID: BotID, Username: "storybot", Bot: true}}
 	}
 	f.messages[channel] = append(f.messages[channel], msg)
 	b, _ := json.Marshal(msg)
@@ -660,72 +807,91 @@ func (f *fakeDiscord) userMessage(channel, content string, mentionBot bool) map[
 	return m
 }
 
-// --- fake bot ---
-
-// fakeBot is a Bot with canned replies that records what it is asked.
-type fakeBot struct {
-	mu        sync.Mutex
-	answer    bot.Answer
-	answerErr error
-	block     bool // Answer waits for its context to end
-	questions []bot.Question
-	conflicts []bot.Conflict
-	articles  map[string]bot.Article
-	digest    *bot.Digest
-	size      int
-	feedback  []bot.Feedback
-	fbErr     error
-}
-
-func (b *fakeBot) Answer(ctx context.Context, q bot.Question) (bot.Answer, error) {
-	b.mu.Lock()
-	b.questions = append(b.questions, q)
-	ans, err, block := b.answer, b.answerErr, b.block
-	b.mu.Unlock()
-	if block {
-		<-ctx.Done()
-		return bot.Answer{}, fmt.Errorf("answering: %w", ctx.Err())
+// validURL applies Discord's check of an embed URL: a valid absolute URI
+// (RFC 3986: ASCII, no spaces) of at most 2,048 characters.
+func validURL(u string) bool {
+	if len(u) > maxEmbedURL {
+		return false
 	}
-	ans.Question = q.Text
-	return ans, err
-}
-
-func (b *fakeBot) Conflicts(context.Context) ([]bot.Conflict, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.conflicts, nil
-}
-
-func (b *fakeBot) Article(_ context.Context, id string) (bot.Article, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	a, ok := b.articles[id]
-	if !ok {
-		return bot.Article{}, fmt.Errorf("article %q: %w", id, bot.ErrNotFound)
+	for i := 0; i < len(u); i++ {
+		if u[i] <= ' ' || u[i] >= 0x7f || strings.IndexByte("<>\"{}|\\^`", u[i]) >= 0 {
+			return false
+		}
 	}
-	return a, nil
+	p, err := url.Parse(u)
+	return err == nil && p.Scheme != "" && p.Host != ""
 }
 
-func (b *fakeBot) LatestDigest(context.Context) (bot.Digest, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.digest == nil {
-		return bot.Digest{}, fmt.Errorf("no digest: %w", bot.ErrNotFound)
+// nonceString reads a nonce, a string or an integer in Discord's API.
+func nonceString(v any) string {
+	switch n := v.(type) {
+	case string:
+		return n
+	case float64:
+		return strconv.FormatFloat(n, 'f', -1, 64)
 	}
-	return *b.digest, nil
+	return ""
 }
 
-func (b *fakeBot) CorpusSize(context.Context) (int, error) { return b.size, nil }
-
-func (b *fakeBot) RecordFeedback(_ context.Context, f bot.Feedback) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.feedback = append(b.feedback, f)
-	return b.fbErr
+// SetStatus makes every REST call answer status (401: a refused token,
+// 5xx: Discord failing); 0 returns to normal.
+func (f *Server) SetStatus(status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.status = status
 }
 
-func (b *fakeBot) asked() []bot.Question {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return slices.Clone(b.questions)
+// SetPrivileged enables (or disables) the Message Content intent in the
+// "Developer Portal": without it, an IDENTIFY asking for it is closed with
+// 4014.
+func (f *Server) SetPrivileged(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.privileged = on
+}
+
+// FailOnce makes the next request under the path prefix fail with status.
+func (f *Server) FailOnce(prefix string, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failOnce[prefix] = status
+}
+
+// RateLimit makes the next n requests under the path prefix answer 429
+// with Retry-After retryAfter seconds.
+func (f *Server) RateLimit(prefix string, n int, retryAfter float64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.limited[prefix] = n
+	f.retryAfter = retryAfter
+}
+
+// OnCreate sets a hook called for each message created in a channel, after
+// the fake stored it and before it answers the request: a test can stop the
+// caller there, between the post and its record.
+func (f *Server) OnCreate(hook func(channel string, m *discordgo.Message)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.onCreate = hook
+}
+
+// Messages returns the messages of a channel, oldest first.
+func (f *Server) Messages(channel string) []*discordgo.Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.messages[channel])
+}
+
+// Identified returns the IDENTIFY payloads the gateway received.
+func (f *Server) Identified() []Identify {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.identified)
+}
+
+// AddChannel adds a text channel of Guild.
+func (f *Server) AddChannel(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.channels[id] = &discordgo.Channel{ID: id, GuildID: Guild, Type: discordgo.ChannelTypeGuildText, Name: "c" + id}
 }
