@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/storybot/storybot/adapters/discord/discordfake"
 	"github.com/storybot/storybot/adapters/slack/slackfake"
 )
 
@@ -50,8 +51,8 @@ func bracketCorpus(t *testing.T) string {
 }
 
 // TestBracketsInEveryRenderer: article text with bracketed spans never shows
-// a citation-like span in the answers of `ask`, the console, the HTTP API
-// and Slack (Block Kit and fallback text).
+// a citation-like span in the answers of `ask`, the console, the HTTP API,
+// Slack (Block Kit and fallback text) and Discord (content and embeds).
 func TestBracketsInEveryRenderer(t *testing.T) {
 	dir := bracketCorpus(t)
 	t.Run("ask", func(t *testing.T) {
@@ -74,13 +75,8 @@ func TestBracketsInEveryRenderer(t *testing.T) {
 	})
 	t.Run("serve", func(t *testing.T) {
 		t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
-		fake := slackfake.New(t)
-		r := startServe(t, map[string]string{
-			"SLACK_BOT_TOKEN": slackfake.BotToken,
-			"SLACK_APP_TOKEN": slackfake.AppToken,
-			"SLACK_API_URL":   fake.APIURL(),
-			"STORYBOT_WATCH":  "0",
-		}, "--corpus", dir)
+		fake, dfake := slackfake.New(t), discordfake.New(t)
+		r := startServe(t, platformsEnv(fake, dfake), "--corpus", dir)
 		r.waitReady(t)
 		code, reply := r.ask(t, bracketQuestion, "")
 		if code != 200 {
@@ -92,6 +88,7 @@ func TestBracketsInEveryRenderer(t *testing.T) {
 		call := slackfake.Find(fake.Calls(), "chat.update", "C0NEWS")[0]
 		checkNoForgedCitation(t, "Slack text", call.Text)
 		checkNoForgedCitation(t, "Slack blocks", blockTexts(t, call.Blocks))
+		checkNoForgedCitation(t, "Discord", discordAsk(t, dfake, "i-brackets", discordfake.User, bracketQuestion))
 		if err := r.shutdown(t); err != nil {
 			t.Fatal(err)
 		}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -12,6 +14,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/storybot/storybot/adapters/discord/discordfake"
 	"github.com/storybot/storybot/adapters/slack/slackfake"
 	"github.com/storybot/storybot/bot"
 )
@@ -120,20 +123,16 @@ func TestAskSurvivesAPanic(t *testing.T) {
 // TestServeSurvivesPanics: a panic injected inside answering (the clock
 // panics on a read from within bot.Service.Answer) costs one question: the
 // asker gets the fixed sentence with a reference ID, the failure is counted
-// in storybot_answer_failures_total, and serve answers the next Slack and
-// HTTP question.
+// in storybot_answer_failures_total, and serve answers the next Slack,
+// Discord and HTTP question.
 func TestServeSurvivesPanics(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
 	fake := slackfake.New(t)
+	dfake := discordfake.New(t)
 	bomb := &answerBomb{}
 	m := NewMain()
 	m.Now = bomb.now
-	r := startServeMain(t, m, map[string]string{
-		"SLACK_BOT_TOKEN": slackfake.BotToken,
-		"SLACK_APP_TOKEN": slackfake.AppToken,
-		"SLACK_API_URL":   fake.APIURL(),
-		"STORYBOT_WATCH":  "0",
-	})
+	r := startServeMain(t, m, platformsEnv(fake, dfake))
 	r.waitReady(t)
 	const q = "Who is the NATO Secretary General?"
 
@@ -164,8 +163,22 @@ func TestServeSurvivesPanics(t *testing.T) {
 		t.Errorf("Slack question after the panic got %q", answered[1])
 	}
 
+	// Discord: the failing /ask, then the next one.
+	bomb.arm(1)
+	failedD := discordAsk(t, dfake, "i-panic", discordfake.User, q)
+	if !strings.Contains(failedD, bot.FailureText) || !strings.Contains(failedD, "reference ") || strings.Contains(failedD, "index out of range") {
+		t.Errorf("Discord question that panicked got %q", failedD)
+	}
+	if next := discordAsk(t, dfake, "i-next", "900000000000000042", q); !strings.Contains(next, "[0") {
+		t.Errorf("Discord question after the panic got %q", next)
+	}
+	if bomb.count() != 3 {
+		t.Errorf("the panic fired %d times, want 3", bomb.count())
+	}
+
 	_, page := r.get(t, "/metrics")
-	for _, want := range []string{`storybot_answer_failures_total{platform="http"} 1`, `storybot_answer_failures_total{platform="slack"} 1`} {
+	for _, want := range []string{`storybot_answer_failures_total{platform="http"} 1`, `storybot_answer_failures_total{platform="slack"} 1`,
+		`storybot_answer_failures_total{platform="discord"} 1`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
@@ -181,6 +194,60 @@ func TestServeSurvivesPanics(t *testing.T) {
 	}
 	if !logged {
 		t.Errorf("no log line with reference %s, the panic and its stack:\n%s", ref, r.stderr)
+	}
+}
+
+// platformsEnv turns on Slack (Socket Mode) and Discord (gateway) against
+// the stand-ins, with the corpus watcher off.
+func platformsEnv(s *slackfake.Server, d *discordfake.Server) map[string]string {
+	return map[string]string{
+		"SLACK_BOT_TOKEN":   slackfake.BotToken,
+		"SLACK_APP_TOKEN":   slackfake.AppToken,
+		"SLACK_API_URL":     s.APIURL(),
+		"DISCORD_BOT_TOKEN": discordfake.Token,
+		"DISCORD_APP_ID":    discordfake.AppID,
+		"DISCORD_GUILD_ID":  discordfake.Guild,
+		"DISCORD_API_URL":   d.APIURL(),
+		"STORYBOT_WATCH":    "0",
+	}
+}
+
+// markdownEscape matches a backslash-escaped Markdown character.
+var markdownEscape = regexp.MustCompile(`\\([\\` + "`" + `*_~|>#\-\[\]()])`)
+
+var discordOriginal = regexp.MustCompile(`^/webhooks/[^/]+/itoken-([^/]+)/messages/@original$`)
+
+// discordAsk sends /ask question as user through the gateway and returns
+// the text of the answer the bot put in place of its deferred response:
+// content, embed descriptions, field names and values, footers, with
+// Markdown escapes undone.
+func discordAsk(t *testing.T, fake *discordfake.Server, id, user, question string) string {
+	t.Helper()
+	fake.Dispatch(t, "INTERACTION_CREATE", fake.CommandInteraction(id, user, "ask", map[string]string{"question": question}))
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		for _, req := range fake.Matching("PATCH", discordOriginal) {
+			if discordOriginal.FindStringSubmatch(req.Path)[1] != id {
+				continue
+			}
+			var m discordfake.Sent
+			if err := json.Unmarshal(req.Body, &m); err != nil {
+				t.Fatal(err)
+			}
+			parts := []string{m.Text()}
+			for _, e := range m.Embeds {
+				parts = append(parts, e.Title, e.Description)
+				for _, f := range e.Fields {
+					parts = append(parts, f.Name, f.Value)
+				}
+				if e.Footer != nil {
+					parts = append(parts, e.Footer.Text)
+				}
+			}
+			return markdownEscape.ReplaceAllString(strings.Join(parts, "\n"), "$1")
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("no Discord answer to %s: %v", id, fake.Summary())
+		}
 	}
 }
 
