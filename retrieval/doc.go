@@ -14,9 +14,12 @@
 // first non-empty line as the headline, optional YAML front matter), .json
 // (one object or an array), .jsonl (one object per line) and .html/.htm
 // (readable text). Hidden files and directories are skipped; sub-directories
-// are read. A file, line or item that cannot be used is reported as a
-// Problem and skipped; the rest of the corpus still loads. Duplicate IDs
-// (ErrDuplicateID) and an empty corpus (ErrEmptyCorpus) are errors.
+// are read; symbolic links are followed only to files inside the corpus. A
+// file, folder, line or item that cannot be used (unreadable, over 64 MB,
+// unparsable, a link leading outside) is reported as a Problem, logged once
+// and skipped; the rest of the corpus still loads. An ID carried by two
+// sources is reported with both and every copy is left out. Only a corpus
+// with no usable article is an error (ErrEmptyCorpus).
 //
 // Layout of DataDir/Name: meta.json (layout version; another version is
 // rebuilt), store.db (bbolt: file records, articles with FirstSeen, passages,

@@ -82,8 +82,15 @@ type Report struct {
 	Added, Changed, Removed, Unchanged int
 	// Passages is the number of passages indexed by this sync.
 	Passages int
-	// Problems lists files, lines or items that were skipped.
+	// Problems lists files, folders, lines or items that were skipped for a
+	// fault (unreadable, too large, unparsable, a symbolic link leading
+	// outside the corpus, a duplicate ID): the sync is partial.
 	Problems []Problem
+	// Duplicates lists the IDs left out because several sources carry them
+	// (each is among Problems too).
+	Duplicates []Duplicate
+	// Ignored lists files skipped by design: not an article format.
+	Ignored []Problem
 	// Warnings lists files that loaded with a caveat (e.g. re-encoded text).
 	Warnings []Problem
 	// Duration is how long the sync took.
@@ -110,6 +117,9 @@ type Index struct {
 
 	lastMu sync.Mutex
 	last   Report
+	// logged holds the problems and notes already logged (guarded by
+	// syncMu), so that each is named once, not at every sync.
+	logged map[string]bool
 
 	// The conflict ledger (ledger.go): the last one read or computed,
 	// one computation at a time, one notice that it is not current.
@@ -167,9 +177,9 @@ type meta struct {
 // Open opens (creating when needed) the index of a corpus in
 // opt.DataDir/opt.Name, brings it up to date with the corpus and returns it
 // ready to search. Opening an indexed, unchanged corpus does not re-index it.
-// The returned error wraps ErrEmptyCorpus or ErrDuplicateID when the corpus
-// cannot be used; problems with single files are in the Report of Sync and
-// are logged, they do not fail Open.
+// The returned error wraps ErrEmptyCorpus when the corpus has no usable
+// article; problems with single files, folders and duplicate IDs are in the
+// Report of Sync and are logged once each, they do not fail Open.
 func Open(ctx context.Context, opt Options) (*Index, error) {
 	x, err := open(ctx, opt)
 	if err != nil {

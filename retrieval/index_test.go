@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -245,16 +246,62 @@ func TestDuplicateIDs(t *testing.T) {
 	f := newFixture(t, map[string]string{
 		"a/story.txt": "One\n\nFirst copy.",
 		"b/story.md":  "Two\n\nSecond copy.",
-		"other.jsonl": `{"id": "x", "text": "one"}` + "\n" + `{"id": "x", "text": "two"}` + "\n",
+		"other.jsonl": `{"id": "x", "text": "one"}` + "\n" + `{"id": "x", "text": "two"}` + "\n" + `{"id": "y", "text": "Lighthouse keeper retires."}` + "\n",
+		"fine.txt":    "Fine\n\nThe ferry timetable changes on Sunday.",
 	})
-	_, err := Open(context.Background(), f.options())
-	if !errors.Is(err, ErrDuplicateID) {
-		t.Fatalf("err = %v, want ErrDuplicateID", err)
+	x := f.open(t)
+	rep := x.LastReport()
+	want := []Duplicate{{ID: "story", Sources: []string{"a/story.txt", "b/story.md"}}, {ID: "x", Sources: []string{"other.jsonl#1", "other.jsonl#2"}}}
+	if !reflect.DeepEqual(rep.Duplicates, want) {
+		t.Errorf("Duplicates = %+v, want %+v", rep.Duplicates, want)
 	}
-	for _, s := range []string{`"story"`, "a/story.txt", "b/story.md", "other.jsonl#1", "other.jsonl#2"} {
-		if !strings.Contains(err.Error(), s) {
-			t.Errorf("error %q does not name %s", err, s)
+	for _, id := range []string{"story", "x"} {
+		if _, err := x.Article(context.Background(), id); !errors.Is(err, bot.ErrNotFound) {
+			t.Errorf("duplicate %q was loaded (err %v); every copy should be left out", id, err)
 		}
+	}
+	if got := search(t, x, "ferry timetable"); !slices.Equal(got, []string{"fine"}) {
+		t.Errorf("the rest of the corpus is not answerable: %q", got)
+	}
+	if got := search(t, x, "lighthouse keeper"); !slices.Equal(got, []string{"y"}) {
+		t.Errorf("the other line of the JSONL file did not load: %q", got)
+	}
+	logs := f.logs.String()
+	for _, s := range []string{`\"story\"`, "a/story.txt", "b/story.md", "other.jsonl#1", "other.jsonl#2", "left out"} {
+		if !strings.Contains(logs, s) {
+			t.Errorf("the log does not name %s:\n%s", s, logs)
+		}
+	}
+}
+
+// A duplicate arriving in a running corpus takes the ID out of the index
+// (which copy is meant cannot be told); removing it brings the article back.
+func TestDuplicateAddedLater(t *testing.T) {
+	f := newFixture(t, map[string]string{"a.txt": "Head\n\nQuarry blast heard for miles.", "c.txt": "Other\n\nOrchard harvest begins."})
+	x := f.open(t)
+	writeCorpus(t, f.corpus, map[string]string{"b.json": `{"id": "a", "text": "dup"}`})
+	rep, err := x.Sync(context.Background())
+	if err != nil {
+		t.Fatalf("Sync: %v", err)
+	}
+	if len(rep.Duplicates) != 1 || rep.Removed != 1 {
+		t.Errorf("report = %+v, want one duplicate and one removal", rep)
+	}
+	if got := search(t, x, "quarry blast"); len(got) != 0 {
+		t.Errorf("a duplicate ID is still answerable: %q", got)
+	}
+	if got := search(t, x, "orchard harvest"); len(got) != 1 {
+		t.Errorf("the rest of the corpus is lost: %q", got)
+	}
+	if err := os.Remove(filepath.Join(f.corpus, "b.json")); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = x.Sync(context.Background())
+	if err != nil || rep.Added != 1 || len(rep.Problems) != 0 {
+		t.Fatalf("after removing the copy: %+v, %v", rep, err)
+	}
+	if got := search(t, x, "quarry blast"); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("the article did not come back: %q", got)
 	}
 }
 
@@ -390,8 +437,10 @@ func mustArticle(t *testing.T, x *Index, id string) bot.Article {
 func TestSyncErrorKeepsIndex(t *testing.T) {
 	f := newFixture(t, map[string]string{"a.txt": "Head\n\nQuarry blast heard for miles."})
 	x := f.open(t)
-	writeCorpus(t, f.corpus, map[string]string{"b.json": `{"id": "a", "text": "dup"}`})
-	if _, err := x.Sync(context.Background()); !errors.Is(err, ErrDuplicateID) {
+	if err := os.Remove(filepath.Join(f.corpus, "a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Sync(context.Background()); !errors.Is(err, ErrEmptyCorpus) {
 		t.Fatalf("err = %v", err)
 	}
 	if got := search(t, x, "quarry blast"); len(got) != 1 {

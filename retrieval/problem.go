@@ -1,9 +1,9 @@
 package retrieval
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Problem is a file, or one line or item of a file, that could not be loaded
@@ -30,37 +30,39 @@ func (p Problem) String() string {
 // no loadable article.
 var ErrEmptyCorpus = errors.New("the corpus has no articles")
 
-// ErrDuplicateID is returned (wrapped, inside a *DuplicateIDError) when two
-// articles share an ID.
-var ErrDuplicateID = errors.New("duplicate article ID")
-
-// DuplicateIDError reports articles that share an ID, naming both sources.
-type DuplicateIDError struct {
-	// Dups lists each duplicate: the ID and the two sources that carry it.
-	Dups []Duplicate
-}
-
-// Duplicate is one ID found in two sources.
+// Duplicate is an article ID carried by two or more sources. Every copy is
+// left out of the index (which one is meant cannot be told, and a citation
+// of the ID would be ambiguous); the rest of the corpus loads.
 type Duplicate struct {
-	ID            string
-	First, Second string
+	// ID is the shared article ID.
+	ID string `json:"id"`
+	// Sources are the files (with #line or #item for JSONL and JSON
+	// arrays) that carry it, in path order.
+	Sources []string `json:"sources"`
 }
 
-// Error names every duplicate ID and both of its sources.
-func (e *DuplicateIDError) Error() string {
-	var b strings.Builder
-	for i, d := range e.Dups {
-		if i == 5 {
-			fmt.Fprintf(&b, "; and %d more", len(e.Dups)-5)
-			break
+// logProblems logs the report's problems (warnings) and caveats (info) that
+// were not logged before by this Index, each once; one that goes away and
+// comes back is logged again. The caller holds syncMu.
+func (x *Index) logProblems(ctx context.Context, rep Report) {
+	now := make(map[string]bool, len(rep.Problems)+len(rep.Warnings)+len(rep.Ignored))
+	for _, p := range rep.Problems {
+		key := "p " + p.String()
+		if now[key] = true; !x.logged[key] {
+			x.log.WarnContext(ctx, "skipped", "file", p.File, "line", p.Line, "reason", p.Reason)
 		}
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		fmt.Fprintf(&b, "duplicate article ID %q in %s and %s", d.ID, d.First, d.Second)
 	}
-	return b.String()
+	for _, p := range rep.Warnings {
+		key := "w " + p.String()
+		if now[key] = true; !x.logged[key] {
+			x.log.InfoContext(ctx, "loaded with a caveat", "file", p.File, "line", p.Line, "note", p.Reason)
+		}
+	}
+	for _, p := range rep.Ignored {
+		key := "i " + p.String()
+		if now[key] = true; !x.logged[key] {
+			x.log.InfoContext(ctx, "ignored", "file", p.File, "reason", p.Reason)
+		}
+	}
+	x.logged = now
 }
-
-// Unwrap lets errors.Is(err, ErrDuplicateID) match.
-func (e *DuplicateIDError) Unwrap() error { return ErrDuplicateID }

@@ -36,11 +36,15 @@ type scannedFile struct {
 }
 
 // scanCorpus lists the article files of fsys: supported extensions, hidden
-// files and directories skipped, sub-directories followed.
-func scanCorpus(ctx context.Context, fsys fs.FS) ([]scannedFile, []Problem, error) {
-	var files []scannedFile
-	var problems []Problem
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+// files and directories skipped, sub-directories followed. A symbolic link is
+// followed only when it leads to a file inside the corpus (root is the
+// corpus's directory, used for links with an absolute target); links to a
+// folder are not followed, as the walk reaches what lies inside the corpus
+// anyway. Problems names every file and folder skipped for a fault (too
+// large, unreadable, a link leading outside); ignored names files skipped by
+// design (not an article format).
+func scanCorpus(ctx context.Context, fsys fs.FS, root string) (files []scannedFile, problems, ignored []Problem, err error) {
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if cerr := ctx.Err(); cerr != nil {
 			return cerr
 		}
@@ -48,7 +52,11 @@ func scanCorpus(ctx context.Context, fsys fs.FS) ([]scannedFile, []Problem, erro
 			if p == "." {
 				return err
 			}
-			problems = append(problems, Problem{File: p, Reason: "cannot read: " + err.Error()})
+			what := "file"
+			if d != nil && d.IsDir() {
+				what = "folder"
+			}
+			problems = append(problems, Problem{File: p, Reason: fmt.Sprintf("cannot read this %s (%s); skipped", what, plainErr(err))})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -60,33 +68,47 @@ func scanCorpus(ctx context.Context, fsys fs.FS) ([]scannedFile, []Problem, erro
 			}
 			return nil
 		}
-		if d.IsDir() || !supported(p) {
+		if d.IsDir() {
 			return nil
 		}
 		var info fs.FileInfo
 		if d.Type()&fs.ModeSymlink != 0 {
-			info, err = fs.Stat(fsys, p)
+			target, why := resolveLink(fsys, root, p)
+			if why != "" {
+				problems = append(problems, Problem{File: p, Reason: why})
+				return nil
+			}
+			info, err = fs.Stat(fsys, target)
+			if err == nil && info.IsDir() {
+				problems = append(problems, Problem{File: p, Reason: "symbolic link to a folder; not followed (link the files, or put the folder inside the corpus)"})
+				return nil
+			}
 		} else {
 			info, err = d.Info()
 		}
+		if !supported(p) {
+			ignored = append(ignored, Problem{File: p, Reason: "not an article file (.txt, .md, .json, .jsonl, .html); ignored"})
+			return nil
+		}
 		if err != nil {
-			problems = append(problems, Problem{File: p, Reason: "cannot read: " + err.Error()})
+			problems = append(problems, Problem{File: p, Reason: fmt.Sprintf("cannot read this file (%s); skipped", plainErr(err))})
 			return nil
 		}
 		if !info.Mode().IsRegular() {
+			problems = append(problems, Problem{File: p, Reason: "not a regular file; skipped"})
 			return nil
 		}
 		if info.Size() > maxFileSize {
-			problems = append(problems, Problem{File: p, Reason: fmt.Sprintf("file is larger than %d MB; skipped", maxFileSize>>20)})
+			problems = append(problems, Problem{File: p, Reason: fmt.Sprintf("file is larger than %d MB (%d MB); skipped", maxFileSize>>20, info.Size()>>20)})
 			return nil
 		}
 		files = append(files, scannedFile{path: p, size: info.Size(), modTime: info.ModTime().UnixNano()})
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read the corpus: %w", err)
+		return nil, nil, nil, fmt.Errorf("read the corpus: %w", err)
 	}
-	return files, problems, nil
+	return files, problems, ignored, nil
 }
 
 // readResult is one changed (or possibly changed) file, read and parsed.
@@ -129,7 +151,7 @@ func (x *Index) Sync(ctx context.Context) (Report, error) {
 
 func (x *Index) sync(ctx context.Context) (Report, error) {
 	var rep Report
-	files, scanProbs, err := scanCorpus(ctx, x.opt.Corpus)
+	files, scanProbs, ignored, err := scanCorpus(ctx, x.opt.Corpus, x.opt.Root)
 	if err != nil {
 		return rep, err
 	}
@@ -175,38 +197,46 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 		for _, a := range r.articles {
 			parsedArts[a.ID] = a
 		}
-		for _, p := range r.newProbs {
-			x.log.WarnContext(ctx, "skipped", "file", p.File, "line", p.Line, "reason", p.Reason)
-		}
-		for _, p := range r.newWarns {
-			x.log.InfoContext(ctx, "loaded with a caveat", "file", p.File, "line", p.Line, "note", p.Reason)
-		}
 	}
 
-	// The new set of articles, checked for duplicates.
+	// The new set of articles. An ID carried by two or more sources is
+	// ambiguous (a citation could not say which article it means): every
+	// copy is left out and the sources are named, and the rest loads.
 	paths := make([]string, 0, len(recs))
 	for p := range recs {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
 	rep.Problems = append(rep.Problems, scanProbs...)
+	rep.Ignored = ignored
 	seen := map[string]fileArticle{}
-	var dups []Duplicate
+	sources := map[string][]string{}
 	for _, p := range paths {
 		r := recs[p]
 		rep.Problems = append(rep.Problems, r.Problems...)
 		rep.Warnings = append(rep.Warnings, r.Warnings...)
 		for _, fa := range r.Articles {
-			if prev, ok := seen[fa.ID]; ok {
-				dups = append(dups, Duplicate{ID: fa.ID, First: prev.Source, Second: fa.Source})
-				continue
+			sources[fa.ID] = append(sources[fa.ID], fa.Source)
+			if _, ok := seen[fa.ID]; !ok {
+				seen[fa.ID] = fa
 			}
-			seen[fa.ID] = fa
 		}
 	}
-	if len(dups) > 0 {
-		return rep, fmt.Errorf("load %s: %w", x.opt.Root, &DuplicateIDError{Dups: dups})
+	leftOut := map[string]bool{}
+	for _, p := range paths {
+		for _, fa := range recs[p].Articles {
+			srcs := sources[fa.ID]
+			if len(srcs) < 2 || leftOut[fa.ID] {
+				continue
+			}
+			leftOut[fa.ID] = true
+			delete(seen, fa.ID)
+			rep.Duplicates = append(rep.Duplicates, Duplicate{ID: fa.ID, Sources: srcs})
+			rep.Problems = append(rep.Problems, Problem{File: srcs[0],
+				Reason: fmt.Sprintf("duplicate article ID %q, also in %s; all %d copies left out", fa.ID, strings.Join(srcs[1:], ", "), len(srcs))})
+		}
 	}
+	x.logProblems(ctx, rep)
 	if len(seen) == 0 {
 		extra := ""
 		if n := len(rep.Problems); n > 0 {
@@ -219,6 +249,13 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 	for _, r := range old {
 		for _, fa := range r.Articles {
 			oldArts[fa.ID] = fa
+		}
+	}
+	// Only what the index holds is old: an article a file record lists but
+	// the index lacks (a left-out duplicate) is new when it loads again.
+	for id := range oldArts {
+		if _, ok := stored[id]; !ok {
+			delete(oldArts, id)
 		}
 	}
 	// Articles stored by an interrupted sync belong to no file record: treat
@@ -275,8 +312,20 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 				}
 			}
 		}
+		write := map[string]bool{}
 		for _, r := range results {
-			rec := recs[r.path]
+			write[r.path] = true
+		}
+		for p, r := range recs {
+			for _, fa := range r.Articles {
+				if leftOut[fa.ID] {
+					write[p] = true
+				}
+			}
+		}
+		for name := range write {
+			rec := recs[name]
+			rec.Articles = slices.Clone(rec.Articles)
 			for i, fa := range rec.Articles {
 				if n, ok := counts[fa.ID]; ok {
 					rec.Articles[i].Passages = n
@@ -284,7 +333,14 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 					rec.Articles[i].Passages = o.Passages
 				}
 			}
-			if err := putJSON(fb, r.path, rec); err != nil {
+			for _, fa := range rec.Articles {
+				if leftOut[fa.ID] {
+					// Read and parse this file again on the next sync,
+					// when its article may load.
+					rec.ModTime, rec.Hash = 0, ""
+				}
+			}
+			if err := putJSON(fb, name, rec); err != nil {
 				return err
 			}
 		}
