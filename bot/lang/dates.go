@@ -1,0 +1,271 @@
+package lang
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Date is a calendar reference read from text: any of year, month, day and
+// weekday (-1 when absent), or a day relative to publication ("yesterday"
+// is Relative -1 with IsRelative set).
+type Date struct {
+	Year, Month, Day int
+	Weekday          int
+	Relative         int
+	IsRelative       bool
+	Start, End       int
+}
+
+// Resolve turns the date into a day, using the article's publication time
+// for what the text leaves out: a weekday alone is the latest such day on or
+// before publication, a month and day without a year fall in the
+// publication's year (or the year before when that would be months ahead).
+// It reports false when the date names only a month or a year.
+func (d Date) Resolve(pub time.Time) (time.Time, bool) {
+	if d.IsRelative {
+		if pub.IsZero() {
+			return time.Time{}, false
+		}
+		y, m, dd := pub.Date()
+		return time.Date(y, m, dd+d.Relative, 0, 0, 0, 0, time.UTC), true
+	}
+	if d.Month > 0 && d.Day > 0 {
+		y := d.Year
+		if y == 0 {
+			if pub.IsZero() {
+				return time.Time{}, false
+			}
+			y = pub.Year()
+			if t := time.Date(y, time.Month(d.Month), d.Day, 0, 0, 0, 0, time.UTC); t.Sub(pub) > 120*24*time.Hour {
+				y--
+			}
+		}
+		return time.Date(y, time.Month(d.Month), d.Day, 0, 0, 0, 0, time.UTC), true
+	}
+	if d.Weekday >= 0 && !pub.IsZero() {
+		y, m, dd := pub.Date()
+		p := time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+		back := (int(p.Weekday()) - d.Weekday + 7) % 7
+		return p.AddDate(0, 0, -back), true
+	}
+	return time.Time{}, false
+}
+
+// Same reports whether two dates can name the same day: every part both
+// give agrees.
+func (d Date) Same(o Date, pubD, pubO time.Time) bool {
+	a, okA := d.Resolve(pubD)
+	b, okB := o.Resolve(pubO)
+	if okA && okB {
+		return a.Equal(b)
+	}
+	if d.Month > 0 && o.Month > 0 && d.Month != o.Month {
+		return false
+	}
+	if d.Day > 0 && o.Day > 0 && d.Day != o.Day {
+		return false
+	}
+	if d.Year > 0 && o.Year > 0 && d.Year != o.Year {
+		return false
+	}
+	return true
+}
+
+func (l *Lang) calendarAt(t Token, kind string) (int, bool) {
+	c, ok := l.calendar[strings.TrimSuffix(t.Lower, ".")]
+	if !ok || c.kind != kind {
+		return 0, false
+	}
+	// Abbreviations and words like "may" or "sun" are months and weekdays
+	// only when capitalised.
+	if kind != "relative" && (t.Text == "" || t.Text[0] < 'A' || t.Text[0] > 'Z') {
+		return 0, false
+	}
+	return c.n, true
+}
+
+func dayNumber(s string) (int, bool) {
+	s = strings.ToLower(s)
+	for _, suf := range []string{"st", "nd", "rd", "th"} {
+		s = strings.TrimSuffix(s, suf)
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 31 {
+		return 0, false
+	}
+	return n, true
+}
+
+func yearNumber(s string) (int, bool) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1900 || n > 2100 {
+		return 0, false
+	}
+	return n, true
+}
+
+// Dates reads the calendar references in toks, in order.
+func (l *Lang) Dates(toks []Token) []Date {
+	var out []Date
+	for i := 0; i < len(toks); i++ {
+		d := Date{Weekday: -1, Start: i}
+		j := i
+		if t, err := time.Parse("2006-01-02", toks[i].Text); err == nil {
+			d.Year, d.Month, d.Day, d.End = t.Year(), int(t.Month()), t.Day(), i+1
+			out = append(out, d)
+			continue
+		}
+		if n, ok := l.calendarAt(toks[j], "relative"); ok {
+			d.Relative, d.IsRelative, d.End = n, true, j+1
+			out = append(out, d)
+			continue
+		}
+		if wd, ok := l.calendarAt(toks[j], "weekday"); ok {
+			d.Weekday = wd
+			j++
+			if j < len(toks) && toks[j].Text == "," {
+				j++
+			}
+		}
+		at := j
+		if j < len(toks) {
+			if m, ok := l.calendarAt(toks[j], "month"); ok {
+				// Month [day][,] [year]
+				if j+1 < len(toks) {
+					if dd, ok := dayNumber(toks[j+1].Text); ok {
+						d.Month, d.Day = m, dd
+						j += 2
+					} else if y, ok := yearNumber(toks[j+1].Text); ok {
+						d.Month, d.Year = m, y
+						j += 2
+					} else if len(toks[j].Text) > 3 && toks[j].Lower != "may" && toks[j].Lower != "march" {
+						d.Month = m
+						j++
+					}
+				}
+			} else if dd, ok := dayNumber(toks[j].Text); ok && j+1 < len(toks) {
+				// day [of] Month
+				k := j + 1
+				if toks[k].Lower == "of" && k+1 < len(toks) {
+					k++
+				}
+				if m, ok := l.calendarAt(toks[k], "month"); ok {
+					d.Month, d.Day = m, dd
+					j = k + 1
+				}
+			}
+		}
+		if d.Month > 0 && d.Year == 0 && j < len(toks) {
+			k := j
+			if toks[k].Text == "," && k+1 < len(toks) {
+				k++
+			}
+			if y, ok := yearNumber(toks[k].Text); ok {
+				d.Year, j = y, k+1
+			}
+		}
+		if d.Month == 0 && d.Weekday < 0 {
+			continue
+		}
+		if d.Month == 0 {
+			j = at
+			if j > i+1 && toks[j-1].Text == "," {
+				j--
+			}
+		}
+		d.End = j
+		out = append(out, d)
+		i = j - 1
+	}
+	return out
+}
+
+// Clock is a time of day read from text: minutes after midnight in the
+// zone written beside it (Zone hours from UTC, when HasZone).
+type Clock struct {
+	Minutes    int
+	HasZone    bool
+	Zone       float64
+	Meridiem   bool
+	Start, End int
+}
+
+// UTC returns the minutes after midnight in UTC, when the zone is known.
+func (c Clock) UTC() (int, bool) {
+	if !c.HasZone {
+		return 0, false
+	}
+	m := c.Minutes - int(c.Zone*60)
+	return ((m % 1440) + 1440) % 1440, true
+}
+
+// Clocks reads the times of day in toks: "1:30 a.m.", "12:50pm", "06:20 GMT",
+// "1.20pm". A dotted time needs a meridiem or zone to be told from a decimal.
+func (l *Lang) Clocks(toks []Token) []Clock {
+	var out []Clock
+	for i := 0; i < len(toks); i++ {
+		s := toks[i].Lower
+		sep := strings.IndexAny(s, ":.")
+		if sep < 1 || sep > 2 || len(s) < sep+3 || !allDigits(s[:sep]) || !allDigits(s[sep+1:sep+3]) {
+			continue
+		}
+		h, _ := strconv.Atoi(s[:sep])
+		m, _ := strconv.Atoi(s[sep+1 : sep+3])
+		if h > 23 || m > 59 {
+			continue
+		}
+		c := Clock{Start: i, End: i + 1}
+		rest := s[sep+3:]
+		words := []string{}
+		if rest != "" {
+			words = append(words, rest)
+		}
+		for k := i + 1; k < len(toks) && k <= i+3; k++ {
+			if _, ok := l.clock[toks[k].Lower]; ok || toks[k].Text == "(" {
+				if toks[k].Text != "(" {
+					words = append(words, toks[k].Lower)
+					c.End = k + 1
+				}
+				continue
+			}
+			break
+		}
+		if rest != "" {
+			if _, ok := l.clock[rest]; !ok {
+				continue
+			}
+		}
+		for _, w := range words {
+			cw := l.clock[w]
+			switch cw.kind {
+			case "meridiem":
+				c.Meridiem = true
+				if h == 12 {
+					h = 0
+				}
+				h += int(cw.offset)
+			case "zone":
+				c.HasZone, c.Zone = true, cw.offset
+			}
+		}
+		if sep < len(s) && s[sep] == '.' && !c.Meridiem && !c.HasZone {
+			continue
+		}
+		c.Minutes = h*60 + m
+		out = append(out, c)
+		i = c.End - 1
+	}
+	return out
+}
+
+// Direction returns the compass bearing a word names ("north-west",
+// "south-southeast", "NW").
+func (l *Lang) Direction(word string) (float64, bool) {
+	w := strings.NewReplacer("-", "", " ", "", ".", "").Replace(strings.ToLower(word))
+	b, ok := l.compass[w]
+	if ok && len(w) <= 3 && strings.ToUpper(word) != word {
+		return 0, false // abbreviations only in capitals: "NW", not "w"
+	}
+	return b, ok
+}

@@ -1,0 +1,229 @@
+package lang
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+func newLang(t testing.TB) *Lang {
+	t.Helper()
+	l, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func TestLexicons(t *testing.T) {
+	for _, name := range LexiconNames() {
+		ents, err := Lexicon(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ents) == 0 {
+			t.Errorf("%s: empty lexicon", name)
+		}
+		seen := map[string]Entry{}
+		for _, e := range ents {
+			if e.Reason == "" {
+				t.Errorf("%s line %d: %q has no reason", name, e.Line, e.Key)
+			}
+			if p, ok := seen[e.Key]; ok {
+				if len(p.Fields) > 0 && len(e.Fields) > 0 && p.Fields[0] != e.Fields[0] {
+					t.Errorf("%s: %q contradicts itself (lines %d and %d)", name, e.Key, p.Line, e.Line)
+				} else {
+					t.Errorf("%s: %q repeated (lines %d and %d)", name, e.Key, p.Line, e.Line)
+				}
+			}
+			seen[e.Key] = e
+		}
+	}
+	if _, err := New(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLexiconRejectsEntriesWithoutReason(t *testing.T) {
+	if _, err := ParseLexicon("x", "# comment\nword\n"); err == nil {
+		t.Fatal("an entry without a reason was accepted")
+	}
+	ents, err := ParseLexicon("x", "#: a reason\nTwo  Words\tf\n")
+	if err != nil || len(ents) != 1 || ents[0].Key != "two words" || ents[0].Fields[0] != "f" {
+		t.Fatalf("got %+v, %v", ents, err)
+	}
+}
+
+func TestLexiconsAreReachable(t *testing.T) {
+	l := newLang(t)
+	// Every stop word is a function word, never a content word.
+	for w := range l.stop {
+		if l.Content(Token{Text: w, Lower: w}) {
+			t.Errorf("stop word %q counts as content", w)
+		}
+	}
+	// Every unit and hedge is read after or before a figure.
+	for u := range l.units {
+		qs := l.Quantities(l.Tokens("It was 12 "+u+" in all."), nil)
+		if len(qs) != 1 || qs[0].Dim != l.units[u].dim {
+			t.Errorf("unit %q: got %+v", u, qs)
+		}
+	}
+	for h := range l.hedges {
+		qs := l.Quantities(l.Tokens("They counted "+h+" 40 boats."), nil)
+		if len(qs) != 1 || qs[0].Hedge != l.hedges[h] {
+			t.Errorf("hedge %q: got %+v", h, qs)
+		}
+	}
+}
+
+func TestQuantities(t *testing.T) {
+	l := newLang(t)
+	inf := math.Inf(1)
+	for _, tc := range []struct {
+		text   string
+		lo, hi float64
+		dim    string
+		head   string
+	}{
+		{"The 948-foot cargo ship left port.", 288.9, 289, "length", "ship"},
+		{"It carried 21 crew members.", 21, 21, "", "members"},
+		{"The 22-member crew stayed aboard.", 22, 22, "", "member"},
+		{"Some 46,000 scheduled flights were cancelled.", 41400, 50600, "", "flights"},
+		{"Losses reached $1.94 billion.", 1.935e9, 1.945e9, "money:USD", ""},
+		{"It will cost between $1.7 billion and $1.9 billion.", 1.7e9, 1.9e9, "money:USD", ""},
+		{"It may cost $1.7 to $1.9 billion.", 1.7e9, 1.9e9, "money:USD", ""},
+		{"About 8.5m computers crashed.", 7.6e6, 9.4e6, "", "computers"},
+		{"At least 800k people fled.", 800000, inf, "", "people"},
+		{"The tower was 30% complete.", 30, 30, "percent", ""},
+		{"It was 30 per cent of the budget.", 30, 30, "percent", ""},
+		{"He was a 39-year-old carpenter.", 39, 39, "age", "carpenter"},
+		{"She was three or four blocks away.", 3, 4, "", "blocks"},
+		{"The span is 1.6 miles long.", 2574.9, 2575, "length", ""},
+		{"The quake struck at a depth of 10km.", 10000, 10000, "length", ""},
+		{"Nearly twenty-one people were hurt.", 16.8, 21, "", "people"},
+		{"More than 2,000 homes burned.", 2000, inf, "", "homes"},
+		{"Up to 15 reboots may be needed.", 0, 15, "", "reboots"},
+		{"The fund holds 50 lakh rupees.", 5e6, 5e6, "money:INR", ""},
+	} {
+		qs := l.Quantities(l.Tokens(tc.text), nil)
+		if len(qs) != 1 {
+			t.Errorf("%q: %d quantities: %+v", tc.text, len(qs), qs)
+			continue
+		}
+		q := qs[0]
+		if !near(q.Lo, tc.lo) || !near(q.Hi, tc.hi) || q.Dim != tc.dim || q.HeadWord != tc.head {
+			t.Errorf("%q: got [%v, %v] %q head %q, want [%v, %v] %q head %q", tc.text, q.Lo, q.Hi, q.Dim, q.HeadWord, tc.lo, tc.hi, tc.dim, tc.head)
+		}
+	}
+}
+
+func TestNotQuantities(t *testing.T) {
+	l := newLang(t)
+	for _, text := range []string{
+		"Breaker HR1 tripped.",
+		"It opened in 2024.",
+		"It was the 19th attempt.",
+		"A man spoke.",
+	} {
+		if qs := l.Quantities(l.Tokens(text), nil); len(qs) != 0 {
+			t.Errorf("%q: got %+v", text, qs)
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	l := newLang(t)
+	pub := time.Date(2024, 3, 28, 9, 0, 0, 0, time.UTC) // a Thursday
+	for _, tc := range []struct {
+		text string
+		want string
+	}{
+		{"The ship was refloated on May 20.", "2024-05-20"},
+		{"It happened on 19th of July 2023.", "2023-07-19"},
+		{"The bridge fell on Tuesday.", "2024-03-26"},
+		{"She spoke on Thursday, March 28.", "2024-03-28"},
+		{"He left yesterday.", "2024-03-27"},
+		{"Filed on 2024-10-25 in court.", "2024-10-25"},
+	} {
+		ds := l.Dates(l.Tokens(tc.text))
+		if len(ds) != 1 {
+			t.Errorf("%q: %+v", tc.text, ds)
+			continue
+		}
+		got, ok := ds[0].Resolve(pub)
+		if !ok || got.Format("2006-01-02") != tc.want {
+			t.Errorf("%q: got %v %v, want %s", tc.text, got, ok, tc.want)
+		}
+	}
+	if ds := l.Dates(l.Tokens("You may go.")); len(ds) != 0 {
+		t.Errorf("'may' read as a month: %+v", ds)
+	}
+}
+
+func TestClocks(t *testing.T) {
+	l := newLang(t)
+	for _, tc := range []struct {
+		text string
+		min  int
+		utc  int
+	}{
+		{"It hit at 12:50 pm (06:20 GMT).", 12*60 + 50, -1},
+		{"It fell at 1:28 a.m. local time.", 88, -1},
+		{"The roof fell at 1.20pm.", 13*60 + 20, -1},
+		{"The alert came at 06:20 GMT.", 380, 380},
+	} {
+		cs := l.Clocks(l.Tokens(tc.text))
+		if len(cs) == 0 || cs[0].Minutes != tc.min {
+			t.Errorf("%q: %+v", tc.text, cs)
+			continue
+		}
+		if u, ok := cs[0].UTC(); tc.utc >= 0 && (!ok || u != tc.utc) {
+			t.Errorf("%q: utc %d %v", tc.text, u, ok)
+		}
+	}
+	if cs := l.Clocks(l.Tokens("It rose 1.20 points.")); len(cs) != 0 {
+		t.Errorf("a decimal read as a time: %+v", cs)
+	}
+}
+
+func TestDirection(t *testing.T) {
+	l := newLang(t)
+	for w, b := range map[string]float64{"north-west": 315, "south-southeast": 157.5, "NW": 315, "east": 90} {
+		if got, ok := l.Direction(w); !ok || got != b {
+			t.Errorf("%s: %v %v", w, got, ok)
+		}
+	}
+	if _, ok := l.Direction("w"); ok {
+		t.Error("lower-case letter read as a direction")
+	}
+}
+
+func FuzzQuantities(f *testing.F) {
+	l := newLang(f)
+	for _, s := range []string{"$1.7 to $1.9 billion", "three or four", "1,2,3", "-5-", "12:99 pm", "May 40", "a a a million"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		toks := l.Tokens(s)
+		for _, q := range l.Quantities(toks, nil) {
+			if q.Start < 0 || q.End > len(toks) || q.Start >= q.End || q.Lo > q.Hi {
+				t.Fatalf("%q: bad quantity %+v", s, q)
+			}
+		}
+		for _, d := range l.Dates(toks) {
+			if d.Start < 0 || d.End > len(toks) || d.Start >= d.End {
+				t.Fatalf("%q: bad date %+v", s, d)
+			}
+		}
+		l.Clocks(toks)
+	})
+}
+
+// near compares interval ends within 1% (rounding and hedges are not exact).
+func near(a, b float64) bool {
+	if math.IsInf(a, 1) || math.IsInf(b, 1) {
+		return math.IsInf(a, 1) && math.IsInf(b, 1)
+	}
+	return math.Abs(a-b) <= 0.01*math.Max(1, math.Abs(b))
+}
