@@ -5,8 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/storybot/storybot/bot"
@@ -16,6 +15,28 @@ import (
 // must be safe for concurrent use.
 type Builder interface {
 	Digest(ctx context.Context, since, until time.Time) (bot.Digest, error)
+}
+
+// PartPublisher is a bot.Publisher whose platform can say, after a crash,
+// whether a message arrived. The Runner posts a digest through it part by
+// part, each part carrying a stable key (PartKey), and before posting a
+// part again after an attempt in doubt it asks the platform. Methods must
+// be safe for concurrent use; the Runner calls them in order, one at a
+// time per channel.
+type PartPublisher interface {
+	bot.Publisher
+	// DigestParts returns how many messages d takes on the platform. It
+	// must return the same number for the same digest.
+	DigestParts(d bot.Digest) int
+	// FindDigestPart looks on the platform for part i of d, posted with
+	// key at or after since (in the thread of part 0, whose reference is
+	// thread, when i > 0 and the platform threads parts). It returns the
+	// message's reference, "" when the part is not there, or an error when
+	// the platform could not be asked (the part is then not posted).
+	FindDigestPart(ctx context.Context, d bot.Digest, i int, key string, since time.Time, thread string) (ref string, err error)
+	// PostDigestPart posts part i of d carrying key, and returns the new
+	// message's reference. thread is the reference of part 0 when i > 0.
+	PostDigestPart(ctx context.Context, d bot.Digest, i int, key, thread string) (ref string, err error)
 }
 
 // Defaults of Options.
@@ -31,6 +52,10 @@ const (
 	// maxInDoubt bounds the posts of one period to one channel when earlier
 	// ones may have been delivered (the process died during the post).
 	maxInDoubt = 2
+	// maxInDoubtParts bounds the attempts of a PartPublisher's post that the
+	// process died during: its parts are looked up, not posted twice, so
+	// this only stops a crash loop.
+	maxInDoubtParts = 6
 	// maxSleep caps one wait, so a clock that jumps (suspend, NTP) is noticed.
 	maxSleep = time.Minute
 )
@@ -48,8 +73,11 @@ type Options struct {
 	// Publishers are the targets, each posted in turn. Their Names must be
 	// distinct and stable: with the period ID they are the idempotency key.
 	Publishers []bot.Publisher
+	// Store keeps the records of what was posted where. When nil, a
+	// FileStore at StatePath is used.
+	Store Store
 	// StatePath is the state file, normally StateFileName in the data
-	// folder. Required.
+	// folder. Required when Store is nil.
 	StatePath string
 	// Clock tells the time and waits; nil means SystemClock().
 	Clock Clock
@@ -63,14 +91,13 @@ type Options struct {
 }
 
 // Runner posts each period's digest once per publisher. Its methods are
-// safe for concurrent use (posting is serialised by the state file lock).
+// safe for concurrent use (posting is serialised by the Store's lock).
 type Runner struct {
 	builder    Builder
 	sched      *Schedule
 	pubs       []bot.Publisher
 	postEmpty  bool
-	state      stateFile
-	lockPath   string
+	store      Store
 	clock      Clock
 	logger     *slog.Logger
 	retryDelay time.Duration
@@ -82,8 +109,12 @@ func New(b Builder, opt Options) (*Runner, error) {
 	if b == nil {
 		return nil, errors.New("digest: a Runner needs a Builder (the bot service)")
 	}
-	if opt.StatePath == "" {
-		return nil, errors.New("digest: a Runner needs a state file path (in the data folder)")
+	store := opt.Store
+	if store == nil {
+		if opt.StatePath == "" {
+			return nil, errors.New("digest: a Runner needs a state file path (in the data folder)")
+		}
+		store = NewFileStore(opt.StatePath)
 	}
 	sched, err := ParseSchedule(opt.Schedule, opt.TimeZone)
 	if err != nil {
@@ -104,8 +135,7 @@ func New(b Builder, opt Options) (*Runner, error) {
 		sched:      sched,
 		pubs:       append([]bot.Publisher(nil), opt.Publishers...),
 		postEmpty:  opt.PostEmpty,
-		state:      stateFile{path: opt.StatePath},
-		lockPath:   opt.StatePath + ".lock",
+		store:      store,
 		clock:      opt.Clock,
 		logger:     opt.Logger,
 		retryDelay: opt.RetryDelay,
@@ -158,9 +188,9 @@ func (r *Runner) Due(now time.Time) time.Time { return r.sched.Prev(now) }
 
 // RunOnce posts the period due at now (the latest scheduled time at or
 // before now) to every publisher that has not had it, and records each post
-// in the state file. A publisher that fails is reported in Report.Failed and
-// in the error; the others are still posted. It is what the scheduler calls
-// at each fire time, what start-up calls to catch up, and what `storybot
+// in the Store. A publisher that fails is reported in Report.Failed and in
+// the error; the others are still posted. It is what the scheduler calls at
+// each fire time, what start-up calls to catch up, and what `storybot
 // digest` calls once.
 func (r *Runner) RunOnce(ctx context.Context, now time.Time) (Report, error) {
 	fire := r.sched.Prev(now)
@@ -169,23 +199,26 @@ func (r *Runner) RunOnce(ctx context.Context, now time.Time) (Report, error) {
 	}
 	id := r.PeriodID(fire)
 	rep := Report{Period: id, Until: fire}
-	if err := os.MkdirAll(filepath.Dir(r.state.path), 0o700); err != nil {
-		return rep, fmt.Errorf("digest: create the state folder: %w", err)
-	}
-	unlock, err := lockFile(ctx, r.lockPath)
+	unlock, err := r.store.Lock(ctx)
 	if err != nil {
 		return rep, fmt.Errorf("digest: %w", err)
 	}
 	defer unlock()
-	st, err := r.state.load()
+	per, err := r.store.Period(ctx, id)
 	if err != nil {
 		return rep, fmt.Errorf("digest: %w", err)
 	}
-	per := st.Periods[id]
 	if per == nil {
-		per = &Period{Since: r.windowStart(st, fire), Until: fire, Channels: map[string]*Delivery{}}
-		st.Periods[id] = per
+		since, err := r.windowStart(ctx, fire)
+		if err != nil {
+			return rep, fmt.Errorf("digest: %w", err)
+		}
+		per = &Period{Since: since, Until: fire}
 	}
+	if per.Channels == nil {
+		per.Channels = map[string]*Delivery{}
+	}
+	save := func() error { return r.store.SavePeriod(ctx, id, per) }
 	rep.Since, rep.Until = per.Since, per.Until
 	var pending []bot.Publisher
 	for _, p := range r.pubs {
@@ -196,13 +229,24 @@ func (r *Runner) RunOnce(ctx context.Context, now time.Time) (Report, error) {
 		pending = append(pending, p)
 	}
 	if len(pending) == 0 {
+		if per.Digest != nil {
+			per.Digest = nil
+			return rep, save()
+		}
 		return rep, nil
 	}
-	d, err := r.build(ctx, per.Since, per.Until)
-	if err != nil {
-		return rep, fmt.Errorf("digest: build the digest of %s: %w", id, err)
+	var d bot.Digest
+	if per.Digest != nil {
+		// Resuming: the same digest as the posts already made.
+		d = *per.Digest
+	} else {
+		d, err = r.build(ctx, per.Since, per.Until)
+		if err != nil {
+			return rep, fmt.Errorf("digest: build the digest of %s: %w", id, err)
+		}
+		d.ID = id
+		per.Digest = &d
 	}
-	d.ID = id
 	rep.Empty = d.Empty
 	log := r.logger.With("period", id, "since", per.Since, "until", per.Until)
 	if d.Empty && !r.postEmpty {
@@ -210,50 +254,59 @@ func (r *Runner) RunOnce(ctx context.Context, now time.Time) (Report, error) {
 			per.Channels[p.Name()] = &Delivery{Key: key(id, p), Status: StatusSkipped, At: now}
 			rep.Skipped = append(rep.Skipped, p.Name())
 		}
+		per.Digest = nil
 		log.InfoContext(ctx, "no new coverage; nothing posted (post_empty is off)")
-		return rep, r.state.save(st)
+		return rep, save()
 	}
 	var errs []error
 	for _, p := range pending {
 		name := p.Name()
+		pp, parted := p.(PartPublisher)
 		del := per.Channels[name]
 		if del == nil {
 			del = &Delivery{Key: key(id, p)}
 			per.Channels[name] = del
 		}
 		plog := log.With("channel", name, "key", del.Key)
-		switch del.Status {
-		case StatusPosting:
-			if del.Attempts >= maxInDoubt {
-				del.Status = StatusAbandoned
-				rep.Abandoned = append(rep.Abandoned, name)
-				plog.ErrorContext(ctx, "the process stopped during this post more than once; giving up on it", "attempts", del.Attempts)
-				if err := r.state.save(st); err != nil {
-					return rep, fmt.Errorf("digest: %w", err)
-				}
-				continue
+		limit := maxAttempts
+		switch {
+		case del.Status == StatusPosting && !parted:
+			limit = maxInDoubt
+		case del.Status == StatusPosting:
+			// Parts in doubt are looked up on the platform, never posted
+			// twice: only a crash loop needs a bound.
+			limit = maxInDoubtParts
+		}
+		if del.Attempts >= limit && (del.Status == StatusPosting || del.Status == StatusFailed) {
+			plog.ErrorContext(ctx, "giving up on this digest post after repeated attempts", "attempts", del.Attempts, "last_status", del.Status, "err", del.Error)
+			del.Status = StatusAbandoned
+			rep.Abandoned = append(rep.Abandoned, name)
+			if err := save(); err != nil {
+				return rep, fmt.Errorf("digest: %w", err)
 			}
-			plog.WarnContext(ctx, "the process stopped during an earlier post; the platform cannot tell whether it arrived, so posting once more")
-		case StatusFailed:
-			if del.Attempts >= maxAttempts {
-				del.Status = StatusAbandoned
-				rep.Abandoned = append(rep.Abandoned, name)
-				plog.ErrorContext(ctx, "giving up after repeated failures", "attempts", del.Attempts, "err", del.Error)
-				if err := r.state.save(st); err != nil {
-					return rep, fmt.Errorf("digest: %w", err)
-				}
-				continue
-			}
+			continue
+		}
+		if del.Status == StatusPosting && !parted {
+			plog.WarnContext(ctx, "the process stopped during an earlier post; this platform cannot tell whether it arrived, so posting once more")
 		}
 		del.Status = StatusPosting
 		del.Attempts++
 		del.At = r.clock.Now()
 		del.Error = ""
-		if err := r.state.save(st); err != nil {
+		if err := save(); err != nil {
 			// Never post what could not be recorded as being posted.
 			return rep, fmt.Errorf("digest: before posting to %s: %w", name, err)
 		}
-		perr := r.publish(ctx, p, d)
+		var perr error
+		if parted {
+			perr = r.publishParts(ctx, pp, id, per, del, d, save, plog)
+		} else {
+			perr = r.publish(ctx, p, d)
+		}
+		var serr *saveError
+		if errors.As(perr, &serr) {
+			return rep, fmt.Errorf("digest: posting to %s: %w", name, perr)
+		}
 		if perr != nil && ctx.Err() != nil {
 			// Stopped mid-post: leave it "posting" (in doubt), as a crash would.
 			return rep, fmt.Errorf("digest: posting to %s interrupted: %w", name, errors.Join(perr, ctx.Err()))
@@ -267,10 +320,13 @@ func (r *Runner) RunOnce(ctx context.Context, now time.Time) (Report, error) {
 		} else {
 			del.Status = StatusPosted
 			rep.Posted = append(rep.Posted, name)
-			plog.InfoContext(ctx, "digest posted", "bullets", len(d.Bullets), "conflicts", len(d.Conflicts), "new_articles", d.NewArticles, "empty", d.Empty)
+			plog.InfoContext(ctx, "digest posted", "parts", max(len(del.Parts), 1), "bullets", len(d.Bullets), "conflicts", len(d.Conflicts), "new_articles", d.NewArticles, "empty", d.Empty)
 		}
 		del.At = r.clock.Now()
-		if err := r.state.save(st); err != nil {
+		if allDone(per, r.pubs) {
+			per.Digest = nil
+		}
+		if err := save(); err != nil {
 			return rep, fmt.Errorf("digest: after posting to %s: %w", name, err)
 		}
 	}
@@ -278,6 +334,86 @@ func (r *Runner) RunOnce(ctx context.Context, now time.Time) (Report, error) {
 		return rep, fmt.Errorf("digest %s: %w", id, errors.Join(errs...))
 	}
 	return rep, nil
+}
+
+// allDone reports whether every publisher is done with the period.
+func allDone(per *Period, pubs []bot.Publisher) bool {
+	for _, p := range pubs {
+		if !per.Channels[p.Name()].done() {
+			return false
+		}
+	}
+	return true
+}
+
+// saveError is a record that could not be saved: the run stops there.
+type saveError struct{ err error }
+
+func (e *saveError) Error() string { return e.err.Error() }
+func (e *saveError) Unwrap() error { return e.err }
+
+// lookBack is how long before the period's fire time the platform is
+// searched for parts in doubt, for clocks that disagree a little.
+const lookBack = 10 * time.Minute
+
+// publishParts posts d to pp part by part, each exactly once: a part
+// recorded as posted is skipped; a part in doubt (recorded as posting or
+// failed by an earlier attempt) is first looked for on the platform; any
+// other part is recorded as posting, posted, then recorded as posted with
+// its reference. A multi-part digest thus resumes at its first part not
+// yet posted.
+func (r *Runner) publishParts(ctx context.Context, pp PartPublisher, id string, per *Period, del *Delivery, d bot.Digest, save func() error, log *slog.Logger) (err error) {
+	defer bot.Recover(ctx, r.logger, &err, "op", "digest post", "channel", pp.Name())
+	n := pp.DigestParts(d)
+	if n < 1 {
+		return fmt.Errorf("digest %s renders to no message on %s", id, pp.Name())
+	}
+	for len(del.Parts) < n {
+		i := len(del.Parts)
+		del.Parts = append(del.Parts, Part{Key: PartKey(pp.Name(), id, i)})
+	}
+	since := per.Until.Add(-lookBack)
+	for i := range n {
+		part := &del.Parts[i]
+		if part.Status == StatusPosted {
+			continue
+		}
+		thread := ""
+		if i > 0 {
+			thread = del.Parts[0].Ref
+		}
+		if part.Status == StatusPosting || part.Status == StatusFailed {
+			ref, err := pp.FindDigestPart(ctx, d, i, part.Key, since, thread)
+			if err != nil {
+				return fmt.Errorf("check whether part %d of %d arrived before posting it again: %w", i+1, n, err)
+			}
+			if ref != "" {
+				part.Status, part.Ref, part.At = StatusPosted, ref, r.clock.Now()
+				log.InfoContext(ctx, "a digest part in doubt had arrived; not posting it again", "part", i+1, "of", n, "ref", ref)
+				if err := save(); err != nil {
+					return &saveError{err}
+				}
+				continue
+			}
+			log.InfoContext(ctx, "a digest part in doubt had not arrived; posting it", "part", i+1, "of", n)
+		}
+		part.Status, part.At = StatusPosting, r.clock.Now()
+		if err := save(); err != nil {
+			return &saveError{fmt.Errorf("before posting part %d of %d: %w", i+1, n, err)}
+		}
+		ref, err := pp.PostDigestPart(ctx, d, i, part.Key, thread)
+		if err != nil {
+			if ctx.Err() == nil {
+				part.Status = StatusFailed
+			}
+			return fmt.Errorf("part %d of %d: %w", i+1, n, err)
+		}
+		part.Status, part.Ref, part.At = StatusPosted, ref, r.clock.Now()
+		if err := save(); err != nil {
+			return &saveError{fmt.Errorf("after posting part %d of %d: %w", i+1, n, err)}
+		}
+	}
+	return nil
 }
 
 // build and publish guard the Builder and each Publisher: a panic becomes an
@@ -297,18 +433,30 @@ func (r *Runner) publish(ctx context.Context, p bot.Publisher, d bot.Digest) (er
 // previous fire time, or the end of the last period on record when that is
 // earlier (periods were missed, or the schedule changed), but no more than
 // MaxCatchUp before fire.
-func (r *Runner) windowStart(st *State, fire time.Time) time.Time {
+func (r *Runner) windowStart(ctx context.Context, fire time.Time) (time.Time, error) {
 	since := r.sched.Prev(fire.Add(-time.Nanosecond))
-	if last, ok := st.latestUntil(fire); ok && (since.IsZero() || last.Before(since)) {
+	last, ok, err := r.store.LatestUntil(ctx, fire)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if ok && (since.IsZero() || last.Before(since)) {
 		since = last
 	}
 	if floor := fire.Add(-r.maxCatchUp); since.IsZero() || since.Before(floor) {
 		since = floor
 	}
-	return since
+	return since, nil
 }
 
 func key(period string, p bot.Publisher) string { return period + "|" + p.Name() }
+
+// PartKey is the stable key of one part (counted from 0) of the period's
+// digest on the channel (a publisher Name): "<period>|<channel>|<part>".
+// A PartPublisher carries it in the posted message (Slack message
+// metadata, a Discord nonce) so that a later process can find the part.
+func PartKey(channel, period string, part int) string {
+	return period + "|" + channel + "|" + strconv.Itoa(part)
+}
 
 // Run posts digests on the schedule until ctx is done, then returns nil. At
 // start-up it catches up once: when the state file shows earlier runs and
@@ -320,10 +468,10 @@ func (r *Runner) Run(ctx context.Context) error {
 	now := r.clock.Now()
 	r.logger.InfoContext(ctx, "digest scheduler started", "schedule", r.sched.String(), "publishers", len(r.pubs), "next", r.sched.Next(now))
 	var retryAt time.Time
-	st, err := r.state.load()
+	_, recorded, err := r.store.LatestUntil(ctx, now.Add(100*365*24*time.Hour))
 	if err != nil {
 		r.logger.ErrorContext(ctx, "cannot read the digest state; not catching up", "err", err)
-	} else if len(st.Periods) > 0 {
+	} else if recorded {
 		if rep, err := r.RunOnce(ctx, now); err != nil {
 			if ctx.Err() != nil {
 				return nil

@@ -147,7 +147,7 @@ func TestCrashBetweenChannels(t *testing.T) {
 	// The process dies after C1's post is recorded, before C2's "posting"
 	// record reaches the disk: the state write fails and nothing else runs.
 	writes := 0
-	r.state.write = func(p string, data []byte) error {
+	r.store.(*FileStore).write = func(p string, data []byte) error {
 		writes++
 		if strings.Contains(string(data), `"slack:C2"`) {
 			return errors.New("killed")

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/storybot/storybot/bot"
 )
 
 // Delivery statuses of one period on one channel.
@@ -36,10 +38,15 @@ type State struct {
 	Periods map[string]*Period `json:"periods"`
 }
 
-// Period is one digest period: its window and its delivery per channel.
+// Period is one digest period: its window, the digest built for it and its
+// delivery per channel.
 type Period struct {
 	Since time.Time `json:"since"`
 	Until time.Time `json:"until"`
+	// Digest is the digest built for the period, kept until every channel
+	// is done so that a post resumed after a crash continues the same
+	// digest (a model may word a rebuilt one differently).
+	Digest *bot.Digest `json:"digest,omitempty"`
 	// Channels are keyed by publisher Name.
 	Channels map[string]*Delivery `json:"channels"`
 }
@@ -52,6 +59,23 @@ type Delivery struct {
 	Attempts int       `json:"attempts"`
 	At       time.Time `json:"at"`
 	Error    string    `json:"error,omitempty"`
+	// Parts records each message of a digest posted part by part (a
+	// PartPublisher), in order.
+	Parts []Part `json:"parts,omitempty"`
+}
+
+// Part is the record of one message of a digest on one channel.
+type Part struct {
+	// Key is the part's stable key (PartKey): channel, period and part.
+	Key string `json:"key"`
+	// Status is StatusPosting before the post, StatusPosted once the
+	// platform accepted it (or it was found there), StatusFailed when the
+	// post returned an error (it may still have arrived).
+	Status string `json:"status"`
+	// Ref is the platform's reference of the posted message (a Slack ts, a
+	// Discord message ID).
+	Ref string    `json:"ref,omitempty"`
+	At  time.Time `json:"at"`
 }
 
 // done reports whether nothing more will be posted on this delivery.
@@ -92,13 +116,6 @@ func (s *State) prune() {
 	}
 }
 
-// stateFile reads and writes the state as JSON. write is replaceable in
-// tests to simulate a crash or a full disk.
-type stateFile struct {
-	path  string
-	write func(path string, data []byte) error
-}
-
 // ReadState reads the state file at path; a missing file is an empty state.
 func ReadState(path string) (*State, error) {
 	b, err := os.ReadFile(path)
@@ -127,9 +144,9 @@ func ReadState(path string) (*State, error) {
 	return &s, nil
 }
 
-func (f *stateFile) load() (*State, error) { return ReadState(f.path) }
+func (f *FileStore) load() (*State, error) { return ReadState(f.path) }
 
-func (f *stateFile) save(s *State) error {
+func (f *FileStore) save(s *State) error {
 	s.Version = 1
 	s.prune()
 	b, err := json.MarshalIndent(s, "", "  ")
