@@ -3,7 +3,8 @@
 //	POST /v1/ask   {"question": "...", "thread": [{"role": "user|bot", "text": "..."}]}
 //	               → the `ask --json` object (DESIGN §5), behind an optional bearer token
 //	GET  /healthz  200 while the process is alive
-//	GET  /readyz   200 when every readiness check passes (corpus indexed, adapters connected), else 503
+//	GET  /readyz   200 when every readiness check passes (corpus indexed), else 503; the state of
+//	               the chat adapters and of the last corpus sync (complete, partial, failed) beside
 //	GET  /metrics  the Prometheus metrics, when a handler is given
 //
 // Platform endpoints (the Slack Events API, Discord interactions) are mounted

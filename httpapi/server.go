@@ -59,6 +59,11 @@ type Options struct {
 	// shown under "adapters" in /readyz. They do not make it fail: a
 	// failing adapter leaves the rest of the service serving.
 	Adapters func() map[string]any
+	// Corpus, when set, returns the state of the last corpus sync (complete,
+	// partial with the files skipped, or failed with its reason), shown
+	// under "corpus" in /readyz. It does not make it fail: the articles
+	// loaded keep being answered.
+	Corpus func() any
 	// Metrics serves /metrics; nil leaves the route out.
 	Metrics http.Handler
 	// Logger receives request failures; nil discards.
@@ -325,6 +330,7 @@ type readyReport struct {
 	Status   string            `json:"status"`
 	Checks   map[string]string `json:"checks"`
 	Adapters map[string]any    `json:"adapters,omitempty"`
+	Corpus   any               `json:"corpus,omitempty"`
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -348,6 +354,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.opt.Adapters != nil {
 		rep.Adapters = s.opt.Adapters()
+	}
+	if s.opt.Corpus != nil {
+		rep.Corpus = s.opt.Corpus()
 	}
 	writeJSON(w, status, rep)
 }

@@ -34,8 +34,9 @@ type Recorder interface {
 	// which limit, e.g. "user" or "channel".
 	RateLimited(platform, scope string)
 	// CorpusSynced records a (re)load of the corpus: the number of articles
-	// now indexed, or the error that stopped the load.
-	CorpusSynced(articles int, err error)
+	// now indexed and of files, folders, lines or duplicate IDs skipped
+	// (a partial sync when above zero), or the error that stopped the load.
+	CorpusSynced(articles, problems int, err error)
 }
 
 // Discard is a Recorder that records nothing.
@@ -62,7 +63,7 @@ func (Discard) DigestPosted(string, error) {}
 func (Discard) RateLimited(string, string) {}
 
 // CorpusSynced does nothing.
-func (Discard) CorpusSynced(int, error) {}
+func (Discard) CorpusSynced(int, int, error) {}
 
 // Metrics is the Prometheus Recorder. Create it with New; it is safe for
 // concurrent use.
@@ -81,8 +82,10 @@ type Metrics struct {
 	corpusSize   prometheus.Gauge
 	syncs        *prometheus.CounterVec
 	lastSyncUnix prometheus.Gauge
-	adapterFails *prometheus.CounterVec
-	now          func() time.Time
+	// corpusProblems counts what the last successful load skipped.
+	corpusProblems prometheus.Gauge
+	adapterFails   *prometheus.CounterVec
+	now            func() time.Time
 }
 
 var _ Recorder = (*Metrics)(nil)
@@ -129,14 +132,16 @@ func New(opt Options) *Metrics {
 	m.corpusSize = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "corpus_articles",
 		Help: "Articles in the indexed corpus."})
 	m.syncs = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "corpus_syncs_total",
-		Help: "Corpus (re)loads, by result (ok or error)."}, []string{"result"})
+		Help: "Corpus (re)loads, by result: ok, partial (some files skipped) or error (the load stopped; the articles loaded before stay)."}, []string{"result"})
+	m.corpusProblems = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "corpus_problems",
+		Help: "Files, folders, lines and duplicate IDs skipped by the last corpus load (named in the log and in /readyz)."})
 	m.lastSyncUnix = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "corpus_last_sync_timestamp_seconds",
 		Help: "When the corpus was last loaded successfully, in Unix seconds."})
 	m.adapterFails = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "adapter_failures_total",
 		Help: "Failures of a chat adapter's connection (each is retried after a backoff), by adapter."}, []string{"adapter"})
 	m.reg.MustRegister(m.adapterFails)
 	m.reg.MustRegister(m.questions, m.latency, m.abstentions, m.conflicts, m.failures, m.composers,
-		m.modelErrors, m.fallbacks, m.digests, m.rateLimited, m.corpusSize, m.syncs, m.lastSyncUnix)
+		m.modelErrors, m.fallbacks, m.digests, m.rateLimited, m.corpusSize, m.syncs, m.lastSyncUnix, m.corpusProblems)
 	if !opt.NoRuntime {
 		m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
@@ -211,12 +216,17 @@ func (m *Metrics) RateLimited(platform, scope string) {
 }
 
 // CorpusSynced implements Recorder.
-func (m *Metrics) CorpusSynced(articles int, err error) {
-	m.syncs.WithLabelValues(result(err)).Inc()
+func (m *Metrics) CorpusSynced(articles, problems int, err error) {
+	res := result(err)
+	if err == nil && problems > 0 {
+		res = "partial"
+	}
+	m.syncs.WithLabelValues(res).Inc()
 	if err != nil {
 		return
 	}
 	m.corpusSize.Set(float64(articles))
+	m.corpusProblems.Set(float64(problems))
 	m.lastSyncUnix.Set(float64(m.now().UnixNano()) / 1e9)
 }
 

@@ -189,9 +189,10 @@ func TestRecorderGauges(t *testing.T) {
 	m.RateLimited("slack", "user")
 	m.RateLimited("slack", "user")
 	m.RateLimited("discord", "channel")
-	m.CorpusSynced(5, nil)
-	m.CorpusSynced(7, nil)
-	m.CorpusSynced(0, errors.New("duplicate ID"))
+	m.CorpusSynced(5, 0, nil)
+	m.CorpusSynced(6, 2, nil)
+	m.CorpusSynced(7, 3, nil)
+	m.CorpusSynced(0, 0, errors.New("read the corpus: permission denied"))
 	m.ModelError(strings.Repeat("x", 200))
 	up := false
 	m.Adapter("discord", func() bool { return up })
@@ -203,7 +204,9 @@ func TestRecorderGauges(t *testing.T) {
 		`storybot_rate_limited_total{platform="slack",scope="user"} 2`,
 		`storybot_rate_limited_total{platform="discord",scope="channel"} 1`,
 		`storybot_corpus_articles 7`,
-		`storybot_corpus_syncs_total{result="ok"} 2`,
+		`storybot_corpus_syncs_total{result="ok"} 1`,
+		`storybot_corpus_syncs_total{result="partial"} 2`,
+		`storybot_corpus_problems 3`,
 		`storybot_corpus_syncs_total{result="error"} 1`,
 		`storybot_corpus_last_sync_timestamp_seconds 1.7e+09`,
 		`storybot_model_errors_total{reason="` + strings.Repeat("x", 64) + `"} 1`,

@@ -76,6 +76,55 @@ type server struct {
 
 	mu        sync.Mutex
 	afterHTTP []func() // drains that must wait for the HTTP server to stop
+
+	syncMu   sync.Mutex
+	lastSync *corpusState // nil until the first load ends
+}
+
+// corpusState is the last corpus sync, as /readyz shows it under "corpus".
+type corpusState struct {
+	// Status is "complete", "partial" (some files skipped) or "failed"
+	// (the sync stopped; the articles loaded before are still answered).
+	Status   string `json:"status"`
+	Articles int    `json:"articles"`
+	// Problems counts what was skipped; Skipped names the first of them,
+	// each with its reason.
+	Problems int      `json:"problems,omitempty"`
+	Skipped  []string `json:"skipped,omitempty"`
+	Error    string   `json:"error,omitempty"`
+	At       string   `json:"at"`
+}
+
+// maxSkippedShown bounds the problems /readyz lists (the log has them all).
+const maxSkippedShown = 20
+
+// synced records a corpus sync (the first load or a later one) in the
+// metrics and for /readyz.
+func (s *server) synced(a *app, rep retrieval.Report, err error) {
+	s.rec.CorpusSynced(a.index.Len(), len(rep.Problems), err)
+	st := &corpusState{Status: "complete", Articles: a.index.Len(), At: s.m.Now().UTC().Format(time.RFC3339)}
+	switch {
+	case err != nil:
+		st.Status, st.Error = "failed", err.Error()
+	case len(rep.Problems) > 0:
+		st.Status, st.Problems = "partial", len(rep.Problems)
+		for _, p := range rep.Problems[:min(len(rep.Problems), maxSkippedShown)] {
+			st.Skipped = append(st.Skipped, p.String())
+		}
+	}
+	s.syncMu.Lock()
+	s.lastSync = st
+	s.syncMu.Unlock()
+}
+
+// corpusReport is /readyz's "corpus": the last sync, or nil before one ended.
+func (s *server) corpusReport() any {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	if s.lastSync == nil {
+		return nil
+	}
+	return s.lastSync
 }
 
 func (s *server) run(ctx context.Context) error {
@@ -164,6 +213,7 @@ func (s *server) run(ctx context.Context) error {
 		AnswerTimeout: answerTimeout(cfg),
 		Checks:        checks,
 		Adapters:      adapterStates,
+		Corpus:        s.corpusReport,
 		Metrics:       s.rec.Handler(),
 		Logger:        s.base.With("component", "http"),
 	})
@@ -223,7 +273,7 @@ func (s *server) run(ctx context.Context) error {
 		if a == nil {
 			return nil // stopped while waiting for articles
 		}
-		s.rec.CorpusSynced(a.index.Len(), nil)
+		s.synced(a, a.index.LastReport(), nil)
 		b := observedBot{Service: a.service, answer: metrics.Observe(s.rec, a.service, s.m.Now)}
 		s.answerer.set(a.service)
 		s.corpus.Store(a)
@@ -268,7 +318,9 @@ func (s *server) watchCorpus(ctx context.Context, g *errgroup.Group, a *app) err
 	log := a.logger.With("component", "watch")
 	sync := func(ctx context.Context) error {
 		rep, err := a.index.Sync(ctx)
-		s.rec.CorpusSynced(a.index.Len(), err)
+		if ctx.Err() == nil {
+			s.synced(a, rep, err)
+		}
 		if err != nil {
 			return err
 		}
