@@ -15,7 +15,12 @@ const (
 	ProviderOpenAI    = "openai"
 	ProviderOllama    = "ollama"
 	ProviderAnthropic = "anthropic"
-	ProviderGoogleAI  = "googleai"
+	// ProviderGoogleAI is Gemini through its OpenAI-compatible endpoint:
+	// Validate turns it into ProviderOpenAI with DefaultGeminiBaseURL (unless
+	// a base URL is given), an API key required and max_tokens sent. It keeps
+	// Google's own client, and the gRPC, OpenTelemetry and cloud libraries it
+	// pulls in, out of the build.
+	ProviderGoogleAI = "googleai"
 )
 
 // Environment variable names for the model settings. The matching command
@@ -50,6 +55,10 @@ const (
 	DefaultOpenAIBaseURL    = "https://api.openai.com/v1"
 	DefaultOllamaBaseURL    = "http://127.0.0.1:11434"
 	DefaultAnthropicBaseURL = "https://api.anthropic.com/v1"
+	// DefaultGeminiBaseURL is Google AI's OpenAI-compatible endpoint
+	// (chat completions and embeddings, with an AI Studio key as the
+	// bearer token).
+	DefaultGeminiBaseURL = "https://generativelanguage.googleapis.com/v1beta/openai"
 )
 
 // placeholderToken is sent to OpenAI-compatible servers that need no key:
@@ -59,7 +68,8 @@ const placeholderToken = "sk-no-key-required"
 // Config selects and configures a language-model provider. The zero value is
 // offline. Config is safe to log: its LogValue redacts the API key.
 type Config struct {
-	// Provider is openai, ollama, anthropic or googleai; empty means offline.
+	// Provider is openai, ollama, anthropic or googleai (Gemini through
+	// the openai client, see ProviderGoogleAI); empty means offline.
 	Provider string
 	// BaseURL overrides the provider's API address, e.g.
 	// http://127.0.0.1:8080/v1 for a local OpenAI-compatible server.
@@ -194,6 +204,15 @@ func (c Config) Validate() (Config, error) {
 	if c.Model == "" {
 		return c, fmt.Errorf("llm: provider %s needs a model (--llm-model / %s)", c.Provider, EnvModel)
 	}
+	gemini := c.Provider == ProviderGoogleAI
+	if gemini {
+		c.Provider = ProviderOpenAI
+		if c.BaseURL == "" {
+			c.BaseURL = DefaultGeminiBaseURL
+		}
+		// The compatible endpoint documents max_tokens.
+		c.LegacyMaxTokens = true
+	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -204,12 +223,16 @@ func (c Config) Validate() (Config, error) {
 	needKey := false
 	switch c.Provider {
 	case ProviderOpenAI:
-		needKey = c.BaseURL == "" // the hosted API; local servers need none
-	case ProviderAnthropic, ProviderGoogleAI:
+		needKey = c.BaseURL == "" || gemini // the hosted APIs; local servers need none
+	case ProviderAnthropic:
 		needKey = true
 	}
 	if needKey && c.APIKey == "" {
-		return c, fmt.Errorf("llm: provider %s needs an API key (%s or %s)", c.Provider, EnvAPIKey, EnvAPIKeyFile)
+		name := c.Provider
+		if gemini {
+			name = ProviderGoogleAI
+		}
+		return c, fmt.Errorf("llm: provider %s needs an API key (%s or %s)", name, EnvAPIKey, EnvAPIKeyFile)
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout

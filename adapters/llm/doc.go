@@ -2,7 +2,8 @@
 //
 // It is the one place that chooses and sets up a langchaingo provider: any
 // OpenAI-compatible server (OpenAI, vLLM, llama.cpp server, LM Studio) by
-// base URL, Ollama, Anthropic and Google AI. New returns an llms.Model and
+// base URL, Ollama, Anthropic, and Google AI's Gemini through its
+// OpenAI-compatible endpoint (provider googleai). New returns an llms.Model and
 // NewEmbedder an Embedder; both return nil with no error when no provider is
 // configured, which means storybot answers offline.
 //

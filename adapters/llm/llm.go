@@ -11,10 +11,8 @@ import (
 	"github.com/tmc/langchaingo/embeddings"
 	"github.com/tmc/langchaingo/llms"
 	"github.com/tmc/langchaingo/llms/anthropic"
-	"github.com/tmc/langchaingo/llms/googleai"
 	"github.com/tmc/langchaingo/llms/ollama"
 	"github.com/tmc/langchaingo/llms/openai"
-	"google.golang.org/api/option"
 )
 
 // Embedder turns texts into vectors. It has the method set of langchaingo's
@@ -59,8 +57,6 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (llms.Model, erro
 			anthropic.WithBaseURL(baseURLOr(cfg.BaseURL, DefaultAnthropicBaseURL)),
 			anthropic.WithHTTPClient(client),
 		)
-	case ProviderGoogleAI:
-		m, err = googleai.New(ctx, googleOptions(cfg, client)...)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("llm: set up %s model %q: %w", cfg.Provider, cfg.Model, err)
@@ -98,8 +94,6 @@ func NewEmbedder(ctx context.Context, cfg Config, logger *slog.Logger) (Embedder
 	case ProviderOllama:
 		ec, err = ollama.New(ollama.WithServerURL(baseURLOr(cfg.BaseURL, DefaultOllamaBaseURL)),
 			ollama.WithModel(cfg.EmbedModel), ollama.WithHTTPClient(client))
-	case ProviderGoogleAI:
-		ec, err = googleai.New(ctx, googleOptions(cfg, client)...)
 	case ProviderAnthropic:
 		return nil, fmt.Errorf("llm: provider anthropic has no embedding API; unset --embed-model / %s or use another provider", EnvEmbedModel)
 	}
@@ -129,15 +123,11 @@ func baseURLOr(u, def string) string {
 }
 
 // httpClientFor builds the HTTP client for cfg's provider. Ollama behind an
-// authenticating proxy, and Google AI (whose client ignores the key when an
-// HTTP client is given), get their key added by a header transport.
+// authenticating proxy gets its key added by a header transport.
 func httpClientFor(cfg Config, logger *slog.Logger) *http.Client {
 	c := NewHTTPClient(cfg.Timeout, cfg.MaxRetries, logger)
-	switch {
-	case cfg.Provider == ProviderOllama && cfg.APIKey != "":
+	if cfg.Provider == ProviderOllama && cfg.APIKey != "" {
 		c.Transport = &headerTransport{base: c.Transport, name: "Authorization", value: "Bearer " + cfg.APIKey}
-	case cfg.Provider == ProviderGoogleAI:
-		c.Transport = &headerTransport{base: c.Transport, name: "x-goog-api-key", value: cfg.APIKey}
 	}
 	return c
 }
@@ -158,23 +148,6 @@ func openaiOptions(cfg Config, chatModel string, client *http.Client) []openai.O
 	}
 	if cfg.EmbedModel != "" {
 		opts = append(opts, openai.WithEmbeddingModel(cfg.EmbedModel))
-	}
-	return opts
-}
-
-func googleOptions(cfg Config, client *http.Client) []googleai.Option {
-	opts := []googleai.Option{
-		googleai.WithAPIKey(cfg.APIKey), // used by the client parts that ignore the HTTP client
-		googleai.WithHTTPClient(client),
-		googleai.WithDefaultModel(cfg.Model),
-	}
-	if cfg.EmbedModel != "" {
-		opts = append(opts, googleai.WithDefaultEmbeddingModel(cfg.EmbedModel))
-	}
-	if cfg.BaseURL != "" {
-		opts = append(opts, func(o *googleai.Options) {
-			o.ClientOptions = append(o.ClientOptions, option.WithEndpoint(cfg.BaseURL))
-		})
 	}
 	return opts
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -284,44 +285,43 @@ func TestAnthropic(t *testing.T) {
 	}
 }
 
-func TestGoogleAI(t *testing.T) {
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != "/v1beta/models/gemini-test:streamGenerateContent" {
-			t.Errorf("googleai fake: %s %s", r.Method, r.URL.Path)
-			w.WriteHeader(404)
-			return
-		}
-		if r.Header.Get("x-goog-api-key") != "g-key" {
-			t.Errorf("googleai fake: key %q", r.Header.Get("x-goog-api-key"))
-			w.WriteHeader(403)
-			return
-		}
-		var body struct {
-			SystemInstruction struct {
-				Parts []struct{ Text string } `json:"parts"`
-			} `json:"systemInstruction"`
-			Contents []struct {
-				Role  string                  `json:"role"`
-				Parts []struct{ Text string } `json:"parts"`
-			} `json:"contents"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || len(body.Contents) != 1 || body.Contents[0].Role != "user" ||
-			len(body.SystemInstruction.Parts) != 1 {
-			t.Errorf("googleai fake: body %+v, %v", body, err)
-			w.WriteHeader(400)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `[{"candidates":[{"content":{"role":"model","parts":[{"text":"From Gemini [a1]."}]},"finishReason":"STOP"}]}]`)
-	}))
-	defer ts.Close()
-	m, err := llm.New(context.Background(), llm.Config{Provider: "googleai", Model: "gemini-test", APIKey: "g-key", BaseURL: ts.URL}, nil)
+// Gemini is reached through its OpenAI-compatible endpoint: the openai
+// client with Google's base URL, the AI Studio key as the bearer token and
+// max_tokens; embeddings the same way.
+func TestGoogleAIThroughOpenAICompatibleEndpoint(t *testing.T) {
+	cfg, err := llm.Config{Provider: "googleai", Model: "gemini-test", APIKey: "g-key"}.Validate()
+	if err != nil || cfg.Provider != "openai" || cfg.BaseURL != llm.DefaultGeminiBaseURL || !cfg.LegacyMaxTokens {
+		t.Fatalf("Validate(googleai) = %+v, %v; want openai at %s with max_tokens", cfg, err, llm.DefaultGeminiBaseURL)
+	}
+	if _, err := (llm.Config{Provider: "googleai", Model: "gemini-test", BaseURL: "http://127.0.0.1:1/v1"}).Validate(); err == nil || !strings.Contains(err.Error(), "googleai needs an API key") {
+		t.Errorf("googleai without a key: %v", err)
+	}
+
+	srv := llmtest.NewOpenAI(t, llmtest.Options{Model: "gemini-test", EmbedModel: "text-embedding-004", APIKey: "g-key",
+		Replies: []llmtest.Reply{{Content: "From Gemini [a1]."}}})
+	conf := llm.Config{Provider: "googleai", Model: "gemini-test", EmbedModel: "text-embedding-004", APIKey: "g-key", BaseURL: srv.URL}
+	m, err := llm.New(context.Background(), conf, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := chat(t, m, false)
 	if err != nil || got != "From Gemini [a1]." {
-		t.Fatalf("got %q, %v", got, err)
+		t.Fatalf("got %q, %v; fake's problems: %q", got, err, srv.Problems())
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].Header.Get("Authorization") != "Bearer g-key" {
+		t.Fatalf("requests = %+v", reqs)
+	}
+	if _, ok := reqs[0].Body["max_tokens"]; !ok {
+		t.Errorf("max_tokens not sent: %v", reqs[0].Body)
+	}
+	e, err := llm.NewEmbedder(context.Background(), conf, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := e.EmbedDocuments(context.Background(), []string{"first passage"})
+	if err != nil || len(vs) != 1 || !slices.Equal(vs[0], llmtest.Vector("first passage")) {
+		t.Errorf("embeddings = %v, %v", vs, err)
 	}
 }
 
