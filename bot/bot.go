@@ -183,6 +183,10 @@ type Answer struct {
 	Note string `json:"note,omitempty"`
 	// Composer names what wrote the answer: "extractive" or a model name.
 	Composer string `json:"composer,omitempty"`
+	// Evidence lists the article ID of each passage handed to the composer,
+	// in rank order (an article with several passages repeats): what any
+	// composer could at best cite and call out.
+	Evidence []string `json:"evidence,omitempty"`
 }
 
 // Citations returns every article ID the answer cites (sentences, then

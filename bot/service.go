@@ -154,6 +154,7 @@ func (s *Service) answer(ctx context.Context, q Question) (Answer, error) {
 		return Answer{}, err
 	}
 	brief.Question.Text = text
+	offline.Evidence = evidenceIDs(brief.Hits)
 	if !offline.Abstained {
 		brief.Conflicts = RelevantConflicts(brief.Question, supportingHits(brief.Hits, offline), ledger)
 		offline.Conflicts = brief.Conflicts
@@ -173,7 +174,17 @@ func (s *Service) answer(ctx context.Context, q Question) (Answer, error) {
 		offline.Note = "The language model could not answer, so this is the offline answer."
 		return offline, nil
 	}
+	a.Evidence = offline.Evidence
 	return a, nil
+}
+
+// evidenceIDs is Answer.Evidence: the article ID of each hit, in order.
+func evidenceIDs(hits []Hit) []string {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Passage.ArticleID
+	}
+	return ids
 }
 
 // supportingHits keeps the hits whose articles the offline answer rests on,

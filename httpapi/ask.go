@@ -19,6 +19,9 @@ type AskResponse struct {
 	Citations []string       `json:"citations"`
 	Conflicts []ConflictJSON `json:"conflicts"`
 	Abstained bool           `json:"abstained"`
+	// Evidence is the article ID of each passage handed to the composer,
+	// in rank order (repeats when an article gave several passages).
+	Evidence []string `json:"evidence"`
 }
 
 // ConflictJSON is one conflict of an AskResponse.
@@ -45,6 +48,10 @@ func NewAskResponse(a bot.Answer) AskResponse {
 	}
 	if out.Citations == nil {
 		out.Citations = []string{}
+	}
+	out.Evidence = a.Evidence
+	if out.Evidence == nil {
+		out.Evidence = []string{}
 	}
 	for _, c := range a.Conflicts {
 		cj := ConflictJSON{Topic: c.Topic, Positions: make([]PositionJSON, 0, len(c.Positions))}

@@ -288,15 +288,17 @@ func TestNewAskResponse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"question":"q","answer":"The articles I have don't say.","citations":[],"conflicts":[],"abstained":true}`
+	want := `{"question":"q","answer":"The articles I have don't say.","citations":[],"conflicts":[],"abstained":true,"evidence":[]}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
 	got = httpapi.NewAskResponse(bot.Answer{
+		Evidence:  []string{"x", "z", "x"},
 		Sentences: []bot.Sentence{{Text: "S.", Citations: []string{"x"}}},
 		Conflicts: []bot.Conflict{{Topic: "t", Positions: []bot.Position{{Claim: "a", Articles: []string{"x"}}, {Claim: "b", Articles: []string{"y"}}}}},
 	})
-	if strings.Join(got.Citations, ",") != "x,y" || len(got.Conflicts) != 1 || got.Conflicts[0].Positions[1].Articles[0] != "y" {
+	if strings.Join(got.Citations, ",") != "x,y" || len(got.Conflicts) != 1 || got.Conflicts[0].Positions[1].Articles[0] != "y" ||
+		strings.Join(got.Evidence, ",") != "x,z,x" {
 		t.Errorf("conversion lost something: %+v", got)
 	}
 }

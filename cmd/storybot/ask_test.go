@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +60,7 @@ func checkContract(t *testing.T, line string, ids map[string]bool) httpapi.AskRe
 	}
 	var raw map[string]json.RawMessage
 	_ = json.Unmarshal([]byte(line), &raw)
-	for _, k := range []string{"question", "answer", "citations", "conflicts", "abstained"} {
+	for _, k := range []string{"question", "answer", "citations", "conflicts", "abstained", "evidence"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("field %q missing in %s", k, line)
 		}
@@ -90,6 +91,11 @@ func checkContract(t *testing.T, line string, ids map[string]bool) httpapi.AskRe
 	if got.Abstained && len(got.Citations) > 0 {
 		t.Errorf("abstention cites %v", got.Citations)
 	}
+	for _, id := range got.Evidence {
+		if !ids[id] {
+			t.Errorf("evidence names unknown article %q", id)
+		}
+	}
 	return got
 }
 
@@ -104,6 +110,16 @@ func TestAskJSONOneQuestion(t *testing.T) {
 	}
 	if got.Question != "What is PURL?" {
 		t.Errorf("question = %q", got.Question)
+	}
+	// The evidence is what the composer was handed, best first: the
+	// passages of every article the answer's sentences cite among them.
+	if len(got.Evidence) == 0 {
+		t.Fatalf("no evidence: %+v", got)
+	}
+	for _, id := range got.Citations {
+		if !slices.Contains(got.Evidence, id) {
+			t.Errorf("cited %s is not in the evidence %q", id, got.Evidence)
+		}
 	}
 }
 
