@@ -234,3 +234,73 @@ func TestDiscard(t *testing.T) {
 		t.Fatalf("Observe with Discard: %+v, %v", a, err)
 	}
 }
+
+// partFake posts a two-part digest part by part.
+type partFake struct {
+	fakePublisher
+	failPart int
+	posted   []string
+}
+
+func (p *partFake) DigestParts(d bot.Digest) int { return 2 }
+func (p *partFake) FindDigestPart(ctx context.Context, d bot.Digest, i int, key string, since time.Time, thread string) (string, error) {
+	return "found-" + key, nil
+}
+func (p *partFake) PostDigestPart(ctx context.Context, d bot.Digest, i int, key, thread string) (string, error) {
+	if i == p.failPart {
+		return "", errors.New("503")
+	}
+	p.posted = append(p.posted, key)
+	return "ref-" + key, nil
+}
+
+// A publisher that posts part by part keeps doing so through the wrapper
+// (the digest scheduler's exactly-once checks need it); a digest counts as
+// posted once, at its last part, and a failed part as a failed post.
+func TestObservePartPublisher(t *testing.T) {
+	m := metrics.New(metrics.Options{NoRuntime: true})
+	good, bad := &partFake{fakePublisher: fakePublisher{name: "slack:C1"}, failPart: -1}, &partFake{fakePublisher: fakePublisher{name: "slack:C2"}, failPart: 1}
+	type parts interface {
+		DigestParts(bot.Digest) int
+		FindDigestPart(context.Context, bot.Digest, int, string, time.Time, string) (string, error)
+		PostDigestPart(context.Context, bot.Digest, int, string, string) (string, error)
+	}
+	pg, ok := metrics.ObservePublisher(m, good).(parts)
+	pb, ok2 := metrics.ObservePublisher(m, bad).(parts)
+	if !ok || !ok2 {
+		t.Fatal("the wrapper hides DigestParts, FindDigestPart and PostDigestPart")
+	}
+	if _, ok := metrics.ObservePublisher(m, &fakePublisher{name: "stdout"}).(parts); ok {
+		t.Error("a plain publisher became a part publisher")
+	}
+	d := bot.Digest{ID: "d1"}
+	if n := pg.DigestParts(d); n != 2 {
+		t.Fatalf("DigestParts = %d", n)
+	}
+	for i := range 2 {
+		if ref, err := pg.PostDigestPart(t.Context(), d, i, fmt.Sprint("k", i), ""); err != nil || ref != fmt.Sprint("ref-k", i) {
+			t.Fatalf("part %d: %q %v", i, ref, err)
+		}
+	}
+	if ref, err := pg.FindDigestPart(t.Context(), d, 0, "k0", time.Time{}, ""); err != nil || ref != "found-k0" {
+		t.Fatalf("FindDigestPart = %q %v", ref, err)
+	}
+	if _, err := pb.PostDigestPart(t.Context(), d, 0, "k0", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pb.PostDigestPart(t.Context(), d, 1, "k1", "ref-k0"); err == nil {
+		t.Fatal("a failed part was swallowed")
+	}
+	page := scrape(t, m)
+	for _, want := range []string{
+		`storybot_digest_posts_total{destination="slack:C1",result="ok"} 1`,
+		`storybot_digest_posts_total{destination="slack:C2",result="error"} 1`,
+	} {
+		if !strings.Contains(page, want+"\n") {
+			t.Errorf("metrics page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, `destination="slack:C2",result="ok"`) {
+		t.Error("the first part of a failed digest counted as a posted digest")
+	}
+}

@@ -53,9 +53,43 @@ func (c composer) Compose(ctx context.Context, b bot.Brief) (bot.Answer, error) 
 }
 
 // ObservePublisher returns a Publisher that publishes with next and records
-// every post, delivered or not, on r under next's Name.
+// every post, delivered or not, on r under next's Name. When next also
+// posts part by part (the digest scheduler's PartPublisher: DigestParts,
+// FindDigestPart, PostDigestPart), so does the returned Publisher: a
+// failed part is recorded as a failed post, the last part as a delivered
+// one.
 func ObservePublisher(r Recorder, next bot.Publisher) bot.Publisher {
-	return publisher{r: r, next: next}
+	p := publisher{r: r, next: next}
+	if pp, ok := next.(partPublisher); ok {
+		return partObserver{publisher: p, parts: pp}
+	}
+	return p
+}
+
+// partPublisher is the part of digest.PartPublisher this package forwards.
+type partPublisher interface {
+	DigestParts(d bot.Digest) int
+	FindDigestPart(ctx context.Context, d bot.Digest, i int, key string, since time.Time, thread string) (string, error)
+	PostDigestPart(ctx context.Context, d bot.Digest, i int, key, thread string) (string, error)
+}
+
+type partObserver struct {
+	publisher
+	parts partPublisher
+}
+
+func (p partObserver) DigestParts(d bot.Digest) int { return p.parts.DigestParts(d) }
+
+func (p partObserver) FindDigestPart(ctx context.Context, d bot.Digest, i int, key string, since time.Time, thread string) (string, error) {
+	return p.parts.FindDigestPart(ctx, d, i, key, since, thread)
+}
+
+func (p partObserver) PostDigestPart(ctx context.Context, d bot.Digest, i int, key, thread string) (string, error) {
+	ref, err := p.parts.PostDigestPart(ctx, d, i, key, thread)
+	if err != nil || i == p.parts.DigestParts(d)-1 {
+		p.r.DigestPosted(p.next.Name(), err)
+	}
+	return ref, err
 }
 
 type publisher struct {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,6 +55,8 @@ type Call struct {
 	// ResponseType and Replace are what a response_url post asked for.
 	ResponseType string
 	Replace      bool
+	// Metadata is the message metadata posted with the message, if any.
+	Metadata *slackgo.SlackMetadata
 }
 
 // Server is a slacktest server with handlers that check what Slack
@@ -76,6 +79,10 @@ type Server struct {
 	notIn    map[string]bool // channels the bot is not a member of
 	replies  int             // conversations.replies calls
 	authErrs int
+	onPost   func(Call)
+	// ephemeral records, per response URL, that an ephemeral message was
+	// posted there (Slack cannot turn it into an in-channel one).
+	ephemeral map[string]bool
 }
 
 // New starts a fake Slack for the test; it stops when the test ends.
@@ -164,6 +171,25 @@ func (f *Server) responseURL(w http.ResponseWriter, r *http.Request) {
 	}
 	if msg := CheckBlocks(string(body.Blocks)); msg != "" {
 		http.Error(w, msg, http.StatusBadRequest)
+		return
+	}
+	name := strings.TrimPrefix(r.URL.Path, "/response/")
+	f.mu.Lock()
+	if f.ephemeral == nil {
+		f.ephemeral = map[string]bool{}
+	}
+	wasEphemeral := f.ephemeral[name]
+	inChannel := body.ResponseType == slackgo.ResponseTypeInChannel
+	if !inChannel && !body.ReplaceOriginal {
+		f.ephemeral[name] = true
+	}
+	f.mu.Unlock()
+	if body.ReplaceOriginal && inChannel && wasEphemeral {
+		// Slack keeps an ephemeral message ephemeral: replacing it with an
+		// in-channel one shows the answer to the asker only. The fake
+		// refuses, so the bot must post a new in-channel message instead.
+		f.t.Errorf("fake slack: response_url %s: an ephemeral message replaced by an in_channel one (Slack keeps it visible to the asker only)", name)
+		http.Error(w, "cannot_replace_ephemeral_with_in_channel", http.StatusBadRequest)
 		return
 	}
 	f.record(Call{Method: "response_url", Channel: strings.TrimPrefix(r.URL.Path, "/response/"), Text: body.Text, Blocks: PlainJSON(string(body.Blocks)), ResponseType: body.ResponseType, Replace: body.ReplaceOriginal})
@@ -321,6 +347,11 @@ func (f *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		slackErr(w, msg)
 		return
 	}
+	meta, merr := checkMetadata(r.Form.Get("metadata"))
+	if merr != "" {
+		slackErr(w, merr)
+		return
+	}
 	f.mu.Lock()
 	if f.notIn[ch] {
 		f.mu.Unlock()
@@ -330,13 +361,22 @@ func (f *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	ts := f.nextTS()
 	m := slackgo.Message{}
 	m.Channel, m.User, m.BotID, m.Text, m.Timestamp, m.ThreadTimestamp = ch, BotUser, BotID, text, ts, thread
+	if meta != nil {
+		m.Metadata = *meta
+	}
 	root := thread
 	if root == "" {
 		root = ts
 	}
 	f.msgs[ch+"/"+root] = append(f.msgs[ch+"/"+root], m)
-	f.calls = append(f.calls, Call{Method: "chat.postMessage", Channel: ch, TS: ts, ThreadTS: thread, Text: text, Blocks: PlainJSON(blocks), UnfurlLinks: r.Form.Get("unfurl_links"), UnfurlMedia: r.Form.Get("unfurl_media")})
+	call := Call{Method: "chat.postMessage", Channel: ch, TS: ts, ThreadTS: thread, Text: text, Blocks: PlainJSON(blocks), UnfurlLinks: r.Form.Get("unfurl_links"), UnfurlMedia: r.Form.Get("unfurl_media"), Metadata: meta}
+	f.calls = append(f.calls, call)
+	hook := f.onPost
 	f.mu.Unlock()
+	if hook != nil {
+		// The message exists; the caller has not heard so yet.
+		hook(call)
+	}
 	writeJSON(w, map[string]any{"ok": true, "channel": ch, "ts": ts, "message": map[string]any{"text": text, "ts": ts, "user": BotUser, "bot_id": BotID}})
 }
 
@@ -394,7 +434,7 @@ func (f *Server) conversationsReplies(w http.ResponseWriter, r *http.Request) {
 		slackErr(w, "thread_not_found")
 		return
 	}
-	writeJSON(w, map[string]any{"ok": true, "messages": ms, "has_more": false})
+	writeJSON(w, map[string]any{"ok": true, "messages": withMetadata(ms, r.Form.Get("include_all_metadata")), "has_more": false})
 }
 
 // conversationsHistory returns a channel's top-level messages, newest
@@ -428,7 +468,61 @@ func (f *Server) conversationsHistory(w http.ResponseWriter, r *http.Request) {
 	if len(top) > limit {
 		top = top[:limit]
 	}
-	writeJSON(w, map[string]any{"ok": true, "messages": top, "has_more": false})
+	writeJSON(w, map[string]any{"ok": true, "messages": withMetadata(top, r.Form.Get("include_all_metadata")), "has_more": false})
+}
+
+// withMetadata returns the messages as Slack lists them: with their
+// metadata only when include_all_metadata is true.
+func withMetadata(ms []slackgo.Message, include string) []slackgo.Message {
+	out := slices.Clone(ms)
+	if include == "1" || include == "true" {
+		return out
+	}
+	for i := range out {
+		out[i].Metadata = slackgo.SlackMetadata{}
+	}
+	return out
+}
+
+// checkMetadata parses chat.postMessage's metadata argument as Slack does:
+// a JSON object with an event_type (letters, digits, underscores) and an
+// event_payload object. It returns Slack's error code when it is invalid.
+func checkMetadata(raw string) (*slackgo.SlackMetadata, string) {
+	if raw == "" {
+		return nil, ""
+	}
+	var m slackgo.SlackMetadata
+	if err := json.Unmarshal([]byte(raw), &m); err != nil || m.EventPayload == nil {
+		return nil, "invalid_metadata_format"
+	}
+	if m.EventType == "" || strings.TrimFunc(m.EventType, func(r rune) bool {
+		return r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	}) != "" {
+		return nil, "invalid_metadata_format"
+	}
+	return &m, ""
+}
+
+// OnPost sets a hook called for each chat.postMessage after the message is
+// stored and before the bot hears back: a test can stop the bot there.
+func (f *Server) OnPost(hook func(Call)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.onPost = hook
+}
+
+// Messages returns the channel's messages, top-level and in threads.
+func (f *Server) Messages(channel string) []slackgo.Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []slackgo.Message
+	for k, ms := range f.msgs {
+		if strings.HasPrefix(k, channel+"/") {
+			out = append(out, ms...)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Timestamp < out[j].Timestamp })
+	return out
 }
 
 func (f *Server) connectionsOpen(w http.ResponseWriter, r *http.Request) {
