@@ -4,8 +4,9 @@
 // and the strongest relation between two words with a weight that callers
 // can use to score soft matches.
 //
-// The database is a compact table embedded in the binary (table.bin.gz,
-// about 2.6 MB), so nothing has to be installed at run time. The WordNet
+// The database is a compact table embedded in the binary (wordnet.tbl,
+// 4.2 MB, 2.2 MB once git or gzip compresses it), so nothing has to be
+// installed at run time. The WordNet
 // licence is in LICENSE.wordnet beside it; it must travel with any copy.
 // Only the standard library is used.
 //
@@ -19,14 +20,14 @@
 //
 // which runs
 //
-//	go run ./gen -dict /usr/share/wordnet -out table.bin.gz -license LICENSE.wordnet
+//	go run ./gen -dict /usr/share/wordnet -out wordnet.tbl -license LICENSE.wordnet
 //
 // The generator is deterministic, and TestTableFacts checks a few facts
 // of the database against the embedded table.
 //
 // # Using it
 //
-// Load parses the table (well under 150 ms, about 30 MB resident) and
+// Load parses the table (about 40 ms of CPU, 19 MB of heap kept) and
 // returns a *DB that is read-only and safe for concurrent use. A caller
 // that wants the cost paid only on first use keeps a Lazy:
 //
@@ -45,4 +46,4 @@
 // Antonym and weight 0 so that a caller never folds "rise" into "fall".
 package wordnet
 
-//go:generate go run ./gen -dict /usr/share/wordnet -out table.bin.gz -license LICENSE.wordnet
+//go:generate go run ./gen -dict /usr/share/wordnet -out wordnet.tbl -license LICENSE.wordnet

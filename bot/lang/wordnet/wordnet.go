@@ -2,18 +2,16 @@ package wordnet
 
 import (
 	"bytes"
-	"compress/gzip"
 	_ "embed"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"sync"
 )
 
-//go:embed table.bin.gz
+//go:embed wordnet.tbl
 var table []byte
 
 // POS is a WordNet part of speech. Adjective satellites count as
@@ -128,54 +126,14 @@ func (l *Lazy) DB() (*DB, error) {
 	return l.db, l.err
 }
 
-// Load parses the embedded WordNet table.
+// Load parses the embedded WordNet table. It takes a few tens of
+// milliseconds; keep the *DB (or a Lazy) rather than calling it per query.
 func Load() (*DB, error) {
-	return parse(table)
-}
-
-// parse decodes a gzipped table (see gen/main.go for the format).
-func parse(gz []byte) (*DB, error) {
-	zr, err := gzipReader(gz)
+	d, err := decode(table)
 	if err != nil {
-		return nil, fmt.Errorf("wordnet: open table: %w", err)
-	}
-	// The gzip trailer holds the uncompressed size: read into one buffer.
-	var raw []byte
-	if n := len(gz); n >= 4 {
-		if size := binary.LittleEndian.Uint32(gz[n-4:]); size < 64<<20 {
-			raw = make([]byte, 0, size+1)
-		}
-	}
-	raw, err = readAll(zr, raw)
-	if err != nil {
-		return nil, fmt.Errorf("wordnet: decompress table: %w", err)
-	}
-	d, err := decode(raw)
-	if err != nil {
-		return nil, fmt.Errorf("wordnet: decode table: %w", err)
+		return nil, fmt.Errorf("wordnet: decode embedded table: %w", err)
 	}
 	return d, nil
-}
-
-func gzipReader(gz []byte) (io.Reader, error) {
-	return gzip.NewReader(bytes.NewReader(gz))
-}
-
-// readAll reads r to its end, appending to buf.
-func readAll(r io.Reader, buf []byte) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
 }
 
 var errTruncated = errors.New("table truncated")
@@ -231,8 +189,8 @@ func (r *reader) count(minBytesEach int) int {
 }
 
 func decode(raw []byte) (*DB, error) {
-	if !bytes.HasPrefix(raw, []byte("WNTB\x01")) {
-		return nil, errors.New("not a version 1 WordNet table")
+	if !bytes.HasPrefix(raw, []byte("WNTB\x02")) {
+		return nil, errors.New("not a version 2 WordNet table")
 	}
 	r := &reader{b: raw[5:]}
 	d := &DB{}
@@ -287,9 +245,16 @@ func decode(raw []byte) (*DB, error) {
 		s.mem[1] = int32(len(d.mem))
 		s.ptr[0] = int32(len(d.ptr))
 		for range r.count(4) {
-			pt := pointer{kind: r.byte(), target: int32(r.uvarint()), src: int32(r.uvarint()) - 1, dst: int32(r.uvarint()) - 1}
-			if int(pt.target) >= ns || int(pt.src) >= nl || int(pt.dst) >= nl || pt.kind == 0 || pt.kind >= numPointerKinds {
+			kind := r.byte()
+			z := uint64(r.uvarint())
+			target := int64(i) + int64(z>>1)*(1-2*int64(z&1)) - int64(z&1)
+			pt := pointer{kind: kind, target: int32(target), src: int32(r.uvarint()) - 1, dst: int32(r.uvarint()) - 1}
+			if target < 0 || target >= int64(ns) || kind == 0 || kind >= numPointerKinds ||
+				int(pt.src) >= int(s.mem[1]-s.mem[0]) {
 				return nil, fmt.Errorf("synset %d: bad pointer", i)
+			}
+			if pt.src >= 0 {
+				pt.src = d.mem[s.mem[0]+pt.src].lemma
 			}
 			d.ptr = append(d.ptr, pt)
 		}
@@ -297,6 +262,20 @@ func decode(raw []byte) (*DB, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
+	}
+
+	// Pointer targets are resolved once every synset is known: a member
+	// position becomes a lemma.
+	for i := range d.ptr {
+		pt := &d.ptr[i]
+		if pt.dst < 0 {
+			continue
+		}
+		t := &d.syn[pt.target]
+		if pt.dst >= t.mem[1]-t.mem[0] {
+			return nil, errors.New("pointer to a missing member")
+		}
+		pt.dst = d.mem[t.mem[0]+pt.dst].lemma
 	}
 
 	// Sense index: bucket the members by (lemma, pos), ordered by rank.

@@ -5,16 +5,18 @@
 // Usage (from bot/lang/wordnet, or through go generate there):
 //
 //	apt-get install -y wordnet-base
-//	go run ./gen -dict /usr/share/wordnet -out table.bin.gz -license LICENSE.wordnet
+//	go run ./gen -dict /usr/share/wordnet -out wordnet.tbl -license LICENSE.wordnet
 //
 // The output is deterministic: the same database gives the same bytes.
 // Glosses, example sentences, verb frames and topic/region/usage domains
 // are left out; lemmas, synsets, sense order and tag counts, the
 // exception lists and the lexical and semantic pointers are kept.
 //
-// Table format (before gzip; all integers are unsigned LEB128 varints):
+// Table format (stored as is, not compressed: reading it takes a few tens
+// of milliseconds, inflating it would double that; integers are unsigned
+// LEB128 varints):
 //
-//	"WNTB" version(byte)
+//	"WNTB" version(byte 2)
 //	nLemmas, then each lemma front-coded against the previous one:
 //	    shared-prefix length, suffix length, suffix bytes (sorted, lower case,
 //	    words joined by single spaces)
@@ -22,16 +24,16 @@
 //	    pos byte (0 noun, 1 verb, 2 adjective, 3 adverb; +4 for a satellite)
 //	    nMembers, each: lemma, sense rank of this synset for that lemma
 //	        (1-based, the index file's order), tag count (cntlist)
-//	    nPointers, each: kind byte, target synset, source lemma+1 and
-//	        target lemma+1 (0 and 0 for a pointer between whole synsets)
+//	    nPointers, each: kind byte, target synset minus this synset
+//	        (zigzag), source member+1 and target member+1 (positions in
+//	        the two synsets' member lists; 0 and 0 for a pointer between
+//	        whole synsets)
 //	then for noun, verb, adjective, adverb: nExceptions, each an inflected
 //	    form (length, bytes) and its bases (count, each length, bytes)
 package main
 
 import (
 	"bufio"
-	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -84,7 +86,7 @@ var posFiles = []string{"noun", "verb", "adj", "adv"}
 
 func main() {
 	dict := flag.String("dict", "/usr/share/wordnet", "WordNet database directory (Debian wordnet-base)")
-	out := flag.String("out", "table.bin.gz", "table to write")
+	out := flag.String("out", "wordnet.tbl", "table to write")
 	license := flag.String("license", "LICENSE.wordnet", "where to write the WordNet licence")
 	copyright := flag.String("copyright", "/usr/share/doc/wordnet-base/copyright", "Debian copyright file holding the WordNet licence")
 	flag.Parse()
@@ -100,18 +102,7 @@ func run(dict, out, license, copyright string) error {
 		return err
 	}
 	raw := db.encode()
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
-	if _, err := zw.Write(raw); err != nil {
-		return fmt.Errorf("compress table: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("compress table: %w", err)
-	}
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(out, raw, 0o644); err != nil {
 		return fmt.Errorf("write table: %w", err)
 	}
 	text, err := licenseText(copyright)
@@ -121,8 +112,8 @@ func run(dict, out, license, copyright string) error {
 	if err := os.WriteFile(license, []byte(text), 0o644); err != nil {
 		return fmt.Errorf("write licence: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "wordnet gen: %d lemmas, %d synsets, %d pointers, %d exceptions; %d bytes raw, %d gzipped -> %s\n",
-		len(db.lemmas), len(db.synsets), db.nPointers(), db.nExceptions(), len(raw), buf.Len(), out)
+	fmt.Fprintf(os.Stderr, "wordnet gen: %d lemmas, %d synsets, %d pointers, %d exceptions; %d bytes -> %s\n",
+		len(db.lemmas), len(db.synsets), db.nPointers(), db.nExceptions(), len(raw), out)
 	return nil
 }
 
@@ -491,11 +482,25 @@ func eachLine(path string, fn func(string) error) error {
 	return nil
 }
 
+// memberIndex turns a stored lemma+1 into the member's position+1 in
+// synset s (0 stays 0, a pointer between whole synsets).
+func memberIndex(s *synset, lemma int) int {
+	if lemma == 0 {
+		return 0
+	}
+	for i, m := range s.members {
+		if m.lemma == lemma-1 {
+			return i + 1
+		}
+	}
+	panic(fmt.Sprintf("lemma %d not in synset %08d", lemma-1, s.offset))
+}
+
 func (d *database) encode() []byte {
 	var b []byte
 	u := func(v int) { b = binary.AppendUvarint(b, uint64(v)) }
 	str := func(s string) { u(len(s)); b = append(b, s...) }
-	b = append(b, "WNTB\x01"...)
+	b = append(b, "WNTB\x02"...)
 	u(len(d.lemmas))
 	prev := ""
 	for _, w := range d.lemmas {
@@ -514,7 +519,7 @@ func (d *database) encode() []byte {
 	}
 	u(nm)
 	u(d.nPointers())
-	for _, s := range d.synsets {
+	for i, s := range d.synsets {
 		p := s.pos
 		if s.satellite {
 			p += 4
@@ -529,9 +534,10 @@ func (d *database) encode() []byte {
 		u(len(s.pointers))
 		for _, pt := range s.pointers {
 			b = append(b, pt.kind)
-			u(pt.target)
-			u(pt.src)
-			u(pt.dst)
+			delta := pt.target - i // zigzag: targets are often near
+			b = binary.AppendUvarint(b, uint64(delta<<1)^uint64(delta>>63))
+			u(memberIndex(s, pt.src))
+			u(memberIndex(d.synsets[pt.target], pt.dst))
 		}
 	}
 	for p := range posFiles {
