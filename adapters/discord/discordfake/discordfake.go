@@ -443,7 +443,11 @@ func (f *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 			limit = 50
 		}
 		if len(list) > limit {
-			list = list[len(list)-limit:]
+			if r.URL.Query().Get("after") != "" {
+				list = list[:limit] // the ones right after, as Discord pages forward
+			} else {
+				list = list[len(list)-limit:]
+			}
 		}
 		out := slices.Clone(list) // without nonces, as Discord lists them
 		slices.Reverse(out)       // newest first, like Discord
