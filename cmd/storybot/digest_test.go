@@ -15,7 +15,9 @@ import (
 	"github.com/storybot/storybot/bot"
 )
 
-const seedCorpus = "/work/shared/corpus/seed-story"
+// seedCorpus is the sample story inside the repository (the evaluation kit
+// has a copy as corpus/seed-story).
+const seedCorpus = "../../retrieval/sample/seed-story"
 
 // digestMain returns a Main with captured output, the given environment
 // (STORYBOT_DATA included) and clock.
