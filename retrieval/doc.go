@@ -1,7 +1,7 @@
 // Package retrieval loads a corpus of news articles, splits them into
-// sentences and passages, and keeps a persistent BM25 passage index (bleve
-// v2 with the scorch engine and the "bm25" scoring model) plus an article
-// store in a data directory.
+// sentences and passages, and keeps a persistent BM25 passage index (a
+// purpose-built one, bm25.go, with bleve's English analysis and bleve's BM25
+// scores) plus an article store in a data directory.
 //
 // Open loads a corpus from an fs.FS (a directory via os.DirFS, or the
 // built-in sample.FS) and returns an *Index, which implements bot.Retriever
@@ -23,7 +23,9 @@
 //
 // Layout of DataDir/Name: meta.json (layout version; another version is
 // rebuilt), store.db (bbolt: file records, articles with FirstSeen, passages,
-// cached vectors, the conflict ledger) and index.bleve (the search index).
+// cached vectors, the conflict ledger) and index.bm25 (the search index,
+// written once per sync that changes the corpus and rebuilt from the stored
+// passages when it is missing, damaged or of another corpus generation).
 // Only one process may open a corpus directory at a time.
 //
 // With an Embedder, retrieval is hybrid: passage vectors are cached by

@@ -17,18 +17,15 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/mapping"
-	index "github.com/blevesearch/bleve_index_api"
 	"github.com/storybot/storybot/bot"
 	bolt "go.etcd.io/bbolt"
 )
 
 // layoutVersion is the version of the data directory layout; a directory
-// written with another version is rebuilt.
-const layoutVersion = 1
+// written with another version is rebuilt. Version 2 replaced bleve's
+// index (index.bleve) with index.bm25.
+const layoutVersion = 2
 
 // Options configures Open.
 type Options struct {
@@ -70,9 +67,8 @@ type Options struct {
 	// fuses BM25 and vector ranks.
 	Embedder Embedder
 
-	// batchSize is the number of passages per bleve batch (tests).
-	batchSize int
-	// scoring overrides the scoring model of a new index (tests only).
+	// scoring overrides the scoring model, scoringBM25 or scoringTFIDF
+	// (tests only).
 	scoring string
 }
 
@@ -105,9 +101,13 @@ type Index struct {
 	now    func() time.Time
 	dir    string
 	db     *bolt.DB
-	bl     bleve.Index
-	an     analysis.Analyzer
+	an     analysis.Analyzer // for queries; it is safe for concurrent use
 	syncMu sync.Mutex
+
+	// seg is the passage index, loaded on first use (an ingest that
+	// changes nothing never reads it); segMu serialises the loading.
+	seg   atomic.Pointer[bm25Seg]
+	segMu sync.Mutex
 
 	vecMu sync.RWMutex
 	vecs  map[string][]float32 // doc ID → vector, when an Embedder is set
@@ -205,8 +205,8 @@ func open(ctx context.Context, opt Options) (*Index, error) {
 	if opt.Root == "" {
 		opt.Root = opt.Name
 	}
-	if opt.batchSize <= 0 {
-		opt.batchSize = 2000
+	if opt.scoring == "" {
+		opt.scoring = scoringBM25
 	}
 	if opt.LedgerInline == 0 {
 		opt.LedgerInline = defaultLedgerInline
@@ -279,7 +279,7 @@ func (x *Index) openDir(ctx context.Context) error {
 
 // wipe removes the store, index and meta file of the corpus directory.
 func (x *Index) wipe() error {
-	for _, name := range []string{"meta.json", "store.db", "index.bleve"} {
+	for _, name := range []string{"meta.json", "store.db", bm25File, "index.bleve"} {
 		if err := os.RemoveAll(filepath.Join(x.dir, name)); err != nil {
 			return fmt.Errorf("clear the data directory: %w", err)
 		}
@@ -306,79 +306,21 @@ func (x *Index) openStores() error {
 		_ = db.Close()
 		return fmt.Errorf("prepare the article store: %w", err)
 	}
-	path := filepath.Join(x.dir, "index.bleve")
-	config := map[string]any{"unsafe_batch": true}
-	var bl bleve.Index
-	if _, err := os.Stat(path); err == nil {
-		bl, err = bleve.OpenUsing(path, config)
-		if err != nil {
-			_ = db.Close()
-			return fmt.Errorf("open the search index: %w", err)
-		}
-		if !isBM25(bl.Mapping()) && x.opt.scoring == "" {
-			_ = bl.Close()
-			_ = db.Close()
-			return errors.New("the search index does not score with BM25")
-		}
-	} else {
-		m := newMapping()
-		if x.opt.scoring != "" {
-			m.ScoringModel = x.opt.scoring
-		}
-		bl, err = bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, config)
-		if err != nil {
-			_ = db.Close()
-			return fmt.Errorf("create the search index: %w", err)
-		}
-	}
-	an := bl.Mapping().AnalyzerNamed(en.AnalyzerName)
-	if an == nil {
-		_ = bl.Close()
+	an, err := englishAnalyzer()
+	if err != nil {
 		_ = db.Close()
-		return errors.New("the English analyzer is missing")
+		return fmt.Errorf("the English analyzer: %w", err)
 	}
-	x.db, x.bl, x.an = db, bl, an
+	x.db, x.an = db, an
 	return nil
 }
 
 // errInUse reports a data directory locked by another process.
 var errInUse = errors.New("the data directory is in use by another storybot process")
 
-// textField is the one indexed field of a passage document.
-const textField = "text"
-
-// newMapping is the index mapping: passages' text analysed in English
-// (lower case, stop words, Porter stemming), not stored, scored with BM25.
-func newMapping() *mapping.IndexMappingImpl {
-	im := bleve.NewIndexMapping()
-	im.ScoringModel = index.BM25Scoring
-	im.DefaultAnalyzer = en.AnalyzerName
-	im.StoreDynamic = false
-	im.IndexDynamic = false
-	im.DocValuesDynamic = false
-	fm := bleve.NewTextFieldMapping()
-	fm.Analyzer = en.AnalyzerName
-	fm.Store = false
-	fm.IncludeTermVectors = false
-	fm.IncludeInAll = false
-	fm.DocValues = false
-	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt(textField, fm)
-	im.DefaultMapping = dm
-	return im
-}
-
-func isBM25(m mapping.IndexMapping) bool {
-	im, ok := m.(*mapping.IndexMappingImpl)
-	return ok && im.ScoringModel == index.BM25Scoring
-}
-
 func (x *Index) closeStores() error {
 	var errs []error
-	if x.bl != nil {
-		errs = append(errs, x.bl.Close())
-		x.bl = nil
-	}
+	x.seg.Store(nil)
 	if x.db != nil {
 		errs = append(errs, x.db.Close())
 		x.db = nil
@@ -460,11 +402,11 @@ func (x *Index) Len() int {
 
 // passageCount returns the number of passages in the search index.
 func (x *Index) passageCount() uint64 {
-	n, err := x.bl.DocCount()
+	s, err := x.segment()
 	if err != nil {
 		return 0
 	}
-	return n
+	return uint64(s.nDocs)
 }
 
 // Passages returns every passage of one article, in order, or an error

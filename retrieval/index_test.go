@@ -21,8 +21,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/retrieval/sample"
 	bolt "go.etcd.io/bbolt"
@@ -506,19 +504,8 @@ func TestBM25Scoring(t *testing.T) {
 	if got := search(t, x, "zebra"); !slices.Equal(got, []string{"long", "short"}) {
 		t.Errorf("ranking = %q, want long before short (BM25)", got)
 	}
-	im, ok := x.bl.Mapping().(*mapping.IndexMappingImpl)
-	if !ok || im.ScoringModel != "bm25" {
-		t.Errorf("mapping scoring model = %+v", x.bl.Mapping())
-	}
-	adv, err := x.bl.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := adv.(*scorch.Scorch); !ok {
-		t.Errorf("index type = %T, want scorch", adv)
-	}
 	tfidf := &fixture{corpus: f.corpus, data: t.TempDir(), clock: f.clock, logs: &bytes.Buffer{}}
-	z := tfidf.open(t, func(o *Options) { o.scoring = "tf-idf" })
+	z := tfidf.open(t, func(o *Options) { o.scoring = scoringTFIDF })
 	if got := search(t, z, "zebra"); !slices.Equal(got, []string{"short", "long"}) {
 		t.Errorf("under TF-IDF ranking = %q, want short first", got)
 	}

@@ -46,10 +46,11 @@ func generation(tx *bolt.Tx) uint64 {
 	return binary.BigEndian.Uint64(v)
 }
 
-// bumpGeneration records that a sync changed the corpus.
-func bumpGeneration(tx *bolt.Tx) error {
+// setGeneration records the generation of the corpus after a sync that
+// changed it.
+func setGeneration(tx *bolt.Tx, gen uint64) error {
 	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], generation(tx)+1)
+	binary.BigEndian.PutUint64(v[:], gen)
 	return tx.Bucket(bucketMeta).Put(metaGeneration, v[:])
 }
 

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/storybot/storybot/bot"
 	bolt "go.etcd.io/bbolt"
 )
@@ -68,10 +66,11 @@ func (x *Index) Search(ctx context.Context, q string, limit int) ([]bot.Hit, err
 	if x.opt.Embedder != nil {
 		k = max(limit*3, 60)
 	}
-	lexical, err := x.searchBM25(ctx, x.pruneTerms(ctx, x.queryTerms(q)), k)
+	seg, err := x.segment()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("search the index: %w", err)
 	}
+	lexical := x.searchBM25(seg, pruneTerms(seg, x.queryTerms(q)), k)
 	results := lexical
 	if x.opt.Embedder != nil {
 		if vec := x.searchVectors(ctx, q, k); len(vec) > 0 {
@@ -95,39 +94,21 @@ const (
 )
 
 // pruneTerms drops very common terms of a query on a large index.
-func (x *Index) pruneTerms(ctx context.Context, terms []string) []string {
-	if len(terms) <= pruneKeep {
-		return terms
-	}
-	adv, err := x.bl.Advanced()
-	if err != nil {
-		return terms
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return terms
-	}
-	defer r.Close()
-	n, err := r.DocCount()
-	if err != nil || n < pruneMinDocs {
+func pruneTerms(seg *bm25Seg, terms []string) []string {
+	if len(terms) <= pruneKeep || seg.nDocs < pruneMinDocs {
 		return terms
 	}
 	type tdf struct {
 		term string
-		df   uint64
+		df   int
 		pos  int
 	}
 	dfs := make([]tdf, 0, len(terms))
 	for i, t := range terms {
-		tfr, err := r.TermFieldReader(ctx, []byte(t), textField, false, false, false)
-		if err != nil {
-			return terms
-		}
-		dfs = append(dfs, tdf{t, tfr.Count(), i})
-		_ = tfr.Close()
+		dfs = append(dfs, tdf{t, seg.docFreq(t), i})
 	}
 	slices.SortStableFunc(dfs, func(a, b tdf) int { return cmp.Compare(a.df, b.df) })
-	limit := uint64(pruneShare * float64(n))
+	limit := int(pruneShare * float64(seg.nDocs))
 	keep := dfs[:0]
 	for i, d := range dfs {
 		if i < pruneKeep || d.df <= limit {
@@ -142,26 +123,15 @@ func (x *Index) pruneTerms(ctx context.Context, terms []string) []string {
 	return out
 }
 
-func (x *Index) searchBM25(ctx context.Context, terms []string, k int) ([]ranked, error) {
-	if len(terms) == 0 {
-		return nil, nil
+// searchBM25 returns the k best passages for terms, named by docID.
+func (x *Index) searchBM25(seg *bm25Seg, terms []string, k int) []ranked {
+	res := seg.search(terms, k, x.opt.scoring)
+	out := make([]ranked, len(res))
+	for i, r := range res {
+		a, p, _ := seg.doc(int(r.doc))
+		out[i] = ranked{id: docID(a, p), score: r.score}
 	}
-	qs := make([]query.Query, len(terms))
-	for i, t := range terms {
-		tq := bleve.NewTermQuery(t)
-		tq.SetField(textField)
-		qs[i] = tq
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), k, 0, false)
-	res, err := x.bl.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search the index: %w", err)
-	}
-	out := make([]ranked, len(res.Hits))
-	for i, h := range res.Hits {
-		out[i] = ranked{id: h.ID, score: h.Score}
-	}
-	return out, nil
+	return out
 }
 
 // rrfK is the constant of reciprocal rank fusion.

@@ -1,8 +1,6 @@
 package retrieval
 
 import (
-	"context"
-
 	"github.com/storybot/storybot/bot"
 )
 
@@ -14,32 +12,17 @@ var _ bot.TermStats = (*Index)(nil)
 // error it returns n = 0, which tells the caller to fall back on its own
 // estimate.
 func (x *Index) DocFreqs(words []string) (dfs []int, n int) {
-	adv, err := x.bl.Advanced()
+	seg, err := x.segment()
 	if err != nil {
 		return nil, 0
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, 0
-	}
-	defer r.Close()
-	total, err := r.DocCount()
-	if err != nil {
-		return nil, 0
-	}
-	ctx := context.Background()
 	dfs = make([]int, len(words))
 	for i, w := range words {
 		toks := x.an.Analyze([]byte(w))
 		if len(toks) == 0 {
 			continue
 		}
-		tfr, err := r.TermFieldReader(ctx, toks[0].Term, textField, false, false, false)
-		if err != nil {
-			return nil, 0
-		}
-		dfs[i] = int(tfr.Count())
-		_ = tfr.Close()
+		dfs[i] = seg.docFreq(string(toks[0].Term))
 	}
-	return dfs, int(total)
+	return dfs, seg.nDocs
 }

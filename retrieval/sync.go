@@ -14,9 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/document"
-	index "github.com/blevesearch/bleve_index_api"
 	"github.com/storybot/storybot/bot"
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/sync/errgroup"
@@ -157,7 +154,9 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 	}
 	old := map[string]fileRec{}
 	stored := map[string]int{} // article ID → passages in the index
+	var gen uint64             // the corpus generation before this sync
 	if err := x.db.View(func(tx *bolt.Tx) error {
+		gen = generation(tx)
 		if err := tx.Bucket(bucketPassages).ForEach(func(k, v []byte) error {
 			n, _ := binary.Uvarint(v)
 			stored[string(k)] = int(min(n, maxPassages))
@@ -293,7 +292,7 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 	rep.Removed = len(removed)
 	slices.SortFunc(toIndex, func(a, b bot.Article) int { return cmp.Compare(a.ID, b.ID) })
 
-	counts, err := x.apply(ctx, toIndex, sourceOnly, removed, oldArts)
+	counts, err := x.apply(ctx, toIndex, sourceOnly, removed, oldArts, gen+1)
 	if err != nil {
 		return rep, err
 	}
@@ -345,7 +344,7 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 			}
 		}
 		if changed {
-			return bumpGeneration(tx)
+			return setGeneration(tx, gen+1)
 		}
 		return nil
 	}); err != nil {
@@ -415,46 +414,55 @@ func parseDocID(id string) (string, int, bool) {
 }
 
 // apply indexes toIndex (replacing any older passages), rewrites the stored
-// record of sourceOnly articles and removes removed ones. It returns the
-// number of passages of each indexed article.
-func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, removed []fileArticle, oldArts map[string]fileArticle) (map[string]int, error) {
+// record of sourceOnly articles and removes removed ones; a changed index
+// is written for corpus generation gen. It returns the number of passages
+// of each indexed article.
+func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, removed []fileArticle, oldArts map[string]fileArticle, gen uint64) (map[string]int, error) {
 	counts := make(map[string]int, len(toIndex))
 	total := len(toIndex)
-	w := &batchWriter{x: x, batch: x.bl.NewBatch()}
+	changed := total > 0 || len(removed) > 0
+	var old *bm25Seg
+	if changed {
+		var err error
+		if old, err = x.segment(); err != nil {
+			return nil, err
+		}
+	}
+	ans, err := newAnalyzers()
+	if err != nil {
+		return nil, err
+	}
+	b := newSegBuilder()
 	if total > 0 && x.opt.Progress != nil {
 		x.opt.Progress(0, total)
+	}
+	type split struct {
+		passages []bot.Passage
+		analysed []analysedPassage
 	}
 	for start := 0; start < total; start += chunkArticles {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		chunk := toIndex[start:min(start+chunkArticles, total)]
-		passages := make([][]bot.Passage, len(chunk))
-		g, _ := errgroup.WithContext(ctx)
-		g.SetLimit(runtime.GOMAXPROCS(0))
-		for i, a := range chunk {
-			g.Go(func() error {
-				ps, truncated := splitPassages(a)
-				if truncated {
-					x.log.WarnContext(ctx, "article is very long; only its beginning is indexed", "id", a.ID, "passages", len(ps), "source", a.Source)
-				}
-				passages[i] = ps
-				return nil
-			})
+		res := make([]split, len(chunk))
+		if err := parallel(ctx, len(chunk), func(w, i int) {
+			a := chunk[i]
+			ps, truncated := splitPassages(a)
+			if truncated {
+				x.log.WarnContext(ctx, "article is very long; only its beginning is indexed", "id", a.ID, "passages", len(ps), "source", a.Source)
+			}
+			res[i] = split{ps, ans[w].passages(ps)}
+		}); err != nil {
+			return nil, err
 		}
-		_ = g.Wait()
+		n := 0
 		for i, a := range chunk {
-			for _, p := range passages[i] {
-				if err := w.index(docID(a.ID, p.Index), p.Text()); err != nil {
-					return nil, err
-				}
+			for j, p := range res[i].passages {
+				b.add(a.ID, p.Index, res[i].analysed[j].length, res[i].analysed[j].terms)
 			}
-			for k := len(passages[i]); k < oldArts[a.ID].Passages; k++ {
-				if err := w.delete(docID(a.ID, k)); err != nil {
-					return nil, err
-				}
-			}
-			counts[a.ID] = len(passages[i])
+			counts[a.ID] = len(res[i].passages)
+			n += len(res[i].passages)
 		}
 		if err := x.db.Update(func(tx *bolt.Tx) error {
 			ab, pb, fb := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages), tx.Bucket(bucketFirstSeen)
@@ -470,7 +478,7 @@ func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, re
 				if err := putJSON(ab, a.ID, a); err != nil {
 					return err
 				}
-				if err := pb.Put([]byte(a.ID), encodePassages(passages[i])); err != nil {
+				if err := pb.Put([]byte(a.ID), encodePassages(res[i].passages)); err != nil {
 					return err
 				}
 			}
@@ -478,20 +486,10 @@ func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, re
 		}); err != nil {
 			return nil, fmt.Errorf("store articles: %w", err)
 		}
-		x.indexed.Add(int64(sumLen(passages)))
+		x.indexed.Add(int64(n))
 		if x.opt.Progress != nil {
 			x.opt.Progress(start+len(chunk), total)
 		}
-	}
-	for _, o := range removed {
-		for k := 0; k < o.Passages; k++ {
-			if err := w.delete(docID(o.ID, k)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := w.finish(ctx); err != nil {
-		return nil, err
 	}
 	if err := x.db.Update(func(tx *bolt.Tx) error {
 		ab, pb, fb := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages), tx.Bucket(bucketFirstSeen)
@@ -513,82 +511,31 @@ func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, re
 	}); err != nil {
 		return nil, fmt.Errorf("store articles: %w", err)
 	}
-	return counts, nil
-}
-
-func sumLen(pss [][]bot.Passage) int {
-	n := 0
-	for _, ps := range pss {
-		n += len(ps)
+	if !changed {
+		return counts, nil
 	}
-	return n
-}
-
-// batchWriter groups index operations into bleve batches and, at the end,
-// waits until the last batch is persisted (batches are "unsafe": they return
-// before reaching disk).
-type batchWriter struct {
-	x       *Index
-	batch   *bleve.Batch
-	written bool
-}
-
-func (w *batchWriter) index(id, text string) error {
-	doc := document.NewDocument(id)
-	doc.AddField(document.NewTextFieldCustom(textField, nil, []byte(text), index.IndexField, w.x.an))
-	if err := w.batch.IndexAdvanced(doc); err != nil {
-		return fmt.Errorf("index passage %s: %w", id, err)
-	}
-	return w.maybeFlush()
-}
-
-func (w *batchWriter) delete(id string) error {
-	w.batch.Delete(id)
-	return w.maybeFlush()
-}
-
-func (w *batchWriter) maybeFlush() error {
-	if w.batch.Size() < w.x.opt.batchSize {
-		return nil
-	}
-	return w.flush(nil)
-}
-
-func (w *batchWriter) flush(done index.BatchCallback) error {
-	if done != nil {
-		w.batch.SetPersistedCallback(done)
-	}
-	if err := w.x.bl.Batch(w.batch); err != nil {
-		return fmt.Errorf("update the search index: %w", err)
-	}
-	// A fresh batch, not Reset: with unsafe batches the index may still be
-	// reading the old one's internal operations.
-	w.batch = w.x.bl.NewBatch()
-	w.written = true
-	return nil
-}
-
-// finish writes what is left and waits for it to be persisted.
-func (w *batchWriter) finish(ctx context.Context) error {
-	if w.batch.Size() == 0 && !w.written {
-		return nil
-	}
-	if w.batch.Size() == 0 {
-		// Nothing pending, but earlier batches may not be on disk yet:
-		// write a harmless internal value to wait on.
-		w.batch.SetInternal([]byte("synced"), []byte(strconv.FormatInt(time.Now().UnixNano(), 10)))
-	}
-	persisted := make(chan error, 1)
-	if err := w.flush(func(err error) { persisted <- err }); err != nil {
-		return err
-	}
-	select {
-	case err := <-persisted:
-		if err != nil {
-			return fmt.Errorf("persist the search index: %w", err)
+	// The next index: the current one without the old passages of changed
+	// and removed articles, plus the new passages.
+	drop := make(map[string]bool, len(toIndex)+len(removed))
+	for _, a := range toIndex {
+		if _, ok := oldArts[a.ID]; ok {
+			drop[a.ID] = true
 		}
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
+	for _, o := range removed {
+		drop[o.ID] = true
+	}
+	data, err := mergeSegment(old, drop, b, gen)
+	if err != nil {
+		return nil, fmt.Errorf("build the search index: %w", err)
+	}
+	if err := writeSegmentFile(x.dir, data); err != nil {
+		return nil, err
+	}
+	seg, err := decodeSegment(data)
+	if err != nil {
+		return nil, fmt.Errorf("build the search index: %w", err)
+	}
+	x.seg.Store(seg)
+	return counts, nil
 }

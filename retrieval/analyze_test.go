@@ -1,0 +1,73 @@
+package retrieval
+
+import (
+	"io/fs"
+	"slices"
+	"testing"
+
+	"github.com/storybot/storybot/retrieval/sample"
+)
+
+// wholeTerms analyses text with bleve's English analyzer in one go, the
+// reference the memoising analyzer must match.
+func wholeTerms(t testing.TB, text string) []string {
+	a, err := newAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.bleveTerms(text, nil)
+}
+
+func TestAnalyzerMatchesBleve(t *testing.T) {
+	texts := []string{
+		"",
+		"   ",
+		"The U.S. Army's 3.5-mile convoy, worth $1,000,000, left at 10:30 a.m. on Nov. 3rd.",
+		"Kyiv’s officials said “no” — twice; the ministers' talks (in São Paulo) failed.",
+		"e.g. foo_bar __init__ a.b.c 1,2,3 x'y 'quoted' don't  CAN'T   O'Neill's",
+		"Tab\tseparated\nnew line\r\nwindows line\vvertical\fform feed",
+		"combining \u0301accent after a space and a zero\u200dwidth \u200djoiner",
+		"Ферри harbour 港口 東京都 ١٢٣ émigré naïve façade",
+		"emoji 👍🏽 family 👨\u200d👩\u200d👧 flags 🇺🇸🇬🇧",
+		"word.\u00a0Next word\u2009thin space\u3000ideographic space",
+		"running runs ran easily fairly happiness the and of is",
+	}
+	err := fs.WalkDir(sample.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(sample.FS(), p)
+		texts = append(texts, string(data))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range texts {
+		// Twice: the second pass comes from the memo.
+		for range 2 {
+			if got, want := a.terms(text, nil), wholeTerms(t, text); !slices.Equal(got, want) {
+				t.Errorf("terms(%.60q)\n got %q\nwant %q", text, got, want)
+			}
+		}
+	}
+}
+
+func FuzzAnalyzer(f *testing.F) {
+	for _, s := range []string{"The U.S. Army's 3.5-mile convoy", "a \u0301b", "x'y z:w 1,2 ;", "Kyiv’s “no” —", "a_b _ __", "\t\n"} {
+		f.Add(s)
+	}
+	a, err := newAnalyzer()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := a.terms(text, nil), wholeTerms(t, text); !slices.Equal(got, want) {
+			t.Errorf("terms(%q)\n got %q\nwant %q", text, got, want)
+		}
+	})
+}
