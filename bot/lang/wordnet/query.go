@@ -1,5 +1,7 @@
 package wordnet
 
+import "slices"
+
 // Option narrows a query.
 type Option func(*options)
 
@@ -50,19 +52,43 @@ type Sense struct {
 // Senses returns the senses of word (after Base) in part of speech pos,
 // most frequent first; FirstSenses limits them per base form.
 func (d *DB) Senses(word string, pos POS, opts ...Option) []Sense {
-	o := collect(opts)
-	var out []Sense
+	refs := d.senseRefs(word, pos, collect(opts))
+	out := make([]Sense, 0, len(refs))
+	for _, r := range refs {
+		out = append(out, Sense{
+			Lemma: r.lemma, POS: pos, Rank: r.rank, Count: r.count,
+			Synonyms: d.synsetLemmas(r.synset), Satellite: d.syn[r.synset].satellite,
+			synset: r.synset,
+		})
+	}
+	return out
+}
+
+// senseRef is a sense without its synonym list, for internal walks.
+type senseRef struct {
+	lemma  string
+	rank   int
+	count  int
+	synset int32
+}
+
+// senseRefs lists the senses of word's base forms in part of speech pos,
+// ordered by rank across base forms.
+func (d *DB) senseRefs(word string, pos POS, o options) []senseRef {
+	var out []senseRef
 	for _, b := range d.Base(word, pos) {
-		id := d.id(b)
-		for i, s := range d.sensesOf(id, pos) {
+		for i, s := range d.sensesOf(d.id(b), pos) {
 			if o.senses > 0 && i >= o.senses {
 				break
 			}
-			out = append(out, Sense{
-				Lemma: b, POS: pos, Rank: i + 1, Count: int(s.count),
-				Synonyms: d.synsetLemmas(s.synset), Satellite: d.syn[s.synset].satellite,
-				synset: s.synset,
-			})
+			out = append(out, senseRef{lemma: b, rank: i + 1, count: int(s.count), synset: s.synset})
+		}
+	}
+	// Stable insertion sort by rank: a second base form's first sense
+	// comes before the first base form's tenth.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].rank < out[j-1].rank; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}
 	return out
@@ -95,18 +121,15 @@ func (d *DB) synsetLemmas(s int32) []string {
 // with that meaning come first. The word's own base forms are left out.
 // Use FirstSenses to keep rare senses out.
 func (d *DB) Synonyms(word string, pos POS, opts ...Option) []string {
-	senses := d.Senses(word, pos, opts...)
-	// Interleave the base forms' senses by rank so that a second base
-	// form's first sense beats the first base form's tenth.
-	stableSortByRank(senses)
+	senses := d.senseRefs(word, pos, collect(opts))
 	self := map[string]bool{}
 	for _, s := range senses {
-		self[s.Lemma] = true
+		self[s.lemma] = true
 	}
 	var out []string
 	seen := map[string]bool{}
 	for _, s := range senses {
-		for _, w := range s.Synonyms {
+		for _, w := range d.synsetLemmas(s.synset) {
 			if !self[w] && !seen[w] {
 				seen[w] = true
 				out = append(out, w)
@@ -114,14 +137,6 @@ func (d *DB) Synonyms(word string, pos POS, opts ...Option) []string {
 		}
 	}
 	return out
-}
-
-func stableSortByRank(s []Sense) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j].Rank < s[j-1].Rank; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // isHypernymKind reports whether a stored pointer goes up the taxonomy.
@@ -136,8 +151,7 @@ func (d *DB) Hypernyms(word string, pos POS, depth int, opts ...Option) []string
 	if depth <= 0 {
 		depth = 1
 	}
-	senses := d.Senses(word, pos, opts...)
-	stableSortByRank(senses)
+	senses := d.senseRefs(word, pos, collect(opts))
 	var frontier []int32
 	seen := map[int32]bool{}
 	for _, s := range senses {
@@ -187,26 +201,22 @@ func (d *DB) IsA(word string, pos POS, ancestor string, opts ...Option) bool {
 	return ok
 }
 
-// isA returns the depth at which an ancestor sense is found, with the
-// senses involved.
+// isA returns the shallowest depth at which a sense of ancestor is found
+// above a sense of word, with the senses involved.
 func (d *DB) isA(word string, pos POS, ancestor string, maxDepth int, opts ...Option) (hit, bool) {
-	targets := map[int32]int{} // synset -> rank for the ancestor
-	for _, s := range d.Senses(ancestor, pos) {
-		if _, ok := targets[s.synset]; !ok {
-			targets[s.synset] = s.Rank
-		}
-	}
+	targets := d.senseRefs(ancestor, pos, options{})
 	if len(targets) == 0 {
 		return hit{}, false
 	}
 	best := hit{}
 	found := false
-	for _, s := range d.Senses(word, pos, opts...) {
-		h, ok := d.climb(s.synset, targets, maxDepth)
+	var w walker
+	for _, s := range d.senseRefs(word, pos, collect(opts)) {
+		h, ok := w.climb(d, s.synset, targets, maxDepth)
 		if !ok {
 			continue
 		}
-		h.fromRank, h.fromLemma = s.Rank, s.Lemma
+		h.fromRank, h.fromLemma = s.rank, s.lemma
 		if !found || h.better(best) {
 			best, found = h, true
 		}
@@ -229,30 +239,39 @@ func (h hit) better(o hit) bool {
 	return h.fromRank+h.toRank < o.fromRank+o.toRank
 }
 
+// walker holds the buffers of breadth-first walks up the taxonomy, reused
+// from one walk to the next. Hypernym sets are small (a few dozen
+// synsets), so linear scans beat maps.
+type walker struct {
+	seen, frontier, next []int32
+}
+
 // climb walks breadth-first up from synset s and returns the shallowest
 // target met.
-func (d *DB) climb(s int32, targets map[int32]int, maxDepth int) (hit, bool) {
-	seen := map[int32]bool{s: true}
-	frontier := []int32{s}
-	for depth := 1; depth <= maxDepth && len(frontier) > 0; depth++ {
-		var next []int32
+func (w *walker) climb(d *DB, s int32, targets []senseRef, maxDepth int) (hit, bool) {
+	w.seen = append(w.seen[:0], s)
+	w.frontier = append(w.frontier[:0], s)
+	for depth := 1; depth <= maxDepth && len(w.frontier) > 0; depth++ {
+		w.next = w.next[:0]
 		found, best := false, 0
-		for _, f := range frontier {
+		for _, f := range w.frontier {
 			for _, p := range d.pointers(f) {
-				if !isHypernymKind(p.kind) || seen[p.target] {
+				if !isHypernymKind(p.kind) || slices.Contains(w.seen, p.target) {
 					continue
 				}
-				seen[p.target] = true
-				next = append(next, p.target)
-				if r, ok := targets[p.target]; ok && (!found || r < best) {
-					found, best = true, r
+				w.seen = append(w.seen, p.target)
+				w.next = append(w.next, p.target)
+				for _, t := range targets {
+					if t.synset == p.target && (!found || t.rank < best) {
+						found, best = true, t.rank
+					}
 				}
 			}
 		}
 		if found {
 			return hit{depth: depth, toRank: best}, true
 		}
-		frontier = next
+		w.frontier, w.next = w.next, w.frontier
 	}
 	return hit{}, false
 }

@@ -1,6 +1,9 @@
 package wordnet
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Kind is how one word relates to another. Read a Relation as "To is
 // the Kind of From": for Hypernym, To is a more general word for From.
@@ -187,10 +190,8 @@ func (d *DB) Related(word string, pos POS, opts ...Option) []Relation {
 		kind Kind
 	}
 	seen := map[key]bool{}
-	senses := d.Senses(word, pos, opts...)
-	stableSortByRank(senses)
-	for _, s := range senses {
-		from := d.id(s.Lemma)
+	for _, s := range d.senseRefs(word, pos, collect(opts)) {
+		from := d.id(s.lemma)
 		for _, p := range d.pointers(s.synset) {
 			if isTaxonomy(p.kind) || (p.src >= 0 && p.src != from) {
 				continue
@@ -207,8 +208,8 @@ func (d *DB) Related(word string, pos POS, opts ...Option) []Relation {
 				}
 				seen[k] = true
 				out = append(out, Relation{
-					From: s.Lemma, To: d.lemmas[m.lemma], FromPOS: pos, ToPOS: tpos,
-					Kind: kind, FromSense: s.Rank, ToSense: int(m.rank), Depth: 1,
+					From: s.lemma, To: d.lemmas[m.lemma], FromPOS: pos, ToPOS: tpos,
+					Kind: kind, FromSense: s.rank, ToSense: int(m.rank), Depth: 1,
 				})
 			}
 		}
@@ -260,9 +261,12 @@ func (d *DB) Relate(a, b string) (Relation, bool) {
 			best = r
 		}
 	}
+	var w walker
+	ay := make([][]ancestor, len(lb)) // computed on first need
 	for _, x := range la {
 		xid := d.id(x.Word)
-		for _, y := range lb {
+		var ax []ancestor
+		for j, y := range lb {
 			yid := d.id(y.Word)
 			base := Relation{From: x.Word, To: y.Word, FromPOS: x.POS, ToPOS: y.POS, Depth: 1}
 			if x.POS == y.POS {
@@ -292,14 +296,20 @@ func (d *DB) Relate(a, b string) (Relation, bool) {
 				}
 			}
 			if x.POS == y.POS && (x.POS == Noun || x.POS == Verb) {
-				if h, ok := d.isA(x.Word, x.POS, y.Word, maxRelateDepth); ok {
+				if ax == nil {
+					ax = d.ancestors(xid, x.POS, &w)
+				}
+				if a, ok := bestAncestor(ax, d.sensesOf(yid, y.POS)); ok {
 					r := base
-					r.Kind, r.FromSense, r.ToSense, r.Depth = Hypernym, h.fromRank, h.toRank, h.depth
+					r.Kind, r.FromSense, r.ToSense, r.Depth = Hypernym, a.fromRank, a.toRank, a.depth
 					consider(r)
 				}
-				if h, ok := d.isA(y.Word, y.POS, x.Word, maxRelateDepth); ok {
+				if ay[j] == nil {
+					ay[j] = d.ancestors(yid, y.POS, &w)
+				}
+				if a, ok := bestAncestor(ay[j], d.sensesOf(xid, x.POS)); ok {
 					r := base
-					r.Kind, r.FromSense, r.ToSense, r.Depth = Hyponym, h.toRank, h.fromRank, h.depth
+					r.Kind, r.FromSense, r.ToSense, r.Depth = Hyponym, a.toRank, a.fromRank, a.depth
 					consider(r)
 				}
 			}
@@ -437,4 +447,58 @@ func (d *DB) indirectAntonym(x, y int32) (fromRank, toRank int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// ancestor is a synset above a sense of a lemma.
+type ancestor struct {
+	synset   int32
+	depth    int
+	fromRank int
+}
+
+// ancestors lists the synsets up to maxRelateDepth steps above each sense
+// of lemma x, each with its shallowest depth.
+func (d *DB) ancestors(x int32, pos POS, w *walker) []ancestor {
+	var out []ancestor
+	for i, s := range d.sensesOf(x, pos) {
+		w.seen = append(w.seen[:0], s.synset)
+		w.frontier = append(w.frontier[:0], s.synset)
+		for depth := 1; depth <= maxRelateDepth && len(w.frontier) > 0; depth++ {
+			w.next = w.next[:0]
+			for _, f := range w.frontier {
+				for _, p := range d.pointers(f) {
+					if !isHypernymKind(p.kind) || slices.Contains(w.seen, p.target) {
+						continue
+					}
+					w.seen = append(w.seen, p.target)
+					w.next = append(w.next, p.target)
+					out = append(out, ancestor{synset: p.target, depth: depth, fromRank: i + 1})
+				}
+			}
+			w.frontier, w.next = w.next, w.frontier
+		}
+	}
+	if out == nil {
+		out = []ancestor{} // computed, none
+	}
+	return out
+}
+
+// bestAncestor finds the strongest (shallowest, then most frequent)
+// match between ancestors and the senses of another lemma.
+func bestAncestor(anc []ancestor, senses []sense) (hit, bool) {
+	var best hit
+	found := false
+	for _, a := range anc {
+		for j, s := range senses {
+			if s.synset != a.synset {
+				continue
+			}
+			h := hit{depth: a.depth, fromRank: a.fromRank, toRank: j + 1}
+			if !found || h.better(best) {
+				best, found = h, true
+			}
+		}
+	}
+	return best, found
 }

@@ -141,10 +141,11 @@ func licenseText(path string) (string, error) {
 			in = false
 		}
 	}
-	if len(out) < 5 {
-		return "", errors.New("no WordNet licence stanza in " + path)
+	text := strings.Join(out, "\n") + "\n"
+	if !strings.Contains(text, "WordNet 3.0 Copyright") || !strings.Contains(text, "Permission to use") {
+		return "", errors.New("no WordNet 3.0 licence stanza in " + path)
 	}
-	return strings.Join(out, "\n") + "\n", nil
+	return text, nil
 }
 
 type pointer struct {
