@@ -93,6 +93,11 @@ type Relation struct {
 	// Depth is the number of steps up or down the taxonomy for Hypernym
 	// and Hyponym, 1 for other relations and 0 for Identical.
 	Depth int
+
+	// fromRank and toRank are the senses' frequency ranks: the sense
+	// number, except that senses tagged as often as a sense before them
+	// share its rank. 0 means use the sense number.
+	fromRank, toRank int
 }
 
 // String renders a relation for logs and tests:
@@ -111,7 +116,8 @@ func (r Relation) String() string {
 // pertainyms, participles and similar adjectives, 0.5 for cause and
 // entailment, 0.4 for part/member and see-also links, and 0 for antonyms
 // and None. Relations that hold only between rarer senses are discounted:
-// each side's sense number r multiplies the weight by 1/(1+0.2(r-1)), so
+// each side's frequency rank r (its sense number, shared with earlier
+// senses tagged as often) multiplies the weight by 1/(1+0.2(r-1)), so
 // "floor" (sense 2) ~ "storey" (sense 1) weighs 0.75 while a synonym
 // through two tenth senses weighs under 0.13.
 func (r Relation) Weight() float64 {
@@ -125,7 +131,36 @@ func (r Relation) Weight() float64 {
 	for d := 1; d < r.Depth; d++ {
 		w *= 0.7
 	}
-	return w * senseFactor(r.FromSense) * senseFactor(r.ToSense)
+	return w * senseFactor(rankOr(r.fromRank, r.FromSense)) * senseFactor(rankOr(r.toRank, r.ToSense))
+}
+
+func rankOr(rank, sense int) int {
+	if rank > 0 {
+		return rank
+	}
+	return sense
+}
+
+// freqRank returns the frequency rank of sense number n of a lemma: n,
+// or the rank of the first earlier sense tagged as often when the sense
+// was tagged at all ("vessel" has two senses tagged 6 times each; both
+// rank 1).
+func (d *DB) freqRank(lemma string, pos POS, n int) int {
+	id := d.id(lemma)
+	if id < 0 || n < 1 {
+		return n
+	}
+	senses := d.sensesOf(id, pos)
+	if n > len(senses) || senses[n-1].count == 0 {
+		return n
+	}
+	c := senses[n-1].count
+	for i := range n {
+		if senses[i].count <= c {
+			return i + 1
+		}
+	}
+	return n
 }
 
 func senseFactor(rank int) float64 {
@@ -210,6 +245,8 @@ func (d *DB) Related(word string, pos POS, opts ...Option) []Relation {
 				out = append(out, Relation{
 					From: s.lemma, To: d.lemmas[m.lemma], FromPOS: pos, ToPOS: tpos,
 					Kind: kind, FromSense: s.rank, ToSense: int(m.rank), Depth: 1,
+					fromRank: d.freqRank(s.lemma, pos, s.rank),
+					toRank:   d.freqRank(d.lemmas[m.lemma], tpos, int(m.rank)),
 				})
 			}
 		}
@@ -251,8 +288,10 @@ func (d *DB) Relate(a, b string) (Relation, bool) {
 	}
 	var best, anti Relation
 	consider := func(r Relation) {
+		r.fromRank = d.freqRank(r.From, r.FromPOS, r.FromSense)
+		r.toRank = d.freqRank(r.To, r.ToPOS, r.ToSense)
 		if r.Kind == Antonym {
-			if anti.Kind == None || senseFactor(r.FromSense)*senseFactor(r.ToSense) > senseFactor(anti.FromSense)*senseFactor(anti.ToSense) {
+			if anti.Kind == None || senseFactor(r.fromRank)*senseFactor(r.toRank) > senseFactor(anti.fromRank)*senseFactor(anti.toRank) {
 				anti = r
 			}
 			return
