@@ -318,4 +318,3 @@ func discordDigestParts(f *discordfake.Server, channel string) map[string]int {
 	}
 	return out
 }
-
