@@ -114,6 +114,8 @@ type Index struct {
 
 	// indexed counts passages written to the search index since Open.
 	indexed atomic.Int64
+	// articles is the number of articles after the last sync.
+	articles atomic.Int64
 
 	lastMu sync.Mutex
 	last   Report
@@ -288,7 +290,7 @@ func (x *Index) wipe() error {
 }
 
 func (x *Index) openStores() error {
-	db, err := bolt.Open(filepath.Join(x.dir, "store.db"), 0o644, &bolt.Options{Timeout: 2 * time.Second, NoFreelistSync: true})
+	db, err := bolt.Open(filepath.Join(x.dir, "store.db"), 0o644, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
 			return fmt.Errorf("%s: %w", x.dir, errInUse)
@@ -371,7 +373,7 @@ func (x *Index) Articles(ctx context.Context) ([]bot.Article, error) {
 	var out []bot.Article
 	err := x.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketArticles)
-		out = make([]bot.Article, 0, b.Stats().KeyN)
+		out = make([]bot.Article, 0, x.Len())
 		return b.ForEach(func(k, v []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -392,12 +394,7 @@ func (x *Index) Articles(ctx context.Context) ([]bot.Article, error) {
 
 // Len returns the number of articles in the corpus.
 func (x *Index) Len() int {
-	n := 0
-	_ = x.db.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketArticles).Stats().KeyN
-		return nil
-	})
-	return n
+	return int(x.articles.Load())
 }
 
 // passageCount returns the number of passages in the search index.

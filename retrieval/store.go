@@ -20,11 +20,12 @@ var (
 	bucketFiles     = []byte("files")     // path → JSON fileRec
 	bucketArticles  = []byte("articles")  // id → JSON bot.Article
 	bucketPassages  = []byte("passages")  // id → encoded sentences of each passage
+	bucketCounts    = []byte("counts")    // id → uvarint number of passages (what sync checks)
 	bucketFirstSeen = []byte("firstseen") // id → int64 unix nanoseconds, kept after removal
 	bucketVectors   = []byte("vectors")   // passage hash → float32s
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketFiles, bucketArticles, bucketPassages, bucketFirstSeen, bucketVectors}
+var allBuckets = [][]byte{bucketMeta, bucketFiles, bucketArticles, bucketPassages, bucketCounts, bucketFirstSeen, bucketVectors}
 
 // fileRec is what the store remembers of one corpus file.
 type fileRec struct {

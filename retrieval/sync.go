@@ -153,11 +153,13 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 		return rep, err
 	}
 	old := map[string]fileRec{}
-	stored := map[string]int{} // article ID → passages in the index
+	stored := make(map[string]int, x.articles.Load()) // article ID → passages in the index
 	var gen uint64             // the corpus generation before this sync
 	if err := x.db.View(func(tx *bolt.Tx) error {
 		gen = generation(tx)
-		if err := tx.Bucket(bucketPassages).ForEach(func(k, v []byte) error {
+		// The small counts bucket, not the passages themselves: an
+		// unchanged corpus is checked without reading its text.
+		if err := tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
 			n, _ := binary.Uvarint(v)
 			stored[string(k)] = int(min(n, maxPassages))
 			return nil
@@ -351,6 +353,7 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 		return rep, fmt.Errorf("record the corpus files: %w", err)
 	}
 
+	x.articles.Store(int64(len(seen)))
 	if err := x.syncVectors(ctx, toIndex, removed, counts); err != nil {
 		return rep, err
 	}
@@ -465,7 +468,9 @@ func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, re
 			n += len(res[i].passages)
 		}
 		if err := x.db.Update(func(tx *bolt.Tx) error {
-			ab, pb, fb := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages), tx.Bucket(bucketFirstSeen)
+			ab, pb, fb, cb := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages), tx.Bucket(bucketFirstSeen), tx.Bucket(bucketCounts)
+			// Articles come in ID order: fill pages, they are mostly appended.
+			ab.FillPercent, pb.FillPercent, cb.FillPercent = 0.9, 0.9, 0.9
 			for i, a := range chunk {
 				if t, ok := getTime(fb, a.ID); ok {
 					a.FirstSeen = t
@@ -481,6 +486,9 @@ func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, re
 				if err := pb.Put([]byte(a.ID), encodePassages(res[i].passages)); err != nil {
 					return err
 				}
+				if err := cb.Put([]byte(a.ID), binary.AppendUvarint(nil, uint64(len(res[i].passages)))); err != nil {
+					return err
+				}
 			}
 			return nil
 		}); err != nil {
@@ -492,12 +500,15 @@ func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, re
 		}
 	}
 	if err := x.db.Update(func(tx *bolt.Tx) error {
-		ab, pb, fb := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages), tx.Bucket(bucketFirstSeen)
+		ab, pb, fb, cb := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages), tx.Bucket(bucketFirstSeen), tx.Bucket(bucketCounts)
 		for _, o := range removed {
 			if err := ab.Delete([]byte(o.ID)); err != nil {
 				return err
 			}
 			if err := pb.Delete([]byte(o.ID)); err != nil {
+				return err
+			}
+			if err := cb.Delete([]byte(o.ID)); err != nil {
 				return err
 			}
 		}
