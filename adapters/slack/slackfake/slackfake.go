@@ -80,6 +80,10 @@ type Server struct {
 	replies  int             // conversations.replies calls
 	authErrs int
 	onPost   func(Call)
+	// scopes, when set, are the bot token's scopes: a method needing
+	// another answers missing_scope, as Slack does.
+	scopes map[string]bool
+	denied []string
 	// ephemeral records, per response URL, that an ephemeral message was
 	// posted there (Slack cannot turn it into an in-channel one).
 	ephemeral map[string]bool
@@ -240,6 +244,12 @@ func (f *Server) authorize(w http.ResponseWriter, r *http.Request, method string
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if need := scopeFor(method, r.Form.Get("channel")); f.scopes != nil && need != "" && !f.scopes[need] {
+		f.t.Logf("fake slack: %s in %s needs the %s scope, which the app was not granted", method, r.Form.Get("channel"), need)
+		f.denied = append(f.denied, method+" "+r.Form.Get("channel")+" needs "+need)
+		writeJSON(w, map[string]any{"ok": false, "error": "missing_scope", "needed": need})
+		return false
+	}
 	if f.limited[method] > 0 {
 		f.limited[method]--
 		w.Header().Set("Retry-After", f.retryHdr)
@@ -501,6 +511,46 @@ func checkMetadata(raw string) (*slackgo.SlackMetadata, string) {
 		return nil, "invalid_metadata_format"
 	}
 	return &m, ""
+}
+
+// scopeFor is the bot scope Slack requires for method in channel (by the
+// channel ID's kind: C public, G private, D direct message); "" when the
+// method needs none this fake checks.
+func scopeFor(method, channel string) string {
+	switch method {
+	case "chat.postMessage", "chat.update":
+		return "chat:write"
+	case "conversations.history", "conversations.replies":
+		switch {
+		case strings.HasPrefix(channel, "D"):
+			return "im:history"
+		case strings.HasPrefix(channel, "G"):
+			return "groups:history"
+		default:
+			return "channels:history"
+		}
+	}
+	return ""
+}
+
+// Grant limits the bot token to scopes (as an app installed from a
+// manifest with exactly those): a Web API method needing another scope
+// answers missing_scope and is listed by Denied.
+func (f *Server) Grant(scopes ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.scopes = map[string]bool{}
+	for _, s := range scopes {
+		f.scopes[s] = true
+	}
+}
+
+// Denied lists the calls refused for a missing scope ("method channel
+// needs scope").
+func (f *Server) Denied() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.denied)
 }
 
 // OnPost sets a hook called for each chat.postMessage after the message is
