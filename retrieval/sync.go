@@ -154,7 +154,7 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 	}
 	old := map[string]fileRec{}
 	stored := make(map[string]int, x.articles.Load()) // article ID → passages in the index
-	var gen uint64             // the corpus generation before this sync
+	var gen uint64                                    // the corpus generation before this sync
 	if err := x.db.View(func(tx *bolt.Tx) error {
 		gen = generation(tx)
 		// The small counts bucket, not the passages themselves: an
