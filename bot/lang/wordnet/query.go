@@ -77,11 +77,12 @@ type senseRef struct {
 func (d *DB) senseRefs(word string, pos POS, o options) []senseRef {
 	var out []senseRef
 	for _, b := range d.Base(word, pos) {
-		for i, s := range d.sensesOf(d.id(b), pos) {
+		id := d.id(b)
+		for i, s := range d.sensesOf(id, pos) {
 			if o.senses > 0 && i >= o.senses {
 				break
 			}
-			out = append(out, senseRef{lemma: b, rank: i + 1, count: int(s.count), synset: s.synset})
+			out = append(out, senseRef{lemma: b, rank: i + 1, count: d.countOf(s, id), synset: s})
 		}
 	}
 	// Stable insertion sort by rank: a second base form's first sense
@@ -110,7 +111,7 @@ func (d *DB) synsetLemmas(s int32) []string {
 		}
 	}
 	for _, i := range order {
-		out = append(out, d.lemmas[ms[i].lemma])
+		out = append(out, d.lemma(ms[i].lemma))
 	}
 	return out
 }

@@ -151,12 +151,15 @@ func (d *DB) freqRank(lemma string, pos POS, n int) int {
 		return n
 	}
 	senses := d.sensesOf(id, pos)
-	if n > len(senses) || senses[n-1].count == 0 {
+	if n > len(senses) {
 		return n
 	}
-	c := senses[n-1].count
+	c := d.countOf(senses[n-1], id)
+	if c == 0 {
+		return n
+	}
 	for i := range n {
-		if senses[i].count <= c {
+		if d.countOf(senses[i], id) <= c {
 			return i + 1
 		}
 	}
@@ -228,25 +231,26 @@ func (d *DB) Related(word string, pos POS, opts ...Option) []Relation {
 	for _, s := range d.senseRefs(word, pos, collect(opts)) {
 		from := d.id(s.lemma)
 		for _, p := range d.pointers(s.synset) {
-			if isTaxonomy(p.kind) || (p.src >= 0 && p.src != from) {
+			src, dst := d.srcLemma(s.synset, p), d.dstLemma(p)
+			if isTaxonomy(p.kind) || (src >= 0 && src != from) {
 				continue
 			}
 			kind, _ := pointerKind(p.kind)
 			tpos := d.syn[p.target].pos
 			for _, m := range d.members(p.target) {
-				if p.dst >= 0 && m.lemma != p.dst {
+				if dst >= 0 && m.lemma != dst {
 					continue
 				}
-				k := key{d.lemmas[m.lemma], tpos, kind}
+				k := key{d.lemma(m.lemma), tpos, kind}
 				if seen[k] || (m.lemma == from && tpos == pos) {
 					continue
 				}
 				seen[k] = true
 				out = append(out, Relation{
-					From: s.lemma, To: d.lemmas[m.lemma], FromPOS: pos, ToPOS: tpos,
+					From: s.lemma, To: d.lemma(m.lemma), FromPOS: pos, ToPOS: tpos,
 					Kind: kind, FromSense: s.rank, ToSense: int(m.rank), Depth: 1,
 					fromRank: d.freqRank(s.lemma, pos, s.rank),
-					toRank:   d.freqRank(d.lemmas[m.lemma], tpos, int(m.rank)),
+					toRank:   d.freqRank(d.lemma(m.lemma), tpos, int(m.rank)),
 				})
 			}
 		}
@@ -365,7 +369,7 @@ func (d *DB) shared(x, y int32, pos POS) (fromRank, toRank int, ok bool) {
 	ys := d.sensesOf(y, pos)
 	for i, s := range d.sensesOf(x, pos) {
 		for j, t := range ys {
-			if s.synset == t.synset && (!ok || i+j+2 < fromRank+toRank) {
+			if s == t && (!ok || i+j+2 < fromRank+toRank) {
 				fromRank, toRank, ok = i+1, j+1, true
 			}
 		}
@@ -385,19 +389,20 @@ func (d *DB) direct(x int32, px POS, y int32, py POS, fn func(kind uint8, fromRa
 	ys := d.sensesOf(y, py)
 	rankOf := func(s int32) int {
 		for j, t := range ys {
-			if t.synset == s {
+			if t == s {
 				return j + 1
 			}
 		}
 		return 0
 	}
 	for i, s := range d.sensesOf(x, px) {
-		for _, p := range d.pointers(s.synset) {
-			if isTaxonomy(p.kind) || (p.src >= 0 && p.src != x) {
+		for _, p := range d.pointers(s) {
+			src, dst := d.srcLemma(s, p), d.dstLemma(p)
+			if isTaxonomy(p.kind) || (src >= 0 && src != x) {
 				continue
 			}
 			r := 0
-			if p.dst < 0 || p.dst == y {
+			if dst < 0 || dst == y {
 				r = rankOf(p.target)
 			} else if d.syn[p.target].pos == py {
 				for _, m := range d.members(p.target) {
@@ -417,7 +422,7 @@ func (d *DB) direct(x int32, px POS, y int32, py POS, fn func(kind uint8, fromRa
 // inflects reports whether lemma z is an inflected form of lemma y in
 // part of speech pos ("losses" of "loss").
 func (d *DB) inflects(z, y int32, pos POS) bool {
-	zw, yw := d.lemmas[z], d.lemmas[y]
+	zw, yw := d.lemma(z), d.lemma(y)
 	if len(zw) < 3 || len(yw) < 3 || zw[:2] != yw[:2] {
 		return false
 	}
@@ -477,9 +482,9 @@ func (d *DB) antonymSynsets(s int32) []int32 {
 func (d *DB) indirectAntonym(x, y int32) (fromRank, toRank int, ok bool) {
 	ys := d.sensesOf(y, Adjective)
 	for i, s := range d.sensesOf(x, Adjective) {
-		for _, a := range d.antonymSynsets(s.synset) {
+		for _, a := range d.antonymSynsets(s) {
 			for j, t := range ys {
-				if t.synset == a {
+				if t == a {
 					return i + 1, j + 1, true
 				}
 			}
@@ -500,8 +505,8 @@ type ancestor struct {
 func (d *DB) ancestors(x int32, pos POS, w *walker) []ancestor {
 	var out []ancestor
 	for i, s := range d.sensesOf(x, pos) {
-		w.seen = append(w.seen[:0], s.synset)
-		w.frontier = append(w.frontier[:0], s.synset)
+		w.seen = append(w.seen[:0], s)
+		w.frontier = append(w.frontier[:0], s)
 		for depth := 1; depth <= maxRelateDepth && len(w.frontier) > 0; depth++ {
 			w.next = w.next[:0]
 			for _, f := range w.frontier {
@@ -525,12 +530,12 @@ func (d *DB) ancestors(x int32, pos POS, w *walker) []ancestor {
 
 // bestAncestor finds the strongest (shallowest, then most frequent)
 // match between ancestors and the senses of another lemma.
-func bestAncestor(anc []ancestor, senses []sense) (hit, bool) {
+func bestAncestor(anc []ancestor, senses []int32) (hit, bool) {
 	var best hit
 	found := false
 	for _, a := range anc {
 		for j, s := range senses {
-			if s.synset != a.synset {
+			if s != a.synset {
 				continue
 			}
 			h := hit{depth: a.depth, fromRank: a.fromRank, toRank: j + 1}

@@ -1,18 +1,15 @@
 package wordnet
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 )
 
 //go:embed wordnet.tbl
-var table []byte
+var table string
 
 // POS is a WordNet part of speech. Adjective satellites count as
 // adjectives.
@@ -70,46 +67,46 @@ const (
 	numPointerKinds
 )
 
-// synset is one WordNet synonym set.
+// synset is one WordNet synonym set. Its members and pointers run up to
+// the next synset's (the last entry of DB.syn is a sentinel).
 type synset struct {
+	mem       int32 // first member in DB.mem
+	ptr       int32 // first pointer in DB.ptr
 	pos       POS
 	satellite bool
-	mem       [2]int32 // members: db.mem[mem[0]:mem[1]]
-	ptr       [2]int32 // pointers: db.ptr[ptr[0]:ptr[1]]
 }
 
 // member is a lemma of a synset.
 type member struct {
 	lemma int32
-	rank  int32 // sense number of this synset for the lemma, 1-based
-	count int32 // tag count of that sense in the semantic concordances
+	rank  uint16 // sense number of this synset for the lemma, 1-based
+	count uint16 // tag count of that sense in the semantic concordances
 }
 
-// pointer is a relation from a synset (src < 0) or from one of its lemmas.
+// pointer is a relation from a synset, or from one of its members to one
+// of the target's members. src and dst are member positions + 1 (0 for a
+// pointer between whole synsets); DB.srcLemma and DB.dstLemma resolve
+// them.
 type pointer struct {
-	kind   uint8
-	target int32
-	src    int32 // lemma, or -1 for the whole synset
-	dst    int32 // lemma, or -1 for the whole synset
-}
-
-// sense is one synset of a lemma, in the index's sense order.
-type sense struct {
-	synset int32
-	count  int32
+	target   int32
+	kind     uint8
+	src, dst uint8
 }
 
 // DB is a loaded WordNet. It is read-only after Load and safe for
-// concurrent use.
+// concurrent use. It keeps about 8 MB of its own; lemma strings are
+// slices of the embedded table.
 type DB struct {
-	lemmas []string // sorted
+	tbl    string  // the embedded table
+	lemOff []int32 // lemma i is tbl[lemOff[i]:lemOff[i]+tbl[lemOff[i]-1]]
 	syn    []synset
 	mem    []member
 	ptr    []pointer
-	// senses of lemma l in part of speech p: senses[idx[l*4+p]:idx[l*4+p+1]]
-	idx    []int32
-	senses []sense
-	exc    [numPOS]map[string][]string
+	// The senses of lemma l are senses[lemSense[l]:lemSense[l+1]]: synset
+	// indexes ordered by part of speech, then sense number.
+	lemSense []int32
+	senses   []int32
+	exc      [numPOS]map[string][]string
 }
 
 // Lazy loads a DB on first use. The zero value is ready; it is safe for
@@ -138,42 +135,54 @@ func Load() (*DB, error) {
 
 var errTruncated = errors.New("table truncated")
 
+// reader reads varints from the table.
 type reader struct {
-	b   []byte
+	s   string
+	at  int
 	err error
 }
 
 func (r *reader) uvarint() int {
-	if r.err != nil {
-		return 0
+	var v uint64
+	for shift := 0; shift < 35; shift += 7 {
+		if r.err != nil || r.at >= len(r.s) {
+			r.err = errTruncated
+			return 0
+		}
+		c := r.s[r.at]
+		r.at++
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			if v > 1<<31-1 {
+				r.err = errTruncated
+				return 0
+			}
+			return int(v)
+		}
 	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 || v > 1<<31-1 {
-		r.err = errTruncated
-		r.b = nil
-		return 0
-	}
-	r.b = r.b[n:]
-	return int(v)
+	r.err = errTruncated
+	return 0
 }
 
 func (r *reader) byte() byte {
-	if r.err != nil || len(r.b) == 0 {
+	if r.err != nil || r.at >= len(r.s) {
 		r.err = errTruncated
 		return 0
 	}
-	c := r.b[0]
-	r.b = r.b[1:]
+	c := r.s[r.at]
+	r.at++
 	return c
 }
 
-func (r *reader) bytes(n int) []byte {
-	if r.err != nil || n > len(r.b) {
+// str reads a length-prefixed string, sliced from the table.
+func (r *reader) str() string {
+	n := r.uvarint()
+	if r.err != nil || n > len(r.s)-r.at {
 		r.err = errTruncated
-		return nil
+		return ""
 	}
-	s := r.b[:n]
-	r.b = r.b[n:]
+	s := r.s[r.at : r.at+n]
+	r.at += n
 	return s
 }
 
@@ -181,132 +190,113 @@ func (r *reader) bytes(n int) []byte {
 // follow, so that a corrupt table cannot ask for a huge allocation.
 func (r *reader) count(minBytesEach int) int {
 	n := r.uvarint()
-	if n*minBytesEach > len(r.b) {
+	if n*minBytesEach > len(r.s)-r.at {
 		r.err = errTruncated
 		return 0
 	}
 	return n
 }
 
-func decode(raw []byte) (*DB, error) {
-	if !bytes.HasPrefix(raw, []byte("WNTB\x02")) {
-		return nil, errors.New("not a version 2 WordNet table")
+// decode reads a table (see gen/main.go for the format). Lemma and
+// exception strings stay slices of tbl.
+func decode(tbl string) (*DB, error) {
+	if !strings.HasPrefix(tbl, "WNTB\x03") {
+		return nil, errors.New("not a version 3 WordNet table")
 	}
-	r := &reader{b: raw[5:]}
-	d := &DB{}
+	r := &reader{s: tbl, at: 5}
+	d := &DB{tbl: tbl}
 
-	// Lemmas, front-coded; kept as substrings of one string.
 	nl := r.count(2)
-	var all strings.Builder
-	all.Grow(len(r.b) / 2)
-	ends := make([]int, nl)
+	d.lemOff = make([]int32, nl)
 	prev := ""
-	for i := range nl {
-		shared := r.uvarint()
-		suffix := r.bytes(r.uvarint())
-		if r.err != nil || shared > len(prev) {
+	for i := range d.lemOff {
+		n := r.byte()
+		if n >= 128 || int(n) > len(tbl)-r.at {
 			return nil, errTruncated
 		}
-		start := all.Len()
-		all.WriteString(prev[:shared])
-		all.Write(suffix)
-		ends[i] = all.Len()
-		prev = all.String()[start:]
-	}
-	blob := all.String()
-	d.lemmas = make([]string, nl)
-	start := 0
-	for i, e := range ends {
-		d.lemmas[i] = blob[start:e]
-		if i > 0 && d.lemmas[i] <= d.lemmas[i-1] {
+		d.lemOff[i] = int32(r.at)
+		w := tbl[r.at : r.at+int(n)]
+		if i > 0 && w <= prev {
 			return nil, errors.New("lemmas out of order")
 		}
-		start = e
+		prev = w
+		r.at += int(n)
 	}
 
-	// Synsets.
 	ns := r.count(3)
 	nm, np := r.count(3), r.count(4)
-	d.syn = make([]synset, ns)
+	d.syn = make([]synset, ns+1)
 	d.mem = make([]member, 0, nm)
 	d.ptr = make([]pointer, 0, np)
-	for i := range d.syn {
+	d.lemSense = make([]int32, nl+1)
+	for i := range ns {
 		s := &d.syn[i]
 		p := r.byte()
 		s.pos, s.satellite = POS(p&3), p&4 != 0
-		s.mem[0] = int32(len(d.mem))
-		for range r.count(3) {
-			m := member{lemma: int32(r.uvarint()), rank: int32(r.uvarint()), count: int32(r.uvarint())}
-			if int(m.lemma) >= nl || m.rank < 1 {
+		s.mem, s.ptr = int32(len(d.mem)), int32(len(d.ptr))
+		nmem := r.count(3)
+		for range nmem {
+			lemma, rank, count := r.uvarint(), r.uvarint(), r.uvarint()
+			if lemma >= nl || rank < 1 || rank > 255 || count > 65535 || len(d.mem) == cap(d.mem) {
 				return nil, fmt.Errorf("synset %d: bad member", i)
 			}
-			d.mem = append(d.mem, m)
+			d.mem = append(d.mem, member{lemma: int32(lemma), rank: uint16(rank), count: uint16(count)})
+			d.lemSense[lemma+1]++
 		}
-		s.mem[1] = int32(len(d.mem))
-		s.ptr[0] = int32(len(d.ptr))
 		for range r.count(4) {
 			kind := r.byte()
 			z := uint64(r.uvarint())
 			target := int64(i) + int64(z>>1)*(1-2*int64(z&1)) - int64(z&1)
-			pt := pointer{kind: kind, target: int32(target), src: int32(r.uvarint()) - 1, dst: int32(r.uvarint()) - 1}
+			src, dst := r.uvarint(), r.uvarint()
 			if target < 0 || target >= int64(ns) || kind == 0 || kind >= numPointerKinds ||
-				int(pt.src) >= int(s.mem[1]-s.mem[0]) {
+				src > nmem || dst > 255 || (src == 0) != (dst == 0) || len(d.ptr) == cap(d.ptr) {
 				return nil, fmt.Errorf("synset %d: bad pointer", i)
 			}
-			if pt.src >= 0 {
-				pt.src = d.mem[s.mem[0]+pt.src].lemma
-			}
-			d.ptr = append(d.ptr, pt)
+			d.ptr = append(d.ptr, pointer{target: int32(target), kind: kind, src: uint8(src), dst: uint8(dst)})
 		}
-		s.ptr[1] = int32(len(d.ptr))
 		if r.err != nil {
 			return nil, r.err
 		}
 	}
-
-	// Pointer targets are resolved once every synset is known: a member
-	// position becomes a lemma.
-	for i := range d.ptr {
-		pt := &d.ptr[i]
-		if pt.dst < 0 {
-			continue
-		}
-		t := &d.syn[pt.target]
-		if pt.dst >= t.mem[1]-t.mem[0] {
+	d.syn[ns] = synset{mem: int32(len(d.mem)), ptr: int32(len(d.ptr))}
+	for _, p := range d.ptr {
+		if int(p.dst) > len(d.members(p.target)) {
 			return nil, errors.New("pointer to a missing member")
 		}
-		pt.dst = d.mem[t.mem[0]+pt.dst].lemma
 	}
 
-	// Sense index: bucket the members by (lemma, pos), ordered by rank.
-	d.idx = make([]int32, nl*int(numPOS)+1)
-	for _, s := range d.syn {
-		for _, m := range d.mem[s.mem[0]:s.mem[1]] {
-			d.idx[int(m.lemma)*int(numPOS)+int(s.pos)+1]++
+	// Sense index: a counting sort of the members by lemma, then each
+	// lemma's few senses ordered by part of speech and sense number.
+	for i := 1; i <= nl; i++ {
+		d.lemSense[i] += d.lemSense[i-1]
+	}
+	d.senses = make([]int32, len(d.mem))
+	for i := range ns {
+		for _, m := range d.members(int32(i)) {
+			d.senses[d.lemSense[m.lemma]] = int32(i)
+			d.lemSense[m.lemma]++ // now the end of the lemma's run
 		}
 	}
-	for i := 1; i < len(d.idx); i++ {
-		d.idx[i] += d.idx[i-1]
-	}
-	d.senses = make([]sense, len(d.mem))
-	for i := range d.senses {
-		d.senses[i].synset = -1
-	}
-	for i, s := range d.syn {
-		for _, m := range d.mem[s.mem[0]:s.mem[1]] {
-			k := int(m.lemma)*int(numPOS) + int(s.pos)
-			lo, hi := d.idx[k], d.idx[k+1]
-			at := lo + m.rank - 1
-			if at >= hi || d.senses[at].synset >= 0 {
-				return nil, fmt.Errorf("lemma %q: bad sense rank %d", d.lemmas[m.lemma], m.rank)
+	copy(d.lemSense[1:], d.lemSense[:nl])
+	d.lemSense[0] = 0
+	for l := range nl {
+		run := d.senses[d.lemSense[l]:d.lemSense[l+1]]
+		key := func(s int32) int { return int(d.syn[s].pos)<<16 | d.rankOf(s, int32(l)) }
+		for i := 1; i < len(run); i++ {
+			for j := i; j > 0 && key(run[j]) < key(run[j-1]); j-- {
+				run[j], run[j-1] = run[j-1], run[j]
 			}
-			d.senses[at] = sense{synset: int32(i), count: m.count}
 		}
-	}
-
-	for _, s := range d.senses {
-		if s.synset < 0 {
-			return nil, errors.New("gap in the sense index")
+		var last POS = numPOS
+		for i, s := range run {
+			if p := d.syn[s].pos; p != last {
+				last = p
+				if d.rankOf(s, int32(l)) != 1 {
+					return nil, fmt.Errorf("lemma %q: senses do not start at 1", d.lemma(int32(l)))
+				}
+			} else if d.rankOf(s, int32(l)) != d.rankOf(run[i-1], int32(l))+1 {
+				return nil, fmt.Errorf("lemma %q: gap in its sense numbers", d.lemma(int32(l)))
+			}
 		}
 	}
 
@@ -315,11 +305,11 @@ func decode(raw []byte) (*DB, error) {
 		n := r.count(4)
 		d.exc[p] = make(map[string][]string, n)
 		for range n {
-			infl := string(r.bytes(r.uvarint()))
+			infl := r.str()
 			nb := r.count(2)
 			bases := make([]string, 0, nb)
 			for range nb {
-				bases = append(bases, string(r.bytes(r.uvarint())))
+				bases = append(bases, r.str())
 			}
 			d.exc[p][infl] = bases
 		}
@@ -327,27 +317,86 @@ func decode(raw []byte) (*DB, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	if len(r.b) != 0 {
+	if r.at != len(tbl) {
 		return nil, errors.New("trailing bytes after the table")
 	}
 	return d, nil
 }
 
-// sensesOf returns the senses of a lemma in a part of speech, most
-// frequent first.
-func (d *DB) sensesOf(lemma int32, p POS) []sense {
-	k := int(lemma)*int(numPOS) + int(p)
-	return d.senses[d.idx[k]:d.idx[k+1]]
+// lemma returns lemma i.
+func (d *DB) lemma(i int32) string {
+	at := d.lemOff[i]
+	return d.tbl[at : at+int32(d.tbl[at-1])]
+}
+
+// nLemmas returns the number of lemmas.
+func (d *DB) nLemmas() int { return len(d.lemOff) }
+
+// sensesOf returns the synsets of a lemma in a part of speech, most
+// frequent sense first.
+func (d *DB) sensesOf(lemma int32, p POS) []int32 {
+	if lemma < 0 {
+		return nil
+	}
+	run := d.senses[d.lemSense[lemma]:d.lemSense[lemma+1]]
+	lo := 0
+	for lo < len(run) && d.syn[run[lo]].pos < p {
+		lo++
+	}
+	hi := lo
+	for hi < len(run) && d.syn[run[hi]].pos == p {
+		hi++
+	}
+	return run[lo:hi]
 }
 
 func (d *DB) members(s int32) []member {
-	ss := &d.syn[s]
-	return d.mem[ss.mem[0]:ss.mem[1]]
+	return d.mem[d.syn[s].mem:d.syn[s+1].mem]
 }
 
 func (d *DB) pointers(s int32) []pointer {
-	ss := &d.syn[s]
-	return d.ptr[ss.ptr[0]:ss.ptr[1]]
+	return d.ptr[d.syn[s].ptr:d.syn[s+1].ptr]
+}
+
+// member returns the member of synset s that is lemma l, if any.
+func (d *DB) member(s, l int32) (member, bool) {
+	for _, m := range d.members(s) {
+		if m.lemma == l {
+			return m, true
+		}
+	}
+	return member{}, false
+}
+
+// rankOf returns the sense number of synset s for lemma l (0 if l is not
+// a member).
+func (d *DB) rankOf(s, l int32) int {
+	m, _ := d.member(s, l)
+	return int(m.rank)
+}
+
+// countOf returns the tag count of synset s as a sense of lemma l.
+func (d *DB) countOf(s, l int32) int {
+	m, _ := d.member(s, l)
+	return int(m.count)
+}
+
+// srcLemma returns the lemma a pointer of synset s starts from, or -1
+// for a pointer from the whole synset.
+func (d *DB) srcLemma(s int32, p pointer) int32 {
+	if p.src == 0 {
+		return -1
+	}
+	return d.mem[d.syn[s].mem+int32(p.src)-1].lemma
+}
+
+// dstLemma returns the lemma a pointer ends at, or -1 for a pointer to
+// the whole target synset.
+func (d *DB) dstLemma(p pointer) int32 {
+	if p.dst == 0 {
+		return -1
+	}
+	return d.mem[d.syn[p.target].mem+int32(p.dst)-1].lemma
 }
 
 // normalize puts a word into the table's lemma form: lower case, trimmed,
@@ -362,11 +411,19 @@ func normalize(w string) string {
 
 // id returns the index of lemma w, or -1.
 func (d *DB) id(w string) int32 {
-	i, ok := slices.BinarySearch(d.lemmas, w)
-	if !ok {
-		return -1
+	lo, hi := 0, d.nLemmas()
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if d.lemma(int32(m)) < w {
+			lo = m + 1
+		} else {
+			hi = m
+		}
 	}
-	return int32(i)
+	if lo < d.nLemmas() && d.lemma(int32(lo)) == w {
+		return int32(lo)
+	}
+	return -1
 }
 
 // lookup returns the id of a lemma in part of speech p, or -1.

@@ -16,14 +16,15 @@
 // of milliseconds, inflating it would double that; integers are unsigned
 // LEB128 varints):
 //
-//	"WNTB" version(byte 2)
-//	nLemmas, then each lemma front-coded against the previous one:
-//	    shared-prefix length, suffix length, suffix bytes (sorted, lower case,
-//	    words joined by single spaces)
+//	"WNTB" version(byte 3)
+//	nLemmas, then each lemma as a length byte (< 128) and its bytes
+//	    (sorted, lower case, words joined by single spaces); the reader
+//	    uses them in place, without copying
 //	nSynsets, total members, total pointers, then for each synset (ordered by part of speech, then offset):
 //	    pos byte (0 noun, 1 verb, 2 adjective, 3 adverb; +4 for a satellite)
 //	    nMembers, each: lemma, sense rank of this synset for that lemma
-//	        (1-based, the index file's order), tag count (cntlist)
+//	        (1-based, the index file's order), tag count (cntlist, at
+//	        most 65535)
 //	    nPointers, each: kind byte, target synset minus this synset
 //	        (zigzag), source member+1 and target member+1 (positions in
 //	        the two synsets' member lists; 0 and 0 for a pointer between
@@ -314,7 +315,7 @@ func read(dict string) (*database, error) {
 			if r == 0 {
 				return nil, fmt.Errorf("lemma %q of synset %08d missing from index.%s", w, s.offset, posFiles[s.pos])
 			}
-			s.members = append(s.members, member{lemma: id, rank: r, count: counts[countKey{w, s.pos, r}]})
+			s.members = append(s.members, member{lemma: id, rank: r, count: min(counts[countKey{w, s.pos, r}], 65535)})
 		}
 	}
 	// Resolve pointers.
@@ -501,17 +502,13 @@ func (d *database) encode() []byte {
 	var b []byte
 	u := func(v int) { b = binary.AppendUvarint(b, uint64(v)) }
 	str := func(s string) { u(len(s)); b = append(b, s...) }
-	b = append(b, "WNTB\x02"...)
+	b = append(b, "WNTB\x03"...)
 	u(len(d.lemmas))
-	prev := ""
 	for _, w := range d.lemmas {
-		n := 0
-		for n < len(w) && n < len(prev) && w[n] == prev[n] {
-			n++
+		if len(w) >= 128 {
+			panic("lemma longer than 127 bytes: " + w)
 		}
-		u(n)
-		str(w[n:])
-		prev = w
+		str(w) // one length byte: the reader slices lemmas out in place
 	}
 	u(len(d.synsets))
 	nm := 0
