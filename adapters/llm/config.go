@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -21,26 +19,6 @@ const (
 	// Google's own client, and the gRPC, OpenTelemetry and cloud libraries it
 	// pulls in, out of the build.
 	ProviderGoogleAI = "googleai"
-)
-
-// Environment variable names for the model settings. The matching command
-// line flags (wired in cmd/storybot) are --llm-provider, --llm-base-url,
-// --llm-model and --embed-model; the API key is read from the environment or
-// a file only, never from a flag.
-const (
-	EnvProvider   = "STORYBOT_LLM_PROVIDER"
-	EnvBaseURL    = "STORYBOT_LLM_BASE_URL"
-	EnvModel      = "STORYBOT_LLM_MODEL"
-	EnvAPIKey     = "STORYBOT_LLM_API_KEY"
-	EnvAPIKeyFile = "STORYBOT_LLM_API_KEY_FILE"
-	EnvEmbedModel = "STORYBOT_EMBED_MODEL"
-	// EnvTimeout is an optional per-attempt timeout, as a Go duration ("90s").
-	EnvTimeout = "STORYBOT_LLM_TIMEOUT"
-	// EnvMaxRetries is an optional count of retries after 429 and 5xx replies.
-	EnvMaxRetries = "STORYBOT_LLM_MAX_RETRIES"
-	// EnvLegacyMaxTokens, when "true", sends max_tokens instead of
-	// max_completion_tokens to OpenAI-compatible servers that predate it.
-	EnvLegacyMaxTokens = "STORYBOT_LLM_LEGACY_MAX_TOKENS"
 )
 
 // Defaults used when a Config leaves a field zero.
@@ -128,61 +106,6 @@ func (c Config) String() string {
 		c.Provider, c.BaseURL, c.Model, key, c.EmbedModel, c.Timeout, c.MaxRetries)
 }
 
-// FromEnv reads a Config from the environment through getenv (os.Getenv in
-// production). STORYBOT_LLM_API_KEY_FILE names a file holding the key;
-// setting both it and STORYBOT_LLM_API_KEY is an error. readFile may be nil
-// for os.ReadFile. Flags set by cmd/storybot should override the result.
-func FromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
-	if readFile == nil {
-		readFile = os.ReadFile
-	}
-	c := Config{
-		Provider:   strings.TrimSpace(getenv(EnvProvider)),
-		BaseURL:    strings.TrimSpace(getenv(EnvBaseURL)),
-		Model:      strings.TrimSpace(getenv(EnvModel)),
-		APIKey:     strings.TrimSpace(getenv(EnvAPIKey)),
-		EmbedModel: strings.TrimSpace(getenv(EnvEmbedModel)),
-	}
-	if path := strings.TrimSpace(getenv(EnvAPIKeyFile)); path != "" {
-		if c.APIKey != "" {
-			return Config{}, fmt.Errorf("llm: set %s or %s, not both", EnvAPIKey, EnvAPIKeyFile)
-		}
-		b, err := readFile(path)
-		if err != nil {
-			return Config{}, fmt.Errorf("llm: read %s: %w", EnvAPIKeyFile, err)
-		}
-		c.APIKey = strings.TrimSpace(string(b))
-		if c.APIKey == "" {
-			return Config{}, fmt.Errorf("llm: %s names an empty file %s", EnvAPIKeyFile, path)
-		}
-	}
-	if v := strings.TrimSpace(getenv(EnvTimeout)); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return Config{}, fmt.Errorf("llm: %s=%q is not a positive duration such as 90s", EnvTimeout, v)
-		}
-		c.Timeout = d
-	}
-	if v := strings.TrimSpace(getenv(EnvMaxRetries)); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return Config{}, fmt.Errorf("llm: %s=%q is not a whole number", EnvMaxRetries, v)
-		}
-		c.MaxRetries = n
-		if n == 0 {
-			c.MaxRetries = -1 // explicit zero: no retries
-		}
-	}
-	if v := strings.TrimSpace(getenv(EnvLegacyMaxTokens)); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return Config{}, fmt.Errorf("llm: %s=%q is not true or false", EnvLegacyMaxTokens, v)
-		}
-		c.LegacyMaxTokens = b
-	}
-	return c, nil
-}
-
 // Validate checks the Config and returns it normalised (provider lower-cased,
 // defaults filled in, base URL without a trailing slash). Errors name the
 // setting to fix. An offline Config is always valid.
@@ -199,10 +122,10 @@ func (c Config) Validate() (Config, error) {
 	case ProviderOpenAI, ProviderOllama, ProviderAnthropic, ProviderGoogleAI:
 	default:
 		return c, fmt.Errorf("llm: unknown provider %q (--llm-provider / %s): use openai, ollama, anthropic or googleai, or leave it empty to answer offline",
-			c.Provider, EnvProvider)
+			c.Provider, "STORYBOT_LLM_PROVIDER")
 	}
 	if c.Model == "" {
-		return c, fmt.Errorf("llm: provider %s needs a model (--llm-model / %s)", c.Provider, EnvModel)
+		return c, fmt.Errorf("llm: provider %s needs a model (--llm-model / %s)", c.Provider, "STORYBOT_LLM_MODEL")
 	}
 	gemini := c.Provider == ProviderGoogleAI
 	if gemini {
@@ -217,7 +140,7 @@ func (c Config) Validate() (Config, error) {
 		u, err := url.Parse(c.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return c, fmt.Errorf("llm: base URL %q (--llm-base-url / %s) is not an http(s) URL such as http://127.0.0.1:8080/v1",
-				c.BaseURL, EnvBaseURL)
+				c.BaseURL, "STORYBOT_LLM_BASE_URL")
 		}
 	}
 	needKey := false
@@ -232,7 +155,7 @@ func (c Config) Validate() (Config, error) {
 		if gemini {
 			name = ProviderGoogleAI
 		}
-		return c, fmt.Errorf("llm: provider %s needs an API key (%s or %s)", name, EnvAPIKey, EnvAPIKeyFile)
+		return c, fmt.Errorf("llm: provider %s needs an API key (%s or %s)", name, "STORYBOT_LLM_API_KEY", "STORYBOT_LLM_API_KEY_FILE")
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout

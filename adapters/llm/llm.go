@@ -95,7 +95,7 @@ func NewEmbedder(ctx context.Context, cfg Config, logger *slog.Logger) (Embedder
 		ec, err = ollama.New(ollama.WithServerURL(baseURLOr(cfg.BaseURL, DefaultOllamaBaseURL)),
 			ollama.WithModel(cfg.EmbedModel), ollama.WithHTTPClient(client))
 	case ProviderAnthropic:
-		return nil, fmt.Errorf("llm: provider anthropic has no embedding API; unset --embed-model / %s or use another provider", EnvEmbedModel)
+		return nil, fmt.Errorf("llm: provider anthropic has no embedding API; unset --embed-model / %s or use another provider", "STORYBOT_EMBED_MODEL")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("llm: set up %s embedding model %q: %w", cfg.Provider, cfg.EmbedModel, err)

@@ -81,7 +81,7 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 	}
 	// The tuning variables (STORYBOT_LLM_MAX_RETRIES, ..._LEGACY_MAX_TOKENS)
 	// come from the environment; flags and the config file win for the rest.
-	llmCfg, err := llm.FromEnv(m.Getenv, nil)
+	llmCfg, err := llmFromEnv(m.Getenv, nil)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("language model settings: %w", err)}
 	}
