@@ -20,8 +20,10 @@ var rules = [numPOS][]suffix{
 // ("geese" → goose, "lost" → lose), then the forms the detachment rules
 // make ("storeys" → storey). Only forms that are WordNet lemmas of pos
 // are returned; nil means the word is unknown in that part of speech.
-// A collocation that is not a lemma as given is tried with each of its
-// words reduced in turn: "attorneys general", "looked up".
+// A form that is not found as given is tried with hyphens for spaces and
+// the other way round ("e mail" → e-mail, "well known" → well-known),
+// and a collocation with each of its words reduced in turn ("attorneys
+// general", "looked up").
 func (d *DB) Base(word string, pos POS) []string {
 	if pos >= numPOS {
 		return nil
@@ -31,7 +33,25 @@ func (d *DB) Base(word string, pos POS) []string {
 		return nil
 	}
 	out := d.morph(w, pos)
-	if len(out) > 0 || !strings.Contains(w, " ") {
+	if len(out) > 0 {
+		return out
+	}
+	// Hyphens and spaces vary between writers: "e mail", "well known".
+	if strings.ContainsAny(w, " -") {
+		for _, v := range []string{strings.ReplaceAll(w, " ", "-"), strings.ReplaceAll(w, "-", " "), strings.ReplaceAll(w, "-", "")} {
+			if v != w {
+				for _, b := range d.morph(v, pos) {
+					if !contains(out, b) {
+						out = append(out, b)
+					}
+				}
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	if !strings.Contains(w, " ") {
 		return out
 	}
 	// A collocation: inflect one of its words, keep the rest

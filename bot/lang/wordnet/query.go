@@ -217,7 +217,7 @@ func (d *DB) isA(word string, pos POS, ancestor string, maxDepth int, opts ...Op
 		if !ok {
 			continue
 		}
-		h.fromRank, h.fromLemma = s.rank, s.lemma
+		h.fromRank = s.rank
 		if !found || h.better(best) {
 			best, found = h, true
 		}
@@ -227,10 +227,9 @@ func (d *DB) isA(word string, pos POS, ancestor string, maxDepth int, opts ...Op
 
 // hit is where a walk up the taxonomy met a target synset.
 type hit struct {
-	depth     int
-	fromRank  int
-	toRank    int
-	fromLemma string
+	depth    int
+	fromRank int
+	toRank   int
 }
 
 func (h hit) better(o hit) bool {

@@ -24,7 +24,7 @@ const (
 	numPOS
 )
 
-// AllPOS lists the parts of speech in the order queries try them.
+// allPOS lists the parts of speech in the order queries try them.
 var allPOS = [numPOS]POS{Noun, Verb, Adjective, Adverb}
 
 // String returns "noun", "verb", "adjective" or "adverb".
@@ -403,7 +403,7 @@ func (d *DB) dstLemma(p pointer) int32 {
 // underscores and runs of white space as single spaces.
 func normalize(w string) string {
 	w = strings.ToLower(strings.TrimSpace(w))
-	if strings.ContainsAny(w, "_\t\n\r  ") {
+	if strings.ContainsAny(w, "_\t\n\r\u00a0") || strings.Contains(w, "  ") {
 		w = strings.Join(strings.Fields(strings.ReplaceAll(w, "_", " ")), " ")
 	}
 	return w
