@@ -128,6 +128,7 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 		Retriever: idx,
 		Store:     idx,
 		Composer:  composer,
+		Feedback:  m.feedback,
 		Logger:    logger.With("component", "bot"),
 		Now:       m.Now,
 	})

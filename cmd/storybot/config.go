@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/storybot/storybot/pgstore"
 )
 
 // Config is storybot's whole configuration, built once in Main from flags,
@@ -16,6 +18,9 @@ type Config struct {
 	Corpus string `yaml:"corpus"`
 	// Data is where the index lives (STORYBOT_DATA); default under the user's cache dir.
 	Data string `yaml:"data"`
+	// Store is where serve keeps the state replicas share: empty for the
+	// embedded store in Data, or a postgres:// URL (STORYBOT_STORE).
+	Store StoreURL `yaml:"store"`
 	// LogFormat is "text" or "json"; LogLevel is debug, info, warn or error.
 	LogFormat string `yaml:"log_format"`
 	LogLevel  string `yaml:"log_level"`
@@ -121,6 +126,21 @@ type LimitsConfig struct {
 	RetryMax time.Duration `yaml:"retry_max"`
 }
 
+// StoreURL is the store setting: empty, or a postgres:// URL whose
+// password prints as xxxxx.
+type StoreURL string
+
+// String hides the URL's password.
+func (u StoreURL) String() string {
+	if u == "" {
+		return ""
+	}
+	return pgstore.Redact(string(u))
+}
+
+// MarshalText hides the password in YAML and JSON output.
+func (u StoreURL) MarshalText() ([]byte, error) { return []byte(u.String()), nil }
+
 // Secret is a credential: it prints as <redacted>.
 type Secret string
 
@@ -173,6 +193,9 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 	}
 	str(&c.Corpus, "STORYBOT_CORPUS")
 	str(&c.Data, "STORYBOT_DATA")
+	if v := getenv("STORYBOT_STORE"); v != "" {
+		c.Store = StoreURL(v)
+	}
 	str(&c.LogFormat, "STORYBOT_LOG_FORMAT")
 	str(&c.LogLevel, "STORYBOT_LOG_LEVEL")
 	str(&c.LLM.Provider, "STORYBOT_LLM_PROVIDER")

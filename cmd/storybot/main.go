@@ -63,6 +63,9 @@ type Main struct {
 	// wrapComposer, when set (by serve), wraps the model composer, e.g. to
 	// count model errors.
 	wrapComposer func(bot.Composer) bot.Composer
+	// feedback, when set (by serve with a shared store), records readers'
+	// verdicts.
+	feedback bot.FeedbackRecorder
 
 	closers []func() error
 	// profiling is set once --cpuprofile and --memprofile are handled.

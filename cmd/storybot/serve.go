@@ -22,6 +22,7 @@ import (
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/httpapi"
 	"github.com/storybot/storybot/metrics"
+	"github.com/storybot/storybot/pgstore"
 	"github.com/storybot/storybot/retrieval"
 	"github.com/storybot/storybot/watch"
 )
@@ -69,6 +70,8 @@ type server struct {
 	base   *slog.Logger // without a component
 	logger *slog.Logger
 	rec    *metrics.Metrics
+	// store is the PostgreSQL store replicas share (--store), or nil.
+	store *pgstore.Store
 
 	answerer lazyAnswerer
 	corpus   atomic.Pointer[app]
@@ -149,6 +152,14 @@ func (s *server) run(ctx context.Context) error {
 		}
 		return nil
 	}}}
+	if cfg.Store != "" {
+		st, err := s.openStore(ctx)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		checks = append(checks, httpapi.Check{Name: "store", Ready: st.Ping})
+	}
 	slackOn := cfg.Slack.BotToken != ""
 	discordOn := cfg.Discord.BotToken != ""
 	// The adapters exist before the corpus is loaded, so that platforms'
@@ -165,6 +176,9 @@ func (s *server) run(ctx context.Context) error {
 	if slackOn {
 		sc := slackConfig(cfg)
 		sc.Hooks = s.hooks("slack")
+		if s.store != nil {
+			sc.Seen, sc.Conversations = s.store, s.store
+		}
 		slackAd, err = slack.New(sc, bots, s.base)
 		if err != nil {
 			ln.Close()
@@ -184,6 +198,9 @@ func (s *server) run(ctx context.Context) error {
 	if discordOn {
 		dc := discordConfig(cfg)
 		dc.Hooks = s.hooks("discord")
+		if s.store != nil {
+			dc.Seen = s.store
+		}
 		discordAd, err = discord.New(dc, bots, s.base)
 		if err != nil {
 			ln.Close()
@@ -310,6 +327,24 @@ func (s *server) run(ctx context.Context) error {
 	case <-time.After(cfg.HTTP.ShutdownTimeout + time.Second):
 		return fmt.Errorf("shutdown did not finish within http.shutdown_timeout (%v); stopping anyway", cfg.HTTP.ShutdownTimeout)
 	}
+}
+
+// openStore connects to the PostgreSQL store (--store) and migrates it:
+// delivery keys, conversations and feedback are then shared with the
+// other replicas on it.
+func (s *server) openStore(ctx context.Context) (*pgstore.Store, error) {
+	st, err := pgstore.Open(ctx, string(s.cfg.Store), pgstore.Options{
+		Logger: s.base.With("component", "store"),
+		Now:    s.m.Now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store (--store, STORYBOT_STORE): %w", err)
+	}
+	s.m.onClose(st.Close)
+	s.store = st
+	s.m.feedback = st
+	s.logger.Info("state shared in PostgreSQL", "store", s.cfg.Store.String(), "schema", st.Schema())
+	return st, nil
 }
 
 // watchCorpus starts the corpus watcher: new, changed and removed files are

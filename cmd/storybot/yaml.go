@@ -20,6 +20,7 @@ import (
 	"github.com/storybot/storybot/adapters/discord"
 	"github.com/storybot/storybot/adapters/slack"
 	"github.com/storybot/storybot/digest"
+	"github.com/storybot/storybot/pgstore"
 )
 
 // configKey documents one setting: its YAML path, its environment variable
@@ -35,6 +36,7 @@ type configKey struct {
 var configKeys = []configKey{
 	{path: "corpus", env: "STORYBOT_CORPUS"},
 	{path: "data", env: "STORYBOT_DATA"},
+	{path: "store", env: "STORYBOT_STORE"},
 	{path: "log_format", env: "STORYBOT_LOG_FORMAT"},
 	{path: "log_level", env: "STORYBOT_LOG_LEVEL"},
 	{path: "llm.provider", env: "STORYBOT_LLM_PROVIDER"},
@@ -194,6 +196,10 @@ func (m *Main) serviceFlags(name string, args []string) (*flag.FlagSet, *Config,
 	fs.SetOutput(m.Stderr)
 	cfg.commonFlags(fs)
 	fs.String("config", path, "YAML configuration `file` (env STORYBOT_CONFIG); the environment and flags override it")
+	fs.Func("store", "where replicas share state: a postgres://user@host/db?sslmode=...&search_path=...&pool_max_conns=... `URL`; empty: the embedded store in --data (env STORYBOT_STORE)", func(v string) error {
+		cfg.Store = StoreURL(v)
+		return nil
+	})
 	fs.StringVar(&cfg.HTTP.Addr, "http-addr", cfg.HTTP.Addr, "HTTP listen `address` for /v1/ask, /healthz, /readyz, /metrics and webhooks (env STORYBOT_HTTP_ADDR)")
 	return fs, &cfg, nil
 }
@@ -405,6 +411,9 @@ func editDistance(a, b string) int {
 // listener, the platforms' credentials, the digest schedule and the watcher.
 // Each message names the key and its variable and says how to fix it.
 func (c *Config) validateService() error {
+	if c.Store != "" && !pgstore.IsURL(string(c.Store)) {
+		return fmt.Errorf("store (--store, STORYBOT_STORE): %s is not a postgres:// URL; leave it empty for the embedded store", c.Store)
+	}
 	if _, port, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 		return fmt.Errorf("http.addr (--http-addr, STORYBOT_HTTP_ADDR): %q is not host:port, e.g. 127.0.0.1:8080 or :8080", c.HTTP.Addr)
 	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/storybot/storybot/adapters/slack/slackfake"
+	"github.com/storybot/storybot/pgstore/pgtest"
+)
+
+// slackSign signs an Events API body as Slack does (v0 signature).
+func slackSign(secret, ts string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
+	return "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// postSlackEvent delivers a signed Events API payload to a replica.
+func postSlackEvent(t *testing.T, baseURL, secret string, payload any) {
+	t.Helper()
+	body, err := json.Marshal(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, baseURL+"/slack/events", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", slackSign(secret, ts, body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("Slack event to %s: %s", baseURL, resp.Status)
+	}
+}
+
+// countRows counts rows of a query in the store's schema.
+func countRows(t *testing.T, url, sql string, args ...any) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+// TestServeReplicasShareState: two serve replicas on one PostgreSQL schema
+// (--store) answer an Events API delivery that reached both once, and a
+// follow-up in the thread that reaches the other replica is answered with
+// the conversation recorded by the first (Slack's mentions profile, where
+// the thread's history is only in the store).
+func TestServeReplicasShareState(t *testing.T) {
+	store := pgtest.URL(t)
+	fake := slackfake.New(t)
+	const secret = "shh-replicas"
+	env := func() map[string]string {
+		return map[string]string{
+			"STORYBOT_STORE":       store,
+			"SLACK_BOT_TOKEN":      slackfake.BotToken,
+			"SLACK_SIGNING_SECRET": secret,
+			"SLACK_API_URL":        fake.APIURL(),
+			"SLACK_PROFILE":        "mentions",
+			"STORYBOT_WATCH":       "0",
+			"STORYBOT_USER_RATE":   "0",
+		}
+	}
+	a := startServe(t, env())
+	b := startServe(t, env())
+	a.waitReady(t)
+	b.waitReady(t)
+	for _, r := range []*running{a, b} {
+		if code, body := r.get(t, "/readyz"); code != 200 || !strings.Contains(body, "store") {
+			t.Errorf("/readyz: %d %s, want ready with the store checked", code, body)
+		}
+	}
+
+	text := "<@" + slackfake.BotUser + "> Who is the NATO Secretary General?"
+	root := fake.AddMessage("C0NEWS", "", "U0ALICE", text)
+	ev := slackfake.EventCallback("Ev1", slackfake.Mention("C0NEWS", "U0ALICE", root, "", text))
+	postSlackEvent(t, a.url, secret, ev)
+	postSlackEvent(t, b.url, secret, ev)
+	fake.WaitCalls("the answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C0NEWS") >= 1 })
+	time.Sleep(500 * time.Millisecond) // room for a second answer, if any
+	if n := slackfake.Count(fake.Calls(), "chat.update", "C0NEWS"); n != 1 {
+		t.Fatalf("the same event delivered to both replicas was answered %d times, want once: %+v", n, fake.Calls())
+	}
+	if n := countRows(t, store, `SELECT count(*) FROM conversation_turns WHERE key = $1`, "slack/C0NEWS/"+root); n != 2 {
+		t.Fatalf("%d turns recorded for the thread, want the question and the answer", n)
+	}
+
+	answered := func(r *running) int {
+		n := 0
+		for _, rec := range r.stderr.logLines(t) {
+			if rec["msg"] == "answered" && rec["platform"] == "slack" {
+				n++
+			}
+		}
+		return n
+	}
+	before := answered(b)
+	// The follow-up reaches the other replica (b, whichever answered).
+	follow := "<@" + slackfake.BotUser + "> When did he take office?"
+	fts := fake.AddMessage("C0NEWS", root, "U0ALICE", follow)
+	postSlackEvent(t, b.url, secret, slackfake.EventCallback("Ev2", slackfake.Mention("C0NEWS", "U0ALICE", fts, root, follow)))
+	fake.WaitCalls("the follow-up's answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C0NEWS") >= 2 })
+	if answered(b) != before+1 {
+		t.Errorf("replica b did not answer the follow-up:\n%s", b.stderr)
+	}
+	if n := countRows(t, store, `SELECT count(*) FROM conversation_turns WHERE key = $1`, "slack/C0NEWS/"+root); n != 4 {
+		t.Errorf("%d turns recorded for the thread after the follow-up on the other replica, want 4", n)
+	}
+	for _, r := range []*running{a, b} {
+		if err := r.shutdown(t); err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}
+}
