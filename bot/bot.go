@@ -289,6 +289,9 @@ type Digest struct {
 type Brief struct {
 	// Question is what was asked, with its thread.
 	Question Question
+	// Context is an earlier question of the thread whose words fill in what
+	// Question leaves out ("and when is it running again?"), or "".
+	Context string
 	// Hits are the retrieved passages, best first, re-ranked for outlet diversity.
 	Hits []Hit
 	// Articles holds the metadata (and text) of every article in Hits, by ID.

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/storybot/storybot/bot/lang"
 	"github.com/storybot/storybot/bot/terms"
 )
 
@@ -31,6 +32,11 @@ type TermStats interface {
 // sentence covers the question's specific words. It is safe for concurrent use.
 type Extractive struct {
 	stats TermStats
+	lang  *lang.Lang
+	// Trace, when set, receives a line per step of typed answering: the
+	// question's analysis and every candidate value with its scores
+	// (storybot ask --explain).
+	Trace func(line string)
 	// MaxSentences bounds the answer body (default 3).
 	MaxSentences int
 	// MinCoverage is the share of the question's specific words that the best
@@ -44,6 +50,9 @@ func NewExtractive(r Retriever) *Extractive {
 	if ts, ok := r.(TermStats); ok {
 		e.stats = ts
 	}
+	// The lexicons are embedded and checked by their tests; should they fail
+	// to load, typed questions fall back to the sentence composer.
+	e.lang, _ = lang.New()
 	return e
 }
 
@@ -78,6 +87,12 @@ func Focus(question string) []string {
 func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 	if err := ctx.Err(); err != nil {
 		return Answer{}, err
+	}
+	if a, ok := e.composeTyped(b); ok {
+		return a, nil
+	}
+	if b.Context != "" {
+		b.Question.Text = b.Context + " " + b.Question.Text
 	}
 	focus := Focus(b.Question.Text)
 	cands := e.candidates(b.Hits)

@@ -33,8 +33,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Hits is how many passages to retrieve per question (default 24).
+	// Hits is how many passages to retrieve per question (default 48).
 	Hits int
+	// Evidence is how many of them are handed to the composer (default 12).
+	Evidence int
+	// Trace, when set, receives the offline composer's reasoning, a line at
+	// a time (storybot ask --explain).
+	Trace func(line string)
 }
 
 // FeedbackRecorder stores readers' verdicts on answers. It must be safe for
@@ -53,6 +58,7 @@ type Service struct {
 	logger     *slog.Logger
 	now        func() time.Time
 	hits       int
+	evidence   int
 }
 
 // NewService returns a Service, or an error when a required part is missing.
@@ -68,6 +74,7 @@ func NewService(opt Options) (*Service, error) {
 		logger:    opt.Logger,
 		now:       opt.Now,
 		hits:      opt.Hits,
+		evidence:  opt.Evidence,
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -76,9 +83,13 @@ func NewService(opt Options) (*Service, error) {
 		s.now = time.Now
 	}
 	if s.hits <= 0 {
-		s.hits = 24
+		s.hits = 48
+	}
+	if s.evidence <= 0 {
+		s.evidence = 12
 	}
 	s.extractive = NewExtractive(opt.Retriever)
+	s.extractive.Trace = opt.Trace
 	return s, nil
 }
 
@@ -122,44 +133,80 @@ func (s *Service) answer(ctx context.Context, q Question) (Answer, error) {
 			text = text[:i] // do not end on half a word
 		}
 	}
-	query := text
-	if prev := lastUserTurn(q.Thread); prev != "" && len(Focus(text)) < 3 {
-		// A short follow-up ("and who said that?") leans on the thread.
-		query = prev + " " + text
+	if parts := s.extractive.split(text); len(parts) > 1 {
+		return s.answerParts(ctx, q, parts)
 	}
+	// A question is answered from its own words first; an earlier question
+	// of the thread only fills in what it leaves out ("and when is it
+	// running again?"), and only when it helps.
+	a, err := s.answerWith(ctx, q, text, "")
+	if err != nil {
+		return Answer{}, err
+	}
+	if prev := lastUserTurn(q.Thread); prev != "" && (a.Abstained || s.extractive.leansOnThread(text)) {
+		b, err := s.answerWith(ctx, q, text, prev)
+		if err != nil {
+			return Answer{}, err
+		}
+		if !b.Abstained || a.Abstained && s.extractive.leansOnThread(text) {
+			return b, nil
+		}
+	}
+	return a, nil
+}
+
+// answerWith retrieves passages for text, with the words of an earlier
+// question as context when context is not empty, and composes the answer.
+func (s *Service) answerWith(ctx context.Context, q Question, text, context string) (Answer, error) {
+	query := strings.TrimSpace(context + " " + text)
 	hits, err := s.retriever.Search(ctx, terms.Expand(query), s.hits)
 	if err != nil {
 		return Answer{}, fmt.Errorf("search the corpus: %w", err)
 	}
 	hits = Diversify(hits)
-	brief := Brief{Question: Question{Text: text, Thread: q.Thread, Platform: q.Platform}, Hits: hits, Articles: map[string]Article{}}
-	for _, h := range hits {
+	brief := Brief{Question: Question{Text: text, Thread: q.Thread, Platform: q.Platform}, Context: context, Hits: hits, Articles: map[string]Article{}}
+	if err := s.loadArticles(ctx, &brief); err != nil {
+		return Answer{}, err
+	}
+	// The composer (extractive or model) is handed the passages that hold
+	// the asked value first, at most Evidence of them.
+	brief.Hits = s.extractive.Select(brief, s.evidence)
+	return s.compose(ctx, brief)
+}
+
+// loadArticles reads the articles of the brief's hits.
+func (s *Service) loadArticles(ctx context.Context, brief *Brief) error {
+	for _, h := range brief.Hits {
 		id := h.Passage.ArticleID
 		if _, ok := brief.Articles[id]; ok {
 			continue
 		}
 		art, err := s.store.Article(ctx, id)
 		if err != nil {
-			return Answer{}, fmt.Errorf("read article %s: %w", id, err)
+			return fmt.Errorf("read article %s: %w", id, err)
 		}
 		brief.Articles[id] = art
 	}
+	return nil
+}
+
+// compose answers a brief offline, then with the model when there is one.
+func (s *Service) compose(ctx context.Context, brief Brief) (Answer, error) {
 	ledger, err := s.store.Conflicts(ctx)
 	if err != nil {
 		return Answer{}, fmt.Errorf("read the conflict ledger: %w", err)
 	}
-	brief.Question.Text = query
 	offline, err := s.extractive.Compose(ctx, brief)
 	if err != nil {
 		return Answer{}, err
 	}
-	brief.Question.Text = text
 	offline.Evidence = evidenceIDs(brief.Hits)
-	if !offline.Abstained {
+	if !offline.Abstained && len(offline.Conflicts) == 0 && !s.extractive.typed(brief.Question.Text) {
 		brief.Conflicts = RelevantConflicts(brief.Question, supportingHits(brief.Hits, offline), ledger)
 		offline.Conflicts = brief.Conflicts
 		offline.Sources = Sources(offline.Citations(), brief.Articles)
 	}
+	brief.Conflicts = offline.Conflicts
 	// When no sentence of the corpus covers the question, a model could
 	// only guess: the abstention stands ("never less grounded").
 	if s.composer == nil || offline.Abstained {
@@ -185,6 +232,58 @@ func evidenceIDs(hits []Hit) []string {
 		ids[i] = h.Passage.ArticleID
 	}
 	return ids
+}
+
+// answerParts answers each question of a compound question ("how much will
+// it cost and when will it open?") and joins the answers; it abstains only
+// when every part does.
+func (s *Service) answerParts(ctx context.Context, q Question, parts []string) (Answer, error) {
+	var out Answer
+	out.Abstained = true
+	var abstentions []Sentence
+	for _, p := range parts {
+		sub := q
+		sub.Text = p
+		a, err := s.answer(ctx, sub)
+		if err != nil {
+			return Answer{}, err
+		}
+		out.Evidence = append(out.Evidence, a.Evidence...)
+		if a.Abstained {
+			abstentions = append(abstentions, a.Sentences...)
+			continue
+		}
+		out.Abstained = false
+		out.Sentences = append(out.Sentences, a.Sentences...)
+		out.Conflicts = append(out.Conflicts, a.Conflicts...)
+		out.Composer = a.Composer
+		if a.Note != "" {
+			out.Note = a.Note
+		}
+	}
+	if out.Abstained {
+		out.Sentences = abstentions[:1]
+		out.Composer = ComposerExtractive
+		return out, nil
+	}
+	seen := map[string]bool{}
+	for _, src := range sourcesOf(ctx, s, out.Citations()) {
+		if !seen[src.ID] {
+			seen[src.ID] = true
+			out.Sources = append(out.Sources, src)
+		}
+	}
+	return out, nil
+}
+
+func sourcesOf(ctx context.Context, s *Service, ids []string) []Source {
+	arts := map[string]Article{}
+	for _, id := range ids {
+		if a, err := s.store.Article(ctx, id); err == nil {
+			arts[id] = a
+		}
+	}
+	return Sources(ids, arts)
 }
 
 // supportingHits keeps the hits whose articles the offline answer rests on,

@@ -184,7 +184,10 @@ func (l *Lang) Dates(toks []Token) []Date {
 // Clock is a time of day read from text: minutes after midnight in the
 // zone written beside it (Zone hours from UTC, when HasZone).
 type Clock struct {
-	Minutes    int
+	Minutes int
+	// Lo and Hi bound the time in minutes after a hedge ("by 2:00" is
+	// [0, 120]); both equal Minutes without one.
+	Lo, Hi     int
 	HasZone    bool
 	Zone       float64
 	Meridiem   bool
@@ -253,6 +256,24 @@ func (l *Lang) Clocks(toks []Token) []Clock {
 			continue
 		}
 		c.Minutes = h*60 + m
+		c.Lo, c.Hi = c.Minutes, c.Minutes
+		for n := 2; n >= 1; n-- {
+			if i-n < 0 {
+				continue
+			}
+			if cw, ok := l.clock[phrase(toks[i-n:i])]; ok && cw.kind == "hedge" {
+				switch {
+				case cw.offset < 0:
+					c.Lo = 0
+				case cw.offset > 0:
+					c.Hi = 24 * 60
+				default:
+					c.Lo, c.Hi = c.Minutes-15, c.Minutes+15
+				}
+				c.Start = i - n
+				break
+			}
+		}
 		out = append(out, c)
 		i = c.End - 1
 	}

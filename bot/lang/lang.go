@@ -5,11 +5,15 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
 	"github.com/jdkato/prose/v3/tag"
+	"github.com/jdkato/prose/v3/token"
 	"github.com/jdkato/prose/v3/tokenize"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Token is one token of a text: its text as written, lower-cased, its
@@ -73,6 +77,7 @@ type Lang struct {
 	compass    map[string]float64
 	clock      map[string]clockWord
 	questions  map[string][]string
+	typeWords  map[string]bool
 	maxPhrase  int
 
 	tok    *tokenize.Tokenizer
@@ -97,7 +102,7 @@ func New() (*Lang, error) {
 		stop: map[string]bool{}, chat: map[string]string{}, numbers: map[string]float64{},
 		scales: map[string]float64{}, hedges: map[string]string{}, units: map[string]unit{},
 		currencies: map[string]string{}, calendar: map[string]calendarWord{}, compass: map[string]float64{},
-		clock: map[string]clockWord{}, questions: map[string][]string{},
+		clock: map[string]clockWord{}, questions: map[string][]string{}, typeWords: map[string]bool{},
 		tok: tokenize.New(), tagger: tg, cache: map[string][]Token{},
 	}
 	load := func(name string, min int, put func(e Entry) error) error {
@@ -149,6 +154,15 @@ func New() (*Lang, error) {
 			return nil, err
 		}
 	}
+	// The content words of question phrases ("time" in "what time", "number"
+	// in "the number of") name answer types, not topics.
+	for k := range l.questions {
+		for _, w := range strings.Fields(k) {
+			if !l.stop[w] && w != "$" && w != "%" {
+				l.typeWords[w] = true
+			}
+		}
+	}
 	return l, nil
 }
 
@@ -166,7 +180,7 @@ func (l *Lang) Tokens(text string) []Token {
 		return t
 	}
 	l.mu.Unlock()
-	raw := l.tok.Tokenize(text)
+	raw := l.splitSymbols(l.tok.Tokenize(text))
 	l.tagger.TagTokens(raw)
 	out := make([]Token, len(raw))
 	for i, r := range raw {
@@ -184,6 +198,26 @@ func (l *Lang) Tokens(text string) []Token {
 	return out
 }
 
+// splitSymbols splits a currency symbol glued to a figure ("€50") and a
+// contraction glued to its word ("he'd") into two tokens.
+func (l *Lang) splitSymbols(toks []token.Token) []token.Token {
+	var out []token.Token
+	for _, t := range toks {
+		if r, n := utf8.DecodeRuneInString(t.Text); n < len(t.Text) && !unicode.IsLetter(r) && !unicode.IsDigit(r) && isDigit(t.Text[n]) {
+			if _, ok := l.currencies[t.Text[:n]]; ok {
+				out = append(out, token.Token{Text: t.Text[:n], Start: t.Start}, token.Token{Text: t.Text[n:], Start: t.Start + n})
+				continue
+			}
+		}
+		if i := strings.IndexAny(t.Text, "'’"); i > 0 && i < len(t.Text)-1 && l.stop[strings.ToLower(t.Text[:i])] {
+			out = append(out, token.Token{Text: t.Text[:i], Start: t.Start}, token.Token{Text: t.Text[i:], Start: t.Start + i})
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
 // Stem returns the Snowball English stem of a lower-case word (the stemmer
 // bleve's English analyzer uses), after folding chat shorthand.
 func (l *Lang) Stem(word string) string {
@@ -196,12 +230,55 @@ func (l *Lang) Stem(word string) string {
 		w = c
 	}
 	w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+	w = Fold(w)
 	env := snowballstem.NewEnv(w)
 	english.Stem(env)
 	s := env.Current()
 	l.stemCache.Store(word, s)
 	return s
 }
+
+// Fold removes diacritics ("López" is "Lopez"), so spellings with and
+// without accents match.
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Stems returns the stems a token matches: its own, and for a hyphenated
+// word the stems of its parts ("Suazo-Sandoval" matches "sandoval").
+func (l *Lang) Stems(t Token) []string {
+	out := []string{l.Stem(t.Lower)}
+	if strings.Contains(t.Lower, "-") {
+		for _, p := range strings.Split(t.Lower, "-") {
+			if p != "" {
+				out = append(out, l.Stem(p))
+			}
+		}
+	}
+	return out
+}
+
+// TypeWord reports whether a lower-case word names an answer type ("date",
+// "time", "number", "age"): such words in a question say what is asked, not
+// what it is about.
+func (l *Lang) TypeWord(word string) bool { return l.typeWords[word] }
 
 // Stop reports whether a lower-case word is a function word.
 func (l *Lang) Stop(word string) bool { return l.stop[word] }

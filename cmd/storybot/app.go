@@ -124,14 +124,18 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 		}
 		logger.Info("answers written by a language model", "provider", cfg.LLM.Provider, "model", cfg.LLM.Model)
 	}
-	svc, err := bot.NewService(bot.Options{
+	opts := bot.Options{
 		Retriever: idx,
 		Store:     idx,
 		Composer:  composer,
 		Feedback:  m.feedback,
 		Logger:    logger.With("component", "bot"),
 		Now:       m.Now,
-	})
+	}
+	if cfg.Explain {
+		opts.Trace = func(line string) { fmt.Fprintln(m.Stderr, "explain:", line) }
+	}
+	svc, err := bot.NewService(opts)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ func (m *Main) runAsk(ctx context.Context, args []string) error {
 		return err
 	}
 	asJSON := fs.Bool("json", false, "print one JSON object per answer (the ask --json contract)")
+	fs.BoolVar(&cfg.Explain, "explain", false, "print to stderr how each answer was found: the question's type and focus, every candidate value and its scores")
 	if m.Getenv("STORYBOT_LOG_LEVEL") == "" {
 		cfg.LogLevel = "warn"
 	}

@@ -14,6 +14,8 @@ import (
 // the environment (and a YAML file where supported) and passed down.
 // Secrets are read from the environment or from *_FILE paths only.
 type Config struct {
+	// Explain prints the offline composer's reasoning to stderr (ask --explain).
+	Explain bool `yaml:"-"`
 	// Corpus is the article folder; empty means the built-in sample story.
 	Corpus string `yaml:"corpus"`
 	// Data is where the index lives (STORYBOT_DATA); default under the user's cache dir.

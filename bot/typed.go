@@ -1,0 +1,282 @@
+package bot
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/storybot/storybot/bot/values"
+)
+
+// composeTyped answers a question that asks for a typed value (a count, an
+// amount, a date, a name...) by comparing the values the articles attach to
+// its focus. ok is false when the question is not typed: the sentence
+// composer answers it then.
+func (e *Extractive) composeTyped(b Brief) (Answer, bool) {
+	if e.lang == nil {
+		return Answer{}, false
+	}
+	q := e.analyze(b)
+	if !q.Typed() {
+		return Answer{}, false
+	}
+	eng := values.Engine{Lang: e.lang, Weight: e.idf(q)}
+	var dropped []string
+	if e.Trace != nil {
+		eng.Dropped = func(c values.Candidate) {
+			dropped = append(dropped, fmt.Sprintf("  weak %s %q (of %q) in %s rel=%.2f att=%.2f", c.Type, c.Label, c.HeadWord, c.Article, c.Relevance, c.Attach))
+		}
+	}
+	res := eng.Answer(q, passagesOf(b.Hits, b.Articles))
+	if e.Trace != nil {
+		e.Trace(fmt.Sprintf("question %q: types %v, category %q, counted %v, owner %v, outcome %s", q.Text, q.Types, q.Category, q.Counted, q.Owner, res.Outcome))
+		var focus []string
+		for _, t := range q.Focus {
+			focus = append(focus, t.Word)
+		}
+		e.Trace(fmt.Sprintf("  focus %v", focus))
+		for i, t := range append(res.Trace, dropped...) {
+			if i >= 30 {
+				break
+			}
+			e.Trace("  " + t)
+		}
+	}
+	switch res.Outcome {
+	case values.Unanswered:
+		if q.Category == "" && (q.Wants(values.Person) || q.Wants(values.Place) || q.Wants(values.Org) || q.Wants(values.Date)) {
+			// "who is paying?", "where was it headed?", "when will they
+			// vote?": the answer may be a common noun ("the federal
+			// government") or a phrase ("next month"), so sentences answer.
+			return Answer{}, false
+		}
+		if res.Covered >= 0.8 {
+			// A sentence holds everything the question names but no value
+			// of a form the reader knows ("raised fares by a tenth"): it may
+			// answer, so the sentence composer decides.
+			return Answer{}, false
+		}
+		return typedAbstain(q), true
+	case values.Agreed, values.Conflicting, values.Several:
+	default:
+		return Answer{}, false
+	}
+	a := Answer{Composer: ComposerExtractive}
+	used := map[string]bool{}
+	for i, c := range res.Clusters {
+		lead := c.Candidates[0]
+		ids := supportIDs(c)
+		a.Sentences = append(a.Sentences, Sentence{Text: cleanSentence(lead.Sentence), Citations: ids})
+		used[lead.Sentence] = true
+		if len(res.Clusters) == 1 && i == 0 {
+			// One answer: a second sentence from another article, if one says it.
+			for _, o := range c.Candidates[1:] {
+				if o.Article != lead.Article && !used[o.Sentence] && len(a.Sentences) < 2 {
+					a.Sentences = append(a.Sentences, Sentence{Text: cleanSentence(o.Sentence), Citations: []string{o.Article}})
+					used[o.Sentence] = true
+				}
+			}
+		}
+	}
+	if res.Outcome == values.Conflicting {
+		conf := Conflict{Topic: topicOf(q), Kind: ConflictNumeric}
+		for _, c := range res.Clusters {
+			p := Position{Claim: c.Label, Articles: c.Articles}
+			for _, cand := range c.Candidates {
+				p.Evidence = append(p.Evidence, Evidence{ArticleID: cand.Article, Sentence: cand.Sentence})
+			}
+			conf.Positions = append(conf.Positions, p)
+		}
+		if !isFigure(q) {
+			conf.Kind = ConflictDetail
+		}
+		a.Conflicts = []Conflict{conf}
+		a.Sentences = append([]Sentence{{Text: "Reports differ on this."}}, a.Sentences...)
+	}
+	a.Sources = Sources(a.Citations(), b.Articles)
+	return a, true
+}
+
+// supportIDs are the articles of a cluster whose sentences give its value,
+// lead first, at most four.
+func supportIDs(c values.Cluster) []string {
+	ids := c.Articles
+	if len(ids) > 4 {
+		ids = ids[:4]
+	}
+	return append([]string(nil), ids...)
+}
+
+func isFigure(q values.Query) bool {
+	for _, t := range q.Types {
+		switch t {
+		case values.Person, values.Org, values.Place, values.Name, values.Direction:
+			return false
+		}
+	}
+	return true
+}
+
+// topicOf names the asked fact from the question's focus words.
+func topicOf(q values.Query) string {
+	var ws []string
+	for _, t := range q.Focus {
+		ws = append(ws, t.Word)
+	}
+	if len(ws) == 0 {
+		return strings.Join(q.Types, " or ")
+	}
+	return strings.Join(ws, " ")
+}
+
+// typedAbstain says what no article gives.
+func typedAbstain(q values.Query) Answer {
+	what := map[string]string{
+		values.Count: "a number", values.Amount: "an amount", values.Money: "an amount of money",
+		values.Length: "a length or distance", values.Duration: "a duration", values.Age: "an age",
+		values.Percent: "a percentage", values.Date: "a date", values.Weekday: "a day", values.Time: "a time",
+		values.Person: "a name", values.Org: "a name", values.Place: "a place", values.Name: "a name",
+		values.Direction: "a direction", values.Mass: "a weight", values.Area: "an area", values.Speed: "a speed",
+	}[q.Types[0]]
+	if what == "" {
+		what = "an answer"
+	}
+	text := "The articles I have don't give " + what
+	if t := topicOf(q); t != "" && len(q.Focus) > 0 {
+		text += " for that (" + t + ")"
+	}
+	return Answer{Sentences: []Sentence{{Text: text + "."}}, Abstained: true, Composer: ComposerExtractive}
+}
+
+// idf weighs a question's focus words by how rare they are in the corpus:
+// a word every passage has says little about which sentence answers.
+func (e *Extractive) idf(q values.Query) func(string) float64 {
+	words := make([]string, len(q.Focus))
+	for i, t := range q.Focus {
+		words[i] = t.Word
+	}
+	w := map[string]float64{}
+	if e.stats != nil && len(words) > 0 {
+		df, n := e.stats.DocFreqs(words)
+		if n > 0 && len(df) == len(words) {
+			for i, word := range words {
+				w[word] = math.Log(1 + float64(n)/float64(df[i]+1))
+			}
+		}
+	}
+	return func(word string) float64 {
+		if x, ok := w[word]; ok {
+			return x
+		}
+		return 1
+	}
+}
+
+// typed reports whether a question asks for a typed value.
+func (e *Extractive) typed(text string) bool {
+	return e.lang != nil && values.Analyze(e.lang, text).Typed()
+}
+
+// split divides a compound question into its questions.
+func (e *Extractive) split(text string) []string {
+	if e.lang == nil {
+		return []string{text}
+	}
+	return values.Split(e.lang, text)
+}
+
+func passagesOf(hits []Hit, arts map[string]Article) []values.Passage {
+	out := make([]values.Passage, 0, len(hits))
+	for i, h := range hits {
+		out = append(out, values.Passage{
+			Article: h.Passage.ArticleID, Published: arts[h.Passage.ArticleID].Published,
+			Rank: i, Sentences: h.Passage.Sentences,
+		})
+	}
+	return out
+}
+
+// Select picks the n passages to hand to a composer: for a question that
+// asks for a typed value, the passages holding candidate values attached to
+// its focus come first (best first), then the rest in retrieval order.
+func (e *Extractive) Select(b Brief, n int) []Hit {
+	hits := b.Hits
+	if e.lang != nil {
+		q := e.analyze(b)
+		if q.Typed() {
+			eng := values.Engine{Lang: e.lang, Weight: e.idf(q)}
+			best := eng.PassageScores(q, passagesOf(hits, b.Articles))
+			order := make([]int, len(hits))
+			for i := range order {
+				order[i] = i
+			}
+			sort.SliceStable(order, func(i, j int) bool { return best[order[i]] > best[order[j]] })
+			out := make([]Hit, len(hits))
+			for i, k := range order {
+				out[i] = hits[k]
+			}
+			hits = out
+		}
+	}
+	if len(hits) > n {
+		hits = hits[:n]
+	}
+	return hits
+}
+
+// recase capitalises the question's lower-case words that the passages
+// write capitalised inside sentences ("key bridge" is "Key Bridge"), so the
+// tagger reads them as the names they are.
+func recase(question string, hits []Hit) string {
+	if strings.ToLower(question) != question && strings.ToUpper(question) != question {
+		return question // the asker's capitals stand
+	}
+	caps, low := map[string]int{}, map[string]int{}
+	for _, h := range hits {
+		for _, s := range h.Passage.Sentences {
+			words := strings.Fields(s)
+			for i, w := range words {
+				w = strings.Trim(w, ".,;:!?\"'()[]“”‘’")
+				if w == "" {
+					continue
+				}
+				lw := strings.ToLower(w)
+				switch {
+				case w == lw:
+					low[lw]++
+				case i > 0 && w[0] >= 'A' && w[0] <= 'Z':
+					caps[lw]++
+				}
+			}
+		}
+	}
+	words := strings.Fields(question)
+	for i, w := range words {
+		core := strings.Trim(w, ".,;:!?\"'()")
+		if core == "" || caps[core] < 2 || caps[core] <= 2*low[core] {
+			continue
+		}
+		words[i] = strings.Replace(w, core, strings.ToUpper(core[:1])+core[1:], 1)
+	}
+	return strings.Join(words, " ")
+}
+
+// analyze reads the brief's question, recased from the passages, with the
+// thread's earlier question filling in what it leaves out.
+func (e *Extractive) analyze(b Brief) values.Query {
+	q := values.Analyze(e.lang, recase(b.Question.Text, b.Hits))
+	if b.Context != "" {
+		q = values.FollowUp(q, values.Analyze(e.lang, recase(b.Context, b.Hits)))
+	}
+	return q
+}
+
+// leansOnThread reports whether a question needs an earlier turn to be
+// understood: it refers back with a pronoun, or has fewer than two content words.
+func (e *Extractive) leansOnThread(text string) bool {
+	if e.lang == nil {
+		return len(Focus(text)) < 3
+	}
+	return values.LeansOnThread(e.lang, text)
+}

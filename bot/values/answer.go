@@ -1,0 +1,494 @@
+package values
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/storybot/storybot/bot/lang"
+)
+
+// Passage is a retrieved run of sentences of one article.
+type Passage struct {
+	Article   string
+	Published time.Time
+	// Rank is the passage's position in the retrieval order, from 0.
+	Rank      int
+	Sentences []string
+}
+
+// Candidate is a value read from one sentence, scored for how well it
+// answers the question.
+type Candidate struct {
+	Value
+	Article   string
+	Sentence  string
+	Rank      int
+	modifiers []string
+	// Relevance is the weighted share of the question's focus the sentence
+	// covers; Attach is how closely the value is bound to the focus.
+	Relevance, Attach, Score float64
+}
+
+// Cluster is a group of compatible candidates: one answer and the articles
+// that give it.
+type Cluster struct {
+	Label      string
+	Articles   []string
+	Candidates []Candidate
+	Score      float64
+}
+
+// Outcome says how the articles answer a typed question.
+type Outcome int
+
+// Outcomes of Engine.Answer.
+const (
+	// Untyped: the question is not one the value reader answers.
+	Untyped Outcome = iota
+	// Unanswered: no value of the expected type is attached to the focus.
+	Unanswered
+	// Agreed: one answer, or compatible ones.
+	Agreed
+	// Conflicting: incompatible answers, each backed by an article.
+	Conflicting
+	// Several: the question asks for several things ("which countries"),
+	// and the clusters are its answers.
+	Several
+)
+
+// String names the outcome.
+func (o Outcome) String() string {
+	switch o {
+	case Untyped:
+		return "untyped"
+	case Unanswered:
+		return "unanswered"
+	case Agreed:
+		return "agreed"
+	case Conflicting:
+		return "conflicting"
+	case Several:
+		return "several"
+	}
+	return "unknown"
+}
+
+// Result is the answer to a typed question.
+type Result struct {
+	Outcome  Outcome
+	Clusters []Cluster
+	// Trace explains the decision, one line per candidate, for --explain.
+	Trace []string
+	// Covered is the best share of the question's focus that one sentence
+	// holds, with or without a value: a sentence that covers the whole
+	// focus but gives no value of a known form may still answer.
+	Covered float64
+}
+
+// Engine reads and compares values. Weight, when set, gives the weight of a
+// focus word (a corpus-wide inverse document frequency); nil weighs every
+// word the same.
+type Engine struct {
+	Lang   *lang.Lang
+	Weight func(word string) float64
+	// MinScore is the score a candidate needs (default 0.45); a second
+	// cluster needs RivalShare of the first's score to be a conflict
+	// (default 0.75).
+	MinScore   float64
+	RivalShare float64
+	// Dropped, when set, sees every candidate too weak to keep (for traces).
+	Dropped func(Candidate)
+
+	covered float64
+}
+
+func (e *Engine) weight(w string) float64 {
+	if e.Weight == nil {
+		return 1
+	}
+	return e.Weight(w)
+}
+
+// Answer compares the values of the question's type across the passages.
+func (e *Engine) Answer(q Query, passages []Passage) Result {
+	if !q.Typed() {
+		return Result{Outcome: Untyped}
+	}
+	minScore, rival := e.MinScore, e.RivalShare
+	if minScore <= 0 {
+		minScore = 0.4
+	}
+	if rival <= 0 {
+		rival = 0.6
+	}
+	e.covered = 0
+	cands := e.candidates(q, passages)
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	res := Result{Covered: e.covered}
+	for _, c := range cands {
+		res.Trace = append(res.Trace, traceLine(c))
+	}
+	return e.decide(q, cands, res, minScore, rival)
+}
+
+// candidates reads and scores every value of the question's type in the
+// passages, best first.
+func (e *Engine) candidates(q Query, passages []Passage) []Candidate {
+	l := e.Lang
+	minScore := e.MinScore
+	if minScore <= 0 {
+		minScore = 0.4
+	}
+	var cands []Candidate
+	seen := map[string]bool{}
+	for _, p := range passages {
+		var prev [][]string
+		for _, text := range p.Sentences {
+			s := Sentence{Text: text, Toks: l.Tokens(text)}
+			stems := make([][]string, len(s.Toks))
+			for i, t := range s.Toks {
+				stems[i] = l.Stems(t)
+			}
+			before := prev
+			prev = stems
+			key := p.Article + "\x00" + text
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if r := e.relevance(q, stems); r > e.covered {
+				e.covered = r
+			}
+			vals := Read(l, s, q, p.Published)
+			if len(vals) == 0 {
+				continue
+			}
+			prev := before
+			rel := e.relevance(q, stems)
+			if prev != nil {
+				// A sentence often continues the one before it ("Two were
+				// saved, but the remaining six went into the river").
+				rel = math.Max(rel, 0.8*e.relevance(q, append(append([][]string{}, prev...), stems...)))
+			}
+			if len(q.Owner) > 0 && !hasAny(stems, q.Owner) {
+				continue // the captain of another ship
+			}
+			for _, v := range vals {
+				if e.ownWords(q, stems, v) {
+					continue // a name the question itself gives is not its answer
+				}
+				att := e.attach(q, s, stems, v, p.Published)
+				c := Candidate{Value: v, Article: p.Article, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems)}
+				c.Score = rel * (0.4 + 0.6*att)
+				if c.Score >= minScore*0.6 {
+					cands = append(cands, c)
+				} else if e.Dropped != nil {
+					e.Dropped(c)
+				}
+			}
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	return cands
+}
+
+// decide clusters the candidates and tells agreement from conflict.
+func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival float64) Result {
+	if len(cands) == 0 || cands[0].Score < minScore {
+		res.Outcome = Unanswered
+		return res
+	}
+	var clusters []Cluster
+	for _, c := range cands {
+		if c.Score < minScore*0.8 {
+			break
+		}
+		placed := false
+		for i := range clusters {
+			if clusters[i].Candidates[0].Compatible(c.Value) {
+				clusters[i].add(c)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			clusters = append(clusters, Cluster{Label: c.Label, Score: c.Score})
+			clusters[len(clusters)-1].add(c)
+		}
+	}
+	top := clusters[0]
+	res.Clusters = []Cluster{top}
+	for _, o := range clusters[1:] {
+		if o.Score < rival*top.Score || o.Score < minScore || len(res.Clusters) >= 3 {
+			continue
+		}
+		if !hasOther(o.Articles, res.Clusters) || o.Candidates[0].Sentence == top.Candidates[0].Sentence {
+			continue // one article or one sentence giving two values is not a dispute between reports
+		}
+		if q.Category == "" && q.Wants(Person) {
+			continue // "who" questions name several actors; they do not dispute one
+		}
+		if lacks(o.Candidates[0].modifiers, top.Candidates[0].modifiers) {
+			continue // "the new bridge's span" against the old one's: another thing
+		}
+		res.Clusters = append(res.Clusters, o)
+	}
+	res.Outcome = Agreed
+	if len(res.Clusters) > 1 {
+		res.Outcome = Conflicting
+		if q.Plural {
+			res.Outcome = Several // "which countries": each is an answer
+		}
+	}
+	return res
+}
+
+func (c *Cluster) add(x Candidate) {
+	c.Candidates = append(c.Candidates, x)
+	for _, a := range c.Articles {
+		if a == x.Article {
+			return
+		}
+	}
+	c.Articles = append(c.Articles, x.Article)
+}
+
+// hasOther reports whether ids holds an article none of the clusters has.
+func hasOther(ids []string, cs []Cluster) bool {
+	for _, id := range ids {
+		in := false
+		for _, c := range cs {
+			for _, a := range c.Articles {
+				if a == id {
+					in = true
+				}
+			}
+		}
+		if !in {
+			return true
+		}
+	}
+	return false
+}
+
+// relevance is the weighted share of focus words the sentence holds.
+func (e *Engine) relevance(q Query, stems [][]string) float64 {
+	var have, all float64
+	for _, t := range q.Focus {
+		w := e.termWeight(t)
+		all += w
+		if hasAny(stems, []string{t.Stem}) {
+			have += w
+		}
+	}
+	if all == 0 {
+		return 0.5
+	}
+	return have / all
+}
+
+// ownWords reports whether a name value repeats the question's own words.
+func (e *Engine) ownWords(q Query, stems [][]string, v Value) bool {
+	if v.Type != Name && v.Type != Person && v.Type != Org && v.Type != Place {
+		return false
+	}
+	for k := v.Start; k < v.End; k++ {
+		for _, t := range q.Focus {
+			if contains(stems[k], t.Stem) && t.Stem != q.Category {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// termWeight weighs a focus word by its rarity and its part of speech:
+// nouns and names say what is asked about, verbs what happened to it,
+// modifiers least.
+func (e *Engine) termWeight(t Term) float64 {
+	w := e.weight(t.Word)
+	switch {
+	case t.Noun:
+	case t.Verb:
+		w *= 0.6
+	default:
+		w *= 0.3
+	}
+	return w
+}
+
+// hasAny reports whether any token's stems hold one of want.
+func hasAny(stems [][]string, want []string) bool {
+	for _, ss := range stems {
+		for _, s := range ss {
+			if contains(want, s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// attach scores how closely a value is bound to the question: focus words
+// near it (weighted, nearer counts more), the noun it counts against the
+// noun asked about, and the dates the question names.
+func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time.Time) float64 {
+	var have, all, present float64
+	for _, t := range q.Focus {
+		if contains(q.Counted, t.Stem) {
+			continue
+		}
+		w := e.termWeight(t)
+		all += w
+		d := math.MaxInt
+		for k, st := range stems {
+			if !contains(st, t.Stem) {
+				continue
+			}
+			dist := v.Start - k
+			if k >= v.End {
+				dist = k - v.End + 1
+			}
+			if dist < 0 {
+				dist = -dist
+			}
+			if dist < d {
+				d = dist
+			}
+		}
+		if d != math.MaxInt {
+			have += w * math.Max(0.2, 1-float64(d)/20)
+			present += w
+		}
+	}
+	// Proximity is measured over the focus words the sentence holds: how
+	// they are missing is the relevance's business.
+	att := 0.0
+	if present > 0 {
+		att = have / present
+	}
+	if len(q.Counted) > 0 && (v.Type == Count || v.Type == Amount) {
+		switch {
+		case v.Head >= 0 && runHas(e.Lang, s.Toks, v, q.Counted):
+			att = math.Min(1, att+0.4)
+		case countedBefore(e.Lang, s.Toks, v, q.Counted):
+			att = math.Min(1, att+0.3)
+		case v.HeadWord != "":
+			att *= 0.6 // it may count something else
+		default:
+			att *= 0.8
+		}
+	}
+	if len(q.Dates) > 0 && v.Type != Date && v.Type != Weekday {
+		ds := e.Lang.Dates(s.Toks)
+		if len(ds) > 0 {
+			match := false
+			for _, d := range ds {
+				for _, qd := range q.Dates {
+					if qd.Same(d, pub, pub) {
+						match = true
+					}
+				}
+			}
+			if match {
+				att = math.Min(1, att+0.2)
+			} else {
+				att *= 0.6
+			}
+		}
+	}
+	return att
+}
+
+// runHas reports whether the noun run a figure counts ("Windows devices")
+// holds one of the counted stems.
+func runHas(l *lang.Lang, toks []lang.Token, v Value, counted []string) bool {
+	if v.HeadWord != "" && contains(counted, l.Stem(v.HeadWord)) {
+		return true
+	}
+	for k := v.End; k <= v.Head && k < len(toks); k++ {
+		if contains(counted, l.Stem(toks[k].Lower)) {
+			return true
+		}
+	}
+	return false
+}
+
+// countedBefore reports whether the counted noun stands just before a bare
+// figure: "a crew of 21", "the death toll rose to 2,719".
+func countedBefore(l *lang.Lang, toks []lang.Token, v Value, counted []string) bool {
+	for k := v.Start - 1; k >= 0 && k >= v.Start-4; k-- {
+		if contains(counted, l.Stem(toks[k].Lower)) {
+			return true
+		}
+		if toks[k].Text == "," || toks[k].Text == "." {
+			return false
+		}
+	}
+	return false
+}
+
+// modifiersIn lists the question's verbs and modifiers ("refloat", "new",
+// "main") that a sentence holds: a rival sentence without the top one's is
+// about another event or thing.
+func modifiersIn(q Query, stems [][]string) []string {
+	var out []string
+	for _, t := range q.Focus {
+		if !t.Noun && hasAny(stems, []string{t.Stem}) {
+			out = append(out, t.Stem)
+		}
+	}
+	return out
+}
+
+// lacks reports whether have misses a modifier of want.
+func lacks(have, want []string) bool {
+	for _, w := range want {
+		if !contains(have, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func traceLine(c Candidate) string {
+	var b strings.Builder
+	b.WriteString(c.Type)
+	b.WriteString(" ")
+	b.WriteString(c.Label)
+	if c.HeadWord != "" {
+		b.WriteString(" (of " + c.HeadWord + ")")
+	}
+	b.WriteString(" in " + c.Article)
+	b.WriteString(" rel=" + f2(c.Relevance) + " att=" + f2(c.Attach) + " score=" + f2(c.Score))
+	return b.String()
+}
+
+func f2(x float64) string {
+	return strings.TrimRight(strings.TrimRight(strconvF(x), "0"), ".")
+}
+
+// PassageScores returns, for each passage, the best score of a candidate
+// value in it (0 when it has none).
+func (e *Engine) PassageScores(q Query, passages []Passage) []float64 {
+	out := make([]float64, len(passages))
+	for i, p := range passages {
+		p.Rank = i
+		r := e.candidates(q, []Passage{p})
+		if len(r) > 0 {
+			out[i] = r[0].Score
+		}
+	}
+	return out
+}

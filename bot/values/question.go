@@ -1,0 +1,336 @@
+// Package values answers factoid questions from retrieved sentences, the
+// way TREC question answering systems do: it reads the question's expected
+// answer type, focus and constraints (Analyze), reads typed values out of
+// the sentences (figures with units, dates, clock times, directions, names)
+// and attaches each to the noun it counts or the words around it, then
+// compares the values across articles (Engine.Answer): values that agree
+// cluster together, incompatible clusters each backed by an article are a
+// conflict, and no typed value attached to the focus is an abstention.
+//
+// It knows no story: every rule is about English and news writing, and the
+// word lists it uses are the lexicons of package lang.
+package values
+
+import (
+	"strings"
+
+	"github.com/storybot/storybot/bot/lang"
+)
+
+// Answer types a question can ask for.
+const (
+	Count     = "count"
+	Amount    = "amount"
+	Money     = "money"
+	Length    = "length"
+	Duration  = "duration"
+	Mass      = "mass"
+	Area      = "area"
+	Speed     = "speed"
+	Age       = "age"
+	Percent   = "percent"
+	Degree    = "degree"
+	Date      = "date"
+	Weekday   = "weekday"
+	Time      = "time"
+	Person    = "person"
+	Org       = "org"
+	Place     = "place"
+	Name      = "name"
+	Direction = "direction"
+	YesNo     = "yesno"
+	Describe  = "describe"
+)
+
+// Term is one content word of a question.
+type Term struct {
+	Word string // lower case, as written (chat shorthand expanded)
+	Stem string
+	Noun bool
+	Verb bool
+	// Adj is set for modifiers (adjectives, adverbs): they weigh least.
+	Adj bool
+}
+
+// Query is an analysed question.
+type Query struct {
+	Text string
+	// Types are the answer types the question asks for, most likely first.
+	Types []string
+	// Category is the kind of thing a "which X" or "the name of the X"
+	// question asks for (its stem), or "".
+	Category string
+	// Counted are the stems of the noun run a "how many" or measure
+	// question asks about ("crew members": crew, member); the last is its head.
+	Counted []string
+	// Focus are the question's content words outside the question phrase.
+	Focus []Term
+	// Dates are calendar constraints the question names.
+	Dates []lang.Date
+	// Unit is a unit the question asks the answer in ("in miles").
+	Unit string
+	// Plural is set when the asked kind is plural ("which countries",
+	// "the names of the workers"): several answers do not conflict.
+	Plural bool
+	// Owner are the stems of the nouns that own the asked kind ("dali" in
+	// "the dali's captain"): an answer's sentence must name one.
+	Owner []string
+	// Options are the alternatives a question names ("8 or 9").
+	Options []string
+}
+
+// Typed reports whether the question asks for a value the extractor reads
+// (anything but a description or a yes/no).
+func (q Query) Typed() bool {
+	for _, t := range q.Types {
+		if t != Describe && t != YesNo {
+			return true
+		}
+	}
+	return false
+}
+
+// Wants reports whether the question accepts answer type t.
+func (q Query) Wants(t string) bool {
+	for _, x := range q.Types {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// hasFocus reports whether stem is one of the question's focus words.
+func (q Query) hasFocus(stem string) bool {
+	for _, t := range q.Focus {
+		if t.Stem == stem {
+			return true
+		}
+	}
+	return false
+}
+
+// Analyze reads a question.
+func Analyze(l *lang.Lang, text string) Query {
+	q := Query{Text: text}
+	toks := expandChat(l, l.Tokens(text))
+	// The question phrase: the longest one anywhere, earliest on ties,
+	// ignoring auxiliaries that do not open the question.
+	best, bestAt, bestN := []string(nil), -1, 0
+	for i := range toks {
+		ty, n := l.QuestionTypes(toks, i)
+		if n == 0 {
+			continue
+		}
+		if ty[0] == YesNo && i > 0 && !(i == 1 && !toks[0].Word()) {
+			continue
+		}
+		if n > bestN || bestAt < 0 {
+			best, bestAt, bestN = ty, i, n
+		}
+	}
+	used := make([]bool, len(toks))
+	for i := range toks {
+		if _, n := l.QuestionTypes(toks, i); n > 1 {
+			for k := i; k < i+n; k++ {
+				used[k] = true
+			}
+		}
+	}
+	if bestAt >= 0 {
+		q.Types = append(q.Types, best...)
+		for k := bestAt; k < bestAt+bestN; k++ {
+			used[k] = true
+		}
+		after := bestAt + bestN
+		// "what river", "which airline": the noun after what/which names the kind of answer.
+		if w := toks[bestAt].Lower; bestN == 1 && (w == "what" || w == "which") && after < len(toks) {
+			k := after
+			for k < len(toks) && (toks[k].Adj() && k+1 < len(toks) && toks[k+1].Noun()) {
+				k++
+			}
+			if k < len(toks) && toks[k].Noun() && !l.Stop(toks[k].Lower) {
+				for k+1 < len(toks) && toks[k+1].Noun() && !l.Stop(toks[k+1].Lower) {
+					k++
+				}
+				q.Types, q.Category = []string{Name}, l.Stem(toks[k].Lower)
+				q.Plural = toks[k].Tag == "NNS" || toks[k].Tag == "NNPS"
+				used[k] = true
+			}
+		}
+		// "the name of the X": X is the kind of answer.
+		for k := range toks {
+			if toks[k].Lower == "name" || toks[k].Lower == "names" {
+				if k+1 < len(toks) && toks[k+1].Lower == "of" {
+					h := -1
+					for m := k + 2; m < len(toks) && m < k+8; m++ {
+						if toks[m].Noun() {
+							h = m
+						} else if h >= 0 && !(toks[m].Text == "'s" || toks[m].Text == "’s") {
+							break
+						}
+					}
+					if h >= 0 {
+						q.Types, q.Category = []string{Name}, l.Stem(toks[h].Lower)
+						q.Plural = toks[k].Lower == "names" || toks[h].Tag == "NNS"
+						used[k], used[k+1] = true, true
+					}
+				}
+			}
+		}
+		// The counted noun run of a count or measure question.
+		if q.Wants(Count) || q.Wants(Amount) || q.Wants(Money) || q.Wants(Length) || q.Wants(Duration) {
+			k := after
+			for k < len(toks) && (toks[k].Adj() || toks[k].Tag == "VBN" || toks[k].Lower == "of" || toks[k].Lower == "the") && k < after+3 {
+				k++
+			}
+			// The tagger may read the first word of a compound as a verb
+			// ("crew members"): a content word before a noun belongs to the run.
+			for k < len(toks) && l.Content(toks[k]) && (toks[k].Noun() || k+1 < len(toks) && toks[k+1].Noun() && toks[k].Tag == "VB") {
+				if _, isUnit := l.UnitDim(toks[k].Lower); isUnit {
+					break
+				}
+				q.Counted = append(q.Counted, l.Stem(toks[k].Lower))
+				k++
+			}
+		}
+	}
+	if len(q.Types) == 0 {
+		q.Types = []string{Describe}
+	}
+	// "in miles", "how many feet": a unit of measure names the dimension asked for.
+	for k := 0; k < len(toks); k++ {
+		dim, ok := l.UnitDim(toks[k].Lower)
+		if !ok || !toks[k].Word() || dim == "duration" && !(k > 0 && (toks[k-1].Lower == "in" || toks[k-1].Lower == "many")) {
+			continue
+		}
+		if q.Unit == "" {
+			q.Unit = dim
+			q.Types = []string{dim}
+		}
+		used[k] = true
+		q.Counted = nil
+	}
+	// "the dali's captain", "captain of the ship": the owner of the asked
+	// kind constrains the answer.
+	if q.Category != "" {
+		for k := range toks {
+			if l.Stem(toks[k].Lower) != q.Category {
+				continue
+			}
+			if k >= 2 && (toks[k-1].Text == "'s" || toks[k-1].Text == "’s") && toks[k-2].Noun() {
+				q.Owner = append(q.Owner, l.Stem(toks[k-2].Lower))
+			}
+			if k+2 < len(toks) && toks[k+1].Lower == "of" {
+				for m := k + 2; m < len(toks) && m < k+5; m++ {
+					if toks[m].Noun() {
+						q.Owner = append(q.Owner, l.Stem(toks[m].Lower))
+						break
+					}
+				}
+			}
+		}
+	}
+	if q.Wants(Money) {
+		for k := range toks {
+			if _, ok := l.Currency(toks[k].Lower); ok && !toks[k].Word() {
+				used[k] = true
+			}
+		}
+	}
+	// Options: "X or Y" in a question that is not about a yes or a no.
+	for k := 1; k+1 < len(toks); k++ {
+		if toks[k].Lower == "or" && toks[k+1].Lower != "not" && toks[k+1].Word() && toks[k-1].Word() {
+			q.Options = append(q.Options, toks[k-1].Lower, toks[k+1].Lower)
+		}
+	}
+	for _, d := range l.Dates(toks) {
+		q.Dates = append(q.Dates, d)
+		for k := d.Start; k < d.End; k++ {
+			used[k] = true
+		}
+	}
+	seen := map[string]bool{}
+	for k, t := range toks {
+		if used[k] || !l.Content(t) || l.IsNumeral(t) && !lang.HasDigit(t.Text) || q.Typed() && l.TypeWord(t.Lower) {
+			continue
+		}
+		st := l.Stem(t.Lower)
+		if seen[st] || st == "" {
+			continue
+		}
+		seen[st] = true
+		q.Focus = append(q.Focus, Term{Word: t.Lower, Stem: st, Noun: t.Noun(), Verb: t.Verb(), Adj: !t.Noun() && !t.Verb()})
+	}
+	return q
+}
+
+// expandChat replaces chat shorthand by the words it stands for and
+// re-tags the result, so "whats" reads as "what is".
+func expandChat(l *lang.Lang, toks []lang.Token) []lang.Token {
+	changed := false
+	words := make([]string, len(toks))
+	for i, t := range toks {
+		words[i] = t.Text
+		if c := l.Chat(t.Lower); c != t.Lower {
+			words[i], changed = c, true
+		}
+	}
+	if !changed {
+		return toks
+	}
+	return l.Tokens(strings.Join(words, " "))
+}
+
+// Split divides a compound question ("who rescued him and how long was he
+// stuck?") into its questions; a simple question is returned alone.
+func Split(l *lang.Lang, text string) []string {
+	toks := l.Tokens(text)
+	for k := 1; k+1 < len(toks); k++ {
+		if toks[k].Lower != "and" && toks[k].Lower != "," {
+			continue
+		}
+		ty, n := l.QuestionTypes(toks, k+1)
+		if n == 0 || ty[0] == YesNo || ty[0] == Describe && toks[k+1].Lower != "why" {
+			continue
+		}
+		// Both halves must ask something: the first needs its own question word.
+		if _, n0 := l.QuestionTypes(toks, 0); n0 == 0 {
+			continue
+		}
+		return []string{strings.TrimSpace(text[:toks[k].Start]), strings.TrimSpace(text[toks[k+1].Start:])}
+	}
+	return []string{text}
+}
+
+// FollowUp completes a follow-up question with an earlier one: the
+// follow-up keeps its own answer type and words, and gains the earlier
+// question's focus words it lacks (the thing "it" refers to).
+func FollowUp(q, prev Query) Query {
+	if !q.Typed() && prev.Typed() && len(q.Focus) == 0 {
+		q.Types, q.Category, q.Counted = prev.Types, prev.Category, prev.Counted
+	}
+	for _, t := range prev.Focus {
+		if !q.hasFocus(t.Stem) && t.Noun {
+			q.Focus = append(q.Focus, t)
+		}
+	}
+	return q
+}
+
+// LeansOnThread reports whether a question refers back to an earlier turn:
+// it holds a personal or demonstrative pronoun, or fewer than two content words.
+func LeansOnThread(l *lang.Lang, text string) bool {
+	n := 0
+	for _, t := range l.Tokens(text) {
+		if t.Tag == "PRP" || t.Tag == "PRP$" || (t.Lower == "this" || t.Lower == "that" || t.Lower == "those" || t.Lower == "these") && t.Tag == "DT" {
+			if t.Lower != "i" && t.Lower != "you" && t.Lower != "we" {
+				return true
+			}
+		}
+		if l.Content(t) {
+			n++
+		}
+	}
+	return n < 2
+}

@@ -1,0 +1,338 @@
+package values
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/storybot/storybot/bot/lang"
+)
+
+// Value is one typed value read from a sentence.
+type Value struct {
+	Type string
+	// Label is the value as the sentence writes it ("948-foot", "$1.94
+	// billion", "Patapsco River").
+	Label string
+	// Lo and Hi bound a numeric value (a figure's interval, a day number, a
+	// time of day in minutes, a compass bearing); Key identifies a name.
+	Lo, Hi float64
+	Key    string
+	Dim    string
+	// Start and End delimit the value's tokens in the sentence.
+	Start, End int
+	// HeadWord is the noun a figure counts or measures, or "".
+	HeadWord string
+	// Head is the token of that noun, or -1.
+	Head int
+}
+
+// Compatible reports whether two values can state the same fact.
+func (v Value) Compatible(o Value) bool {
+	if v.Type != o.Type || v.Dim != o.Dim {
+		return false
+	}
+	switch v.Type {
+	case Person, Org, Place, Name:
+		return SameName(v.Key, o.Key)
+	case Direction:
+		d := math.Abs(v.Lo - o.Lo)
+		return math.Min(d, 360-d) <= 11.25
+	}
+	return v.Lo <= o.Hi && o.Lo <= v.Hi
+}
+
+// Sentence is one sentence with its tokens.
+type Sentence struct {
+	Text string
+	Toks []lang.Token
+}
+
+// Read returns the values of the wanted types in a sentence published at pub.
+func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
+	toks := s.Toks
+	var out []Value
+	used := make([]bool, len(toks))
+	span := func(a, b int) string {
+		if a >= b || b > len(toks) {
+			return ""
+		}
+		end := len(s.Text)
+		if b < len(toks) {
+			end = toks[b].Start
+		}
+		return strings.TrimSpace(s.Text[toks[a].Start:end])
+	}
+	if q.Wants(Date) || q.Wants(Weekday) {
+		for _, d := range l.Dates(toks) {
+			for k := d.Start; k < d.End; k++ {
+				used[k] = true
+			}
+			day, ok := d.Resolve(pub)
+			if !ok {
+				continue
+			}
+			n := float64(day.Unix() / 86400)
+			if q.Wants(Weekday) && !q.Wants(Date) {
+				out = append(out, Value{Type: Weekday, Label: day.Weekday().String(), Lo: float64(day.Weekday()), Hi: float64(day.Weekday()), Start: d.Start, End: d.End, Head: -1})
+				continue
+			}
+			label := span(d.Start, d.End)
+			if q.Wants(Weekday) && d.Weekday < 0 {
+				label = fmt.Sprintf("%s (%s)", label, day.Weekday())
+			}
+			out = append(out, Value{Type: Date, Label: label, Lo: n, Hi: n, Start: d.Start, End: d.End, Head: -1})
+		}
+	} else {
+		for _, d := range l.Dates(toks) {
+			for k := d.Start; k < d.End; k++ {
+				used[k] = true
+			}
+		}
+	}
+	clocks := l.Clocks(toks)
+	for _, c := range clocks {
+		for k := c.Start; k < c.End; k++ {
+			used[k] = true
+		}
+		if q.Wants(Time) {
+			lo, hi := float64(c.Lo), float64(c.Hi)
+			if u, ok := c.UTC(); ok && !anyLocal(clocks) {
+				d := float64(u - c.Minutes)
+				lo, hi = lo+d, hi+d
+			} else if c.HasZone && anyLocal(clocks) {
+				continue // "12:50 pm (06:20 GMT)": the local time stands for both
+			}
+			out = append(out, Value{Type: Time, Label: span(c.Start, c.End), Lo: lo, Hi: hi, Start: c.Start, End: c.End, Head: -1})
+		}
+	}
+	if wantsFigure(q) {
+		qs := l.Quantities(toks, used)
+		for i, x := range qs {
+			// A conversion in brackets restates the figure before it: "948ft (289m)".
+			if i > 0 && x.Start > 0 && toks[x.Start-1].Text == "(" && qs[i-1].End == x.Start-1 {
+				continue
+			}
+			ty := figureType(x, toks)
+			if ty == "" || !q.Wants(ty) && !(q.Wants(Amount) && ty != Age && ty != Duration) && !(ty == Count && q.Wants(Age) && appositiveAge(toks, x)) {
+				continue
+			}
+			if ty == Count && q.Wants(Age) && appositiveAge(toks, x) {
+				ty = Age
+			}
+			// "How much" asks for a mass quantity: a count of a plural
+			// noun, or of the thing asked about, answers "how many".
+			if ty == Count && !q.Wants(Count) && q.Wants(Amount) && x.Head >= 0 && (toks[x.Head].Tag == "NNS" || q.hasFocus(l.Stem(x.HeadWord))) {
+				continue
+			}
+			out = append(out, Value{Type: ty, Label: span(x.Start, x.End), Lo: x.Lo, Hi: x.Hi, Dim: x.Dim, Start: x.Start, End: x.End, HeadWord: x.HeadWord, Head: x.Head})
+		}
+	}
+	if q.Wants(Direction) {
+		for k, t := range toks {
+			if b, ok := l.Direction(t.Text); ok && !used[k] {
+				out = append(out, Value{Type: Direction, Label: t.Text, Lo: b, Hi: b, Start: k, End: k + 1, Head: -1})
+			}
+		}
+	}
+	if q.Wants(Person) || q.Wants(Org) || q.Wants(Place) || q.Wants(Name) {
+		names := Names(toks)
+		for i := 0; i < len(names); i++ {
+			n := names[i]
+			if used[n[0]] || used[n[1]-1] {
+				continue // a date or a time, not a name
+			}
+			// A title the question gives is not part of the answer: "NATO
+			// Secretary General Jens Stoltenberg" answers with "Jens Stoltenberg".
+			for n[1]-n[0] > 1 && (q.hasFocus(l.Stem(toks[n[0]].Lower)) || l.Stem(toks[n[0]].Lower) == q.Category) {
+				n[0]++
+			}
+			// Coordinated names are one answer: "breakers HR1 and LR1".
+			for i+1 < len(names) && names[i+1][0] == n[1]+1 && (toks[n[1]].Lower == "and" || toks[n[1]].Text == ",") && !used[names[i+1][0]] {
+				n[1] = names[i+1][1]
+				i++
+			}
+			v := Value{Type: Name, Label: span(n[0], n[1]), Key: strings.ToLower(span(n[0], n[1])), Start: n[0], End: n[1], Head: -1}
+			if q.Category != "" && !categoryFits(l, toks, n, q.Category) {
+				continue
+			}
+			// A place is where something is: after a preposition of place.
+			if q.Category == "" && q.Wants(Place) && !q.Wants(Person) && !locative(toks, n[0]) {
+				continue
+			}
+			if q.Category == "" {
+				v.Type = q.Types[0]
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// locative reports whether a preposition of place stands before token i
+// ("in Norfolk", "to the Port of Colombo", "bound for Colombo").
+func locative(toks []lang.Token, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-3; k-- {
+		switch toks[k].Lower {
+		case "in", "at", "to", "into", "from", "near", "for", "toward", "towards", "outside", "inside", "across", "off":
+			return true
+		case "the", "a", "an", "port", "city", "town", "of":
+			continue
+		}
+		return false
+	}
+	return false
+}
+
+func anyLocal(cs []lang.Clock) bool {
+	for _, c := range cs {
+		if !c.HasZone {
+			return true
+		}
+	}
+	return false
+}
+
+func wantsFigure(q Query) bool {
+	for _, t := range q.Types {
+		switch t {
+		case Count, Amount, Money, Length, Duration, Mass, Area, Speed, Age, Percent:
+			return true
+		}
+	}
+	return false
+}
+
+// figureType maps a quantity's dimension to an answer type.
+func figureType(x lang.Quantity, toks []lang.Token) string {
+	switch {
+	case x.Dim == "":
+		return Count
+	case strings.HasPrefix(x.Dim, "money:"):
+		return Money
+	case x.Dim == "age":
+		return Age
+	}
+	return x.Dim
+}
+
+// appositiveAge reports whether a bare figure is an age in apposition to a
+// name: "Maria Lopez, 39, of ..." or "Lopez, 39."
+func appositiveAge(toks []lang.Token, x lang.Quantity) bool {
+	if x.Start < 2 || x.End >= len(toks) || x.Hi > 120 || x.Lo < 1 || x.Hedge != "" {
+		return false
+	}
+	if toks[x.Start-1].Text != "," || !toks[x.Start-2].Proper() {
+		return false
+	}
+	next := toks[x.End].Text
+	return next == "," || next == "." || next == ";" || next == ")" || toks[x.End].Lower == "and"
+}
+
+// Names returns the spans [start, end) of proper-name runs: capitalised
+// words tagged as proper nouns, joined by "of", "de" or a hyphen inside.
+func Names(toks []lang.Token) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(toks); i++ {
+		if !nameWord(toks, i) {
+			continue
+		}
+		j := i + 1
+		for j < len(toks) {
+			if nameWord(toks, j) {
+				j++
+				continue
+			}
+			if (toks[j].Lower == "of" || toks[j].Lower == "de" || toks[j].Lower == "al") && j+1 < len(toks) && nameWord(toks, j+1) {
+				j += 2
+				continue
+			}
+			break
+		}
+		out = append(out, [2]int{i, j})
+		i = j - 1
+	}
+	return out
+}
+
+func nameWord(toks []lang.Token, i int) bool {
+	t := toks[i]
+	if t.Text == "" || !(t.Text[0] >= 'A' && t.Text[0] <= 'Z') {
+		return false
+	}
+	if t.Proper() {
+		// A sentence-initial word is a name only when the tagger insists and
+		// the next word is a name too, or it is not a common word.
+		return i > 0 || len(toks) > 1 && toks[1].Proper()
+	}
+	// Acronyms and codes: "NTSB", "HR1".
+	return i > 0 && strings.ToUpper(t.Text) == t.Text && len(t.Text) > 1 && t.Word()
+}
+
+// categoryFits reports whether a name is of the asked kind: its last word is
+// the category ("Patapsco River" for river), the category noun stands just
+// before or after it ("the airline Delta", "Delta, the airline", "the Grand
+// hotel"), or the name is in apposition to it.
+func categoryFits(l *lang.Lang, toks []lang.Token, n [2]int, cat string) bool {
+	if l.Stem(toks[n[1]-1].Lower) == cat {
+		return n[1]-n[0] > 1
+	}
+	for k := n[1]; k < len(toks) && k < n[1]+3; k++ {
+		if l.Stem(toks[k].Lower) == cat {
+			return true
+		}
+		if !toks[k].Noun() && !toks[k].Adj() && toks[k].Text != "," && toks[k].Lower != "the" && toks[k].Lower != "a" {
+			break
+		}
+	}
+	for k := n[0] - 1; k >= 0 && k >= n[0]-4; k-- {
+		if l.Stem(toks[k].Lower) == cat {
+			return true
+		}
+		if toks[k].Verb() || toks[k].Text == "." {
+			break
+		}
+	}
+	return false
+}
+
+// SameName reports whether two names can name the same thing: one's words
+// contain the other's, or they differ only in a spelling variant
+// ("Zelenskyy" and "Zelensky").
+func SameName(a, b string) bool {
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	if a == b {
+		return true
+	}
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	if len(wa) == 0 || len(wb) == 0 {
+		return false
+	}
+	contains := func(x, y []string) bool {
+		for _, w := range y {
+			found := false
+			for _, v := range x {
+				if v == w || variant(v, w) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return false
+			}
+		}
+		return true
+	}
+	return contains(wa, wb) || contains(wb, wa)
+}
+
+// variant reports spelling variants of one name: the same first five letters
+// and lengths within two.
+func variant(a, b string) bool {
+	if len(a) < 6 || len(b) < 6 {
+		return false
+	}
+	d := len(a) - len(b)
+	return a[:5] == b[:5] && d <= 2 && d >= -2
+}
