@@ -25,5 +25,5 @@ func ExampleNew() {
 	api.ServeHTTP(rec, req)
 	fmt.Print(rec.Code, " ", rec.Body.String())
 	// Output:
-	// 200 {"question":"What happened?","answer":"It rained. [a1]","citations":["a1"],"conflicts":[],"abstained":false}
+	// 200 {"question":"What happened?","answer":"It rained. [a1]","citations":["a1"],"conflicts":[],"abstained":false,"evidence":[]}
 }
