@@ -5,8 +5,9 @@ import (
 	"slices"
 )
 
-// Kind is how one word relates to another. Read a Relation as "To is
-// the Kind of From": for Hypernym, To is a more general word for From.
+// Kind is how one word relates to another. Each constant's comment
+// says what it means for a Relation's From and To: for Hypernym, To is a
+// more general word for From; for Cause, From causes To.
 type Kind uint8
 
 // The relations Relate and Related report. Weight gives their strength.
@@ -85,7 +86,7 @@ type Relation struct {
 	From, To string
 	// FromPOS and ToPOS are their parts of speech.
 	FromPOS, ToPOS POS
-	// Kind says how To relates to From.
+	// Kind says how From and To relate (see the Kind constants).
 	Kind Kind
 	// FromSense and ToSense are the sense numbers (1 = most frequent) of
 	// the senses the relation holds between; 0 for Identical.
