@@ -15,6 +15,7 @@ import (
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/digest"
 	"github.com/storybot/storybot/httpapi"
+	"github.com/storybot/storybot/pgstore"
 	"github.com/storybot/storybot/retrieval"
 )
 
@@ -126,7 +127,18 @@ func (m *Main) runDigest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := newDigestRunner(cfg, a, pubs, nowClock(m.Now))
+	var records digest.Store
+	if cfg.Store != "" {
+		// The replicas' records: a manual digest never posts what a
+		// replica posted.
+		st, err := pgstore.Open(ctx, string(cfg.Store), pgstore.Options{Logger: a.logger.With("component", "store"), Now: m.Now})
+		if err != nil {
+			return fmt.Errorf("store (STORYBOT_STORE): %w", err)
+		}
+		m.onClose(st.Close)
+		records = st.Digests()
+	}
+	r, err := newDigestRunner(cfg, a, pubs, nowClock(m.Now), records)
 	if err != nil {
 		return err
 	}
@@ -191,8 +203,10 @@ func digestStatePath(cfg *Config) (string, error) {
 
 // newDigestRunner builds the digest Runner for cfg, posting a's digests to
 // pubs. `storybot serve` calls it with its publishers and runs r.Run(ctx)
-// in its errgroup; clock nil means the system clock.
-func newDigestRunner(cfg *Config, a *app, pubs []bot.Publisher, clock digest.Clock) (*digest.Runner, error) {
+// in its errgroup; clock nil means the system clock. records nil keeps the
+// records in the state file of the data folder; with --store they are the
+// replicas' shared ones.
+func newDigestRunner(cfg *Config, a *app, pubs []bot.Publisher, clock digest.Clock, records digest.Store) (*digest.Runner, error) {
 	path, err := digestStatePath(cfg)
 	if err != nil {
 		return nil, err
@@ -207,6 +221,7 @@ func newDigestRunner(cfg *Config, a *app, pubs []bot.Publisher, clock digest.Clo
 		PostEmpty:  cfg.Digest.PostEmpty,
 		Publishers: pubs,
 		StatePath:  path,
+		Store:      records,
 		Clock:      clock,
 		Logger:     logger,
 	})

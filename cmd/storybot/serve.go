@@ -20,6 +20,7 @@ import (
 	"github.com/storybot/storybot/adapters/discord"
 	"github.com/storybot/storybot/adapters/slack"
 	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/digest"
 	"github.com/storybot/storybot/httpapi"
 	"github.com/storybot/storybot/metrics"
 	"github.com/storybot/storybot/pgstore"
@@ -425,7 +426,11 @@ func (s *server) waitForArticles(ctx context.Context) (*app, error) {
 // to every publisher (the digest package keeps the exactly-once state in
 // the data folder, shared with `storybot digest`).
 func (s *server) startDigest(ctx context.Context, g *errgroup.Group, a *app, pubs []bot.Publisher) error {
-	r, err := newDigestRunner(s.cfg, a, pubs, nowClock(s.m.Now))
+	var records digest.Store
+	if s.store != nil {
+		records = s.store.Digests()
+	}
+	r, err := newDigestRunner(s.cfg, a, pubs, nowClock(s.m.Now), records)
 	if err != nil {
 		return err
 	}
