@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/storybot/storybot/adapters/chat"
+	"github.com/storybot/storybot/adapters/discord/discordfake"
 	"github.com/storybot/storybot/adapters/slack/slackfake"
 )
 
@@ -120,6 +121,31 @@ func TestServeSetupBeforeArticles(t *testing.T) {
 	st := r.waitAdapter(t, "discord", "failing")
 	if reason, _ := st["reason"].(string); !strings.Contains(reason, "cannot reach Discord's API") {
 		t.Errorf("discord state = %v", st)
+	}
+	if err := r.shutdown(t); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServeStillLoadingOnBothPlatforms: with an empty corpus folder, a
+// Discord /ask (through the gateway and DISCORD_API_URL) and a Slack
+// mention (Socket Mode) each get the short "still loading" reply, not
+// silence and not an error.
+func TestServeStillLoadingOnBothPlatforms(t *testing.T) {
+	sf := slackfake.New(t)
+	fd := discordfake.New(t)
+	env := platformsEnv(sf, fd)
+	delete(env, "STORYBOT_WATCH") // the folder is watched for its first article
+	r := startServe(t, env, "--corpus", t.TempDir())
+	r.waitAdapter(t, "discord", "connected")
+	r.waitAdapter(t, "slack", "connected")
+	if got := discordAsk(t, fd, "8001", "U8", "How many crew members?"); got != chat.LoadingText {
+		t.Errorf("Discord /ask before the articles = %q, want %q", got, chat.LoadingText)
+	}
+	sf.AskMention("C0LOAD", "U0LOAD", "How many crew members?")
+	cs := sf.WaitCalls("the loading reply", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C0LOAD") == 1 })
+	if got := slackfake.Find(cs, "chat.update", "C0LOAD")[0].Text; got != chat.LoadingText {
+		t.Errorf("Slack mention before the articles = %q, want %q", got, chat.LoadingText)
 	}
 	if err := r.shutdown(t); err != nil {
 		t.Fatal(err)
