@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -305,8 +307,63 @@ func parseJSON(p *parsed, name, text string) {
 }
 
 func parseJSONL(p *parsed, name, text string) {
-	n := 0
-	for line := range strings.SplitSeq(text, "\n") {
+	// A large file is parsed in chunks of whole lines on every core; the
+	// results are joined in file order, so they are those of one pass.
+	chunks := lineChunks(text, jsonlChunk)
+	parts := make([]parsed, len(chunks))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for i, c := range chunks {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			parseJSONLLines(&parts[i], name, c.text, c.first)
+		}()
+	}
+	wg.Wait()
+	for _, part := range parts {
+		p.articles = append(p.articles, part.articles...)
+		p.problems = append(p.problems, part.problems...)
+		p.warnings = append(p.warnings, part.warnings...)
+	}
+	if len(p.articles) == 0 && len(p.problems) == 0 {
+		p.problem(name, 0, "no articles")
+	}
+}
+
+// jsonlChunk is the size of a chunk of a .jsonl file parsed on its own.
+const jsonlChunk = 1 << 20
+
+// lineChunk is a run of whole lines of a file, starting at line first.
+type lineChunk struct {
+	text  string
+	first int
+}
+
+// lineChunks cuts text after newlines into chunks of about size bytes.
+func lineChunks(text string, size int) []lineChunk {
+	var out []lineChunk
+	line := 1
+	for len(text) > 0 {
+		end := len(text)
+		if end > size {
+			if j := strings.IndexByte(text[size:], '\n'); j >= 0 {
+				end = size + j + 1
+			}
+		}
+		out = append(out, lineChunk{text[:end], line})
+		line += strings.Count(text[:end], "\n")
+		text = text[end:]
+	}
+	return out
+}
+
+// parseJSONLLines parses lines of a .jsonl file, the first being line
+// number first.
+func parseJSONLLines(p *parsed, name, text string, first int) {
+	n := first - 1
+	for line := range strings.SplitSeq(strings.TrimSuffix(text, "\n"), "\n") {
 		n++
 		line = strings.TrimSpace(line)
 		if line == "" {
@@ -323,9 +380,6 @@ func parseJSONL(p *parsed, name, text string) {
 			continue
 		}
 		recordArticle(p, name, n, fmt.Sprintf("%s#%d", name, n), r, "")
-	}
-	if len(p.articles) == 0 && len(p.problems) == 0 {
-		p.problem(name, 0, "no articles")
 	}
 }
 

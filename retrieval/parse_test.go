@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -261,5 +262,44 @@ func TestHeadline(t *testing.T) {
 		if got := headline(tt.in); got != tt.want {
 			t.Errorf("headline(%.30q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestParseLargeJSONLInChunks: a .jsonl file larger than one chunk is
+// parsed in parallel with the line numbers, sources and order of one pass.
+func TestParseLargeJSONLInChunks(t *testing.T) {
+	var b strings.Builder
+	const lines = 3000
+	body := strings.Repeat("The harbour reopened after the storm. ", 24)
+	for i := 1; i <= lines; i++ {
+		switch {
+		case i == 1234:
+			b.WriteString("{broken\n")
+		case i == 2001:
+			b.WriteString("\n")
+		default:
+			fmt.Fprintf(&b, `{"id": "a%d", "text": %q}`+"\n", i, body)
+		}
+	}
+	if b.Len() < 2*jsonlChunk {
+		t.Fatalf("test file of %d bytes is not larger than two chunks", b.Len())
+	}
+	p := parseFile("big.jsonl", []byte(b.String()))
+	if len(p.problems) != 1 || p.problems[0].Line != 1234 {
+		t.Fatalf("problems = %+v, want one at line 1234", p.problems)
+	}
+	if len(p.articles) != lines-2 {
+		t.Fatalf("%d articles, want %d", len(p.articles), lines-2)
+	}
+	n := 0
+	for i := 1; i <= lines; i++ {
+		if i == 1234 || i == 2001 {
+			continue
+		}
+		a := p.articles[n]
+		if a.ID != fmt.Sprintf("a%d", i) || a.Source != fmt.Sprintf("big.jsonl#%d", i) {
+			t.Fatalf("article %d = %s from %s, want a%d from line %d", n, a.ID, a.Source, i, i)
+		}
+		n++
 	}
 }

@@ -443,61 +443,60 @@ func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, re
 		passages []bot.Passage
 		analysed []analysedPassage
 	}
-	for start := 0; start < total; start += chunkArticles {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		chunk := toIndex[start:min(start+chunkArticles, total)]
-		res := make([]split, len(chunk))
-		if err := parallel(ctx, len(chunk), func(w, i int) {
-			a := chunk[i]
-			ps, truncated := splitPassages(a)
-			if truncated {
-				x.log.WarnContext(ctx, "article is very long; only its beginning is indexed", "id", a.ID, "passages", len(ps), "source", a.Source)
+	type done struct {
+		start int
+		chunk []bot.Article
+		res   []split
+	}
+	// Chunks are split and analysed on every core while the previous one
+	// is added to the postings and stored.
+	g, gctx := errgroup.WithContext(ctx)
+	ready := make(chan done, 1)
+	g.Go(func() error {
+		defer close(ready)
+		for start := 0; start < total; start += chunkArticles {
+			chunk := toIndex[start:min(start+chunkArticles, total)]
+			res := make([]split, len(chunk))
+			if err := parallel(gctx, len(chunk), func(w, i int) {
+				a := chunk[i]
+				ps, truncated := splitPassages(a)
+				if truncated {
+					x.log.WarnContext(ctx, "article is very long; only its beginning is indexed", "id", a.ID, "passages", len(ps), "source", a.Source)
+				}
+				res[i] = split{ps, ans[w].passages(ps)}
+			}); err != nil {
+				return err
 			}
-			res[i] = split{ps, ans[w].passages(ps)}
-		}); err != nil {
-			return nil, err
-		}
-		n := 0
-		for i, a := range chunk {
-			for j, p := range res[i].passages {
-				b.add(a.ID, p.Index, res[i].analysed[j].length, res[i].analysed[j].terms)
+			select {
+			case ready <- done{start, chunk, res}:
+			case <-gctx.Done():
+				return gctx.Err()
 			}
-			counts[a.ID] = len(res[i].passages)
-			n += len(res[i].passages)
 		}
-		if err := x.db.Update(func(tx *bolt.Tx) error {
-			ab, pb, fb, cb := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages), tx.Bucket(bucketFirstSeen), tx.Bucket(bucketCounts)
-			// Articles come in ID order: fill pages, they are mostly appended.
-			ab.FillPercent, pb.FillPercent, cb.FillPercent = 0.9, 0.9, 0.9
-			for i, a := range chunk {
-				if t, ok := getTime(fb, a.ID); ok {
-					a.FirstSeen = t
-				} else {
-					a.FirstSeen = x.now().UTC()
-					if err := putTime(fb, a.ID, a.FirstSeen); err != nil {
-						return err
-					}
-				}
-				if err := putJSON(ab, a.ID, a); err != nil {
-					return err
-				}
-				if err := pb.Put([]byte(a.ID), encodePassages(res[i].passages)); err != nil {
-					return err
-				}
-				if err := cb.Put([]byte(a.ID), binary.AppendUvarint(nil, uint64(len(res[i].passages)))); err != nil {
-					return err
-				}
+		return nil
+	})
+	g.Go(func() error {
+		for d := range ready {
+			if err := x.storeChunk(d.chunk, func(i int) []bot.Passage { return d.res[i].passages }); err != nil {
+				return err
 			}
-			return nil
-		}); err != nil {
-			return nil, fmt.Errorf("store articles: %w", err)
+			n := 0
+			for i, a := range d.chunk {
+				for j, p := range d.res[i].passages {
+					b.add(a.ID, p.Index, d.res[i].analysed[j].length, d.res[i].analysed[j].terms)
+				}
+				counts[a.ID] = len(d.res[i].passages)
+				n += len(d.res[i].passages)
+			}
+			x.indexed.Add(int64(n))
+			if x.opt.Progress != nil {
+				x.opt.Progress(d.start+len(d.chunk), total)
+			}
 		}
-		x.indexed.Add(int64(n))
-		if x.opt.Progress != nil {
-			x.opt.Progress(start+len(chunk), total)
-		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if err := x.db.Update(func(tx *bolt.Tx) error {
 		ab, pb, fb, cb := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages), tx.Bucket(bucketFirstSeen), tx.Bucket(bucketCounts)
@@ -549,4 +548,39 @@ func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, re
 	}
 	x.seg.Store(seg)
 	return counts, nil
+}
+
+// storeChunk stores articles with their passages (passages(i) of chunk[i])
+// in one transaction, stamping FirstSeen on articles new to the store.
+func (x *Index) storeChunk(chunk []bot.Article, passages func(i int) []bot.Passage) error {
+	err := x.db.Update(func(tx *bolt.Tx) error {
+		ab, pb, fb, cb := tx.Bucket(bucketArticles), tx.Bucket(bucketPassages), tx.Bucket(bucketFirstSeen), tx.Bucket(bucketCounts)
+		// Articles come in ID order: fill pages, they are mostly appended.
+		ab.FillPercent, pb.FillPercent, cb.FillPercent = 0.9, 0.9, 0.9
+		for i, a := range chunk {
+			if t, ok := getTime(fb, a.ID); ok {
+				a.FirstSeen = t
+			} else {
+				a.FirstSeen = x.now().UTC()
+				if err := putTime(fb, a.ID, a.FirstSeen); err != nil {
+					return err
+				}
+			}
+			if err := putJSON(ab, a.ID, a); err != nil {
+				return err
+			}
+			ps := passages(i)
+			if err := pb.Put([]byte(a.ID), encodePassages(ps)); err != nil {
+				return err
+			}
+			if err := cb.Put([]byte(a.ID), binary.AppendUvarint(nil, uint64(len(ps)))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store articles: %w", err)
+	}
+	return nil
 }
