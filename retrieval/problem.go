@@ -49,20 +49,29 @@ func (x *Index) logProblems(ctx context.Context, rep Report) {
 	for _, p := range rep.Problems {
 		key := "p " + p.String()
 		if now[key] = true; !x.logged[key] {
-			x.log.WarnContext(ctx, "skipped", "file", p.File, "line", p.Line, "reason", p.Reason)
+			x.log.WarnContext(ctx, "skipped", p.attrs("reason")...)
 		}
 	}
 	for _, p := range rep.Warnings {
 		key := "w " + p.String()
 		if now[key] = true; !x.logged[key] {
-			x.log.InfoContext(ctx, "loaded with a caveat", "file", p.File, "line", p.Line, "note", p.Reason)
+			x.log.InfoContext(ctx, "loaded with a caveat", p.attrs("note")...)
 		}
 	}
 	for _, p := range rep.Ignored {
 		key := "i " + p.String()
 		if now[key] = true; !x.logged[key] {
-			x.log.InfoContext(ctx, "ignored", "file", p.File, "reason", p.Reason)
+			x.log.InfoContext(ctx, "ignored", p.attrs("reason")...)
 		}
 	}
 	x.logged = now
+}
+
+// attrs are the log attributes of p: file, line when there is one, and the
+// reason under key.
+func (p Problem) attrs(key string) []any {
+	if p.Line > 0 {
+		return []any{"file", p.File, "line", p.Line, key, p.Reason}
+	}
+	return []any{"file", p.File, key, p.Reason}
 }

@@ -160,3 +160,36 @@ func TestServeCorpusProblems(t *testing.T) {
 		t.Errorf("the articles loaded before stopped answering: %+v", reply)
 	}
 }
+
+// ingest names each skipped file in the log and counts them in its summary.
+func TestIngestNamesSkippedFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"a.txt":   "Bridge\n\nThe bridge reopened on Monday after repairs.",
+		"b/a.txt": "Bridge again\n\nThe bridge reopened on Tuesday.",
+		"c.txt":   "Ferry\n\nThe ferry resumed its crossings.",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("/etc/hostname", filepath.Join(dir, "h.txt")); err != nil {
+		t.Fatal(err)
+	}
+	m, out, errb := testMain(t, "", nil)
+	if err := m.Run(t.Context(), []string{"ingest", "--corpus", dir}); err != nil {
+		t.Fatalf("ingest: %v\n%s", err, errb)
+	}
+	if !strings.Contains(out.String(), "1 articles indexed") || !strings.Contains(out.String(), "2 file(s) or item(s) skipped") {
+		t.Errorf("ingest summary: %s", out)
+	}
+	for _, want := range []string{"file=h.txt", "outside the corpus folder", "file=a.txt", "b/a.txt", "left out"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("ingest's log lacks %q:\n%s", want, errb)
+		}
+	}
+}

@@ -31,7 +31,11 @@ func (m *Main) runIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%s: %d articles indexed (%s); `storybot conflicts` builds the conflict ledger\n",
-		a.corpus, a.index.Len(), m.Now().Sub(start).Round(time.Millisecond))
+	skipped := ""
+	if n := len(a.index.LastReport().Problems); n > 0 {
+		skipped = fmt.Sprintf(", %d file(s) or item(s) skipped (named in the log above)", n)
+	}
+	fmt.Fprintf(m.Stdout, "%s: %d articles indexed (%s)%s; `storybot conflicts` builds the conflict ledger\n",
+		a.corpus, a.index.Len(), m.Now().Sub(start).Round(time.Millisecond), skipped)
 	return nil
 }
