@@ -285,6 +285,10 @@ func TestObservePartPublisher(t *testing.T) {
 	if ref, err := pg.FindDigestPart(t.Context(), d, 0, "k0", time.Time{}, ""); err != nil || ref != "found-k0" {
 		t.Fatalf("FindDigestPart = %q %v", ref, err)
 	}
+	// The last part found on the platform after a crash: a posted digest.
+	if _, err := pg.FindDigestPart(t.Context(), d, 1, "k1", time.Time{}, "ref-k0"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := pb.PostDigestPart(t.Context(), d, 0, "k0", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +297,7 @@ func TestObservePartPublisher(t *testing.T) {
 	}
 	page := scrape(t, m)
 	for _, want := range []string{
-		`storybot_digest_posts_total{destination="slack:C1",result="ok"} 1`,
+		`storybot_digest_posts_total{destination="slack:C1",result="ok"} 2`,
 		`storybot_digest_posts_total{destination="slack:C2",result="error"} 1`,
 	} {
 		if !strings.Contains(page, want+"\n") {

@@ -80,8 +80,14 @@ type partObserver struct {
 
 func (p partObserver) DigestParts(d bot.Digest) int { return p.parts.DigestParts(d) }
 
+// FindDigestPart counts a digest whose last part is found on the
+// platform (it arrived before a crash) as posted.
 func (p partObserver) FindDigestPart(ctx context.Context, d bot.Digest, i int, key string, since time.Time, thread string) (string, error) {
-	return p.parts.FindDigestPart(ctx, d, i, key, since, thread)
+	ref, err := p.parts.FindDigestPart(ctx, d, i, key, since, thread)
+	if err == nil && ref != "" && i == p.parts.DigestParts(d)-1 {
+		p.r.DigestPosted(p.next.Name(), nil)
+	}
+	return ref, err
 }
 
 func (p partObserver) PostDigestPart(ctx context.Context, d bot.Digest, i int, key, thread string) (string, error) {
