@@ -237,3 +237,26 @@ func TestTruncate(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRenderArticle: whatever an article's URL, title and text, /sources
+// renders messages Discord accepts (the stand-in's checks of Discord's
+// published limits, including a valid embed URI of at most 2,048
+// characters): a URL the embed cannot carry is shown as text instead.
+func FuzzRenderArticle(f *testing.F) {
+	for _, u := range []string{"https://example.com/a b", "https://example.com/?q=" + strings.Repeat("x", 2100), "javascript:alert(1)",
+		"https://exämple.com/", "https://example.com/a_b?x=1", "http://[::1]:80/", "https://e.com/%zz", ""} {
+		f.Add(u, "Title", "Body text.")
+	}
+	f.Fuzz(func(t *testing.T, u, title, text string) {
+		if !utf8.ValidString(u + title + text) {
+			return
+		}
+		for i, m := range renderArticle(bot.Article{ID: "a1", Title: title, URL: u, Text: text}) {
+			content := m.Content
+			sent := discordfake.Sent{Content: &content, Embeds: m.Embeds, AllowedMentions: &struct{ Parse []string }{}}
+			if err := discordfake.CheckMessage(sent); err != nil {
+				t.Fatalf("message %d for URL %q: Discord would refuse it: %v", i+1, u, err)
+			}
+		}
+	})
+}
