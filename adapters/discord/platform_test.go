@@ -164,3 +164,49 @@ func TestRunProblemsAndRecovery(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Each way Run can fail at start is a chat.Problem that says what went
+// wrong and what to do, never a bare Go error: a refused connection, a
+// 5xx, a refused token, and 403 Missing Access for the configured guild
+// while registering the commands. None of them is Permanent: a supervisor
+// retries them.
+func TestRunProblemsSayWhatToFix(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		setup      func(fd *discordfake.Server) (apiURL string)
+		reason     string
+		fix        string
+		guildScope bool
+	}{
+		{"refused", func(fd *discordfake.Server) string { return "http://127.0.0.1:1/api" }, "cannot reach Discord's API at http://127.0.0.1:1/api (DISCORD_API_URL)", "check the network, the proxy and DISCORD_API_URL", false},
+		{"HTTP 500", func(fd *discordfake.Server) string { fd.SetStatus(500); return fd.APIURL() }, "Discord's API is failing (HTTP 500)", "storybot tries again", false},
+		{"HTTP 401", func(fd *discordfake.Server) string { fd.SetStatus(401); return fd.APIURL() }, "Discord refused the bot token (HTTP 401)", "check DISCORD_BOT_TOKEN", false},
+		{"HTTP 403 for the guild", func(fd *discordfake.Server) string {
+			fd.Fail("/applications/"+testAppID+"/guilds/", 403)
+			return fd.APIURL()
+		}, "Discord denied access (HTTP 403) while registering the slash commands in server " + testGuild, "invite the bot to that server", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fd := discordfake.New(t)
+			cfg := Config{Token: testToken, AppID: testAppID, APIURL: tc.setup(fd)}
+			if tc.guildScope {
+				cfg.GuildID = testGuild
+			}
+			a, err := New(cfg, &fakeBot{}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err = a.Run(ctx)
+			var p *chat.Problem
+			if !errors.As(err, &p) {
+				t.Fatalf("Run = %v, want a chat.Problem", err)
+			}
+			if !strings.Contains(p.Reason, tc.reason) || !strings.Contains(p.Fix, tc.fix) || p.Permanent {
+				t.Errorf("problem = reason %q, fix %q, permanent %v; want %q and %q, retried", p.Reason, p.Fix, p.Permanent, tc.reason, tc.fix)
+			}
+		})
+	}
+}
