@@ -3,6 +3,7 @@ package retrieval
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -88,32 +89,6 @@ func benchName(r *rand.Rand) string {
 	return benchFirst[r.IntN(len(benchFirst))] + " " + benchLast[r.IntN(len(benchLast))]
 }
 
-// genArticle writes one synthetic article: recombined sample sentences plus
-// random names, places, numbers and rare words.
-func genArticle(r *rand.Rand, pool []string, i int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s over %s in %s\n\n", benchName(r), benchVerbs[r.IntN(len(benchVerbs))], benchNouns[r.IntN(len(benchNouns))], pseudoWord(r), benchPlaces[r.IntN(len(benchPlaces))])
-	paras := 3 + r.IntN(4)
-	for p := range paras {
-		sents := 2 + r.IntN(4)
-		for s := range sents {
-			if s > 0 {
-				b.WriteByte(' ')
-			}
-			if r.IntN(3) == 0 {
-				fmt.Fprintf(&b, "%s %s that %d %s were affected near %s on day %d of the %s.", benchName(r), benchVerbs[r.IntN(len(benchVerbs))], 10+r.IntN(90000), benchNouns[r.IntN(len(benchNouns))], benchPlaces[r.IntN(len(benchPlaces))], 1+r.IntN(300), pseudoWord(r))
-				continue
-			}
-			b.WriteString(pool[r.IntN(len(pool))])
-		}
-		if p < paras-1 {
-			b.WriteString("\n\n")
-		}
-	}
-	fmt.Fprintf(&b, "\n\nReference %d.\n", i)
-	return b.String()
-}
-
 // benchQueries returns n varied questions.
 func benchQueries(pool []string, n int) []string {
 	r := rand.New(rand.NewPCG(7, 11))
@@ -138,33 +113,68 @@ func benchQueries(pool []string, n int) []string {
 	return out
 }
 
-// generateCorpus writes the benchmark corpus once, with a fixed seed.
+// generateCorpus returns the benchmark corpus, written once with a fixed
+// seed in the shape of ../shared/perf/make_corpus.py: one feed.jsonl of
+// benchArticles articles, each 8 to 16 long real sentences (the sample
+// story's, and generated ones naming people, places, numbers and rare
+// words), with title, outlet, URL and a date within 60 days.
+// STORYBOT_BENCH_CORPUS names another corpus directory to use instead
+// (e.g. the output of make_corpus.py).
 func generateCorpus(tb testing.TB) string {
 	benchOnce.Do(func() {
 		benchRoot, benchErr = os.MkdirTemp("", "storybot-bench-")
 		if benchErr != nil {
 			return
 		}
-		benchCorpus = filepath.Join(benchRoot, "corpus")
-		pool := samplePool(tb)
-		r := rand.New(rand.NewPCG(2025, 12))
-		for i := range benchArticles {
-			dir := filepath.Join(benchCorpus, fmt.Sprintf("d%02d", i%50))
-			if i < 50 {
-				if benchErr = os.MkdirAll(dir, 0o755); benchErr != nil {
-					return
-				}
-			}
-			name := filepath.Join(dir, fmt.Sprintf("a%05d.txt", i))
-			if benchErr = os.WriteFile(name, []byte(genArticle(r, pool, i)), 0o644); benchErr != nil {
-				return
-			}
+		if dir := os.Getenv("STORYBOT_BENCH_CORPUS"); dir != "" {
+			benchCorpus = dir
+			return
 		}
+		benchCorpus = filepath.Join(benchRoot, "corpus")
+		if benchErr = os.MkdirAll(benchCorpus, 0o755); benchErr != nil {
+			return
+		}
+		var b strings.Builder
+		for _, line := range genFeed(samplePool(tb), 0, benchArticles) {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+		benchErr = os.WriteFile(filepath.Join(benchCorpus, "feed.jsonl"), []byte(b.String()), 0o644)
 	})
 	if benchErr != nil {
 		tb.Fatal(benchErr)
 	}
 	return benchCorpus
+}
+
+// genFeed returns n JSON lines of articles from, first, from..from+n-1.
+func genFeed(pool []string, from, n int) []string {
+	r := rand.New(rand.NewPCG(2025, uint64(12+from)))
+	t0 := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)
+	out := make([]string, 0, n)
+	for i := from; i < from+n; i++ {
+		k := 8 + r.IntN(9)
+		sents := make([]string, k)
+		for j := range sents {
+			if r.IntN(3) == 0 {
+				sents[j] = fmt.Sprintf("%s %s that %d %s were affected near %s on day %d of the %s, according to officials who spoke on condition of anonymity.", benchName(r), benchVerbs[r.IntN(len(benchVerbs))], 10+r.IntN(90000), benchNouns[r.IntN(len(benchNouns))], benchPlaces[r.IntN(len(benchPlaces))], 1+r.IntN(300), pseudoWord(r))
+			} else {
+				sents[j] = pool[r.IntN(len(pool))]
+			}
+		}
+		title := strings.Fields(sents[0])
+		title = title[:min(9, len(title))]
+		line, _ := json.Marshal(map[string]string{
+			"id":        fmt.Sprintf("gen-%07d", i),
+			"title":     strings.TrimRight(strings.Join(title, " "), ",.;:"),
+			"outlet":    "Outlet " + string(rune('A'+r.IntN(26))),
+			"url":       fmt.Sprintf("https://news.example/%d", i),
+			"published": t0.Add(time.Duration(r.IntN(60*24*60)) * time.Minute).Format(time.RFC3339),
+			"text":      strings.Join(sents, " "),
+		})
+		out = append(out, string(line))
+	}
+	return out
 }
 
 // peakRSSMB reads the process's peak resident set size (VmHWM).
@@ -220,13 +230,14 @@ func BenchmarkIngest(b *testing.B) {
 			b.Fatal(err)
 		}
 		total += time.Since(start)
-		if n := x.Len(); n != benchArticles {
+		if n := x.Len(); n < benchArticles && os.Getenv("STORYBOT_BENCH_CORPUS") == "" {
 			b.Fatalf("indexed %d articles, want %d", n, benchArticles)
 		}
 		_ = x.Close()
 		_ = os.RemoveAll(data)
 	}
 	b.ReportMetric(float64(benchArticles)*float64(b.N)/total.Seconds(), "articles/s")
+	b.ReportMetric(total.Seconds()/float64(b.N), "s/ingest")
 	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 }
 
@@ -249,6 +260,64 @@ func BenchmarkRestart(b *testing.B) {
 	}
 	b.ReportMetric(worst.Seconds()*1000, "worst-ms")
 	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+}
+
+// BenchmarkReingestUnchanged syncs the indexed corpus again with nothing
+// changed: files are compared by size and time, nothing is read.
+func BenchmarkReingestUnchanged(b *testing.B) {
+	data := indexedBenchData(b)
+	x, err := Open(context.Background(), benchOptions(benchCorpus, data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	for b.Loop() {
+		rep, err := x.Sync(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Added+rep.Changed+rep.Removed != 0 {
+			b.Fatalf("unchanged corpus changed: %+v", rep)
+		}
+	}
+}
+
+// BenchmarkAdd100 adds 100 articles to the indexed corpus (one new file)
+// and removes them again; each sync merges the change into the index.
+func BenchmarkAdd100(b *testing.B) {
+	if os.Getenv("STORYBOT_BENCH_CORPUS") != "" {
+		b.Skip("writes into the corpus: not on a STORYBOT_BENCH_CORPUS")
+	}
+	data := indexedBenchData(b)
+	x, err := Open(context.Background(), benchOptions(benchCorpus, data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	extra := filepath.Join(benchCorpus, "extra-bench.jsonl")
+	defer os.Remove(extra)
+	lines := strings.Join(genFeed(samplePool(b), 10_000_000, 100), "\n") + "\n"
+	var worst time.Duration
+	for b.Loop() {
+		if err := os.WriteFile(extra, []byte(lines), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		rep, err := x.Sync(context.Background())
+		worst = max(worst, time.Since(start))
+		if err != nil || rep.Added != 100 {
+			b.Fatalf("add: %+v, %v", rep, err)
+		}
+		b.StopTimer()
+		if err := os.Remove(extra); err != nil {
+			b.Fatal(err)
+		}
+		if rep, err := x.Sync(context.Background()); err != nil || rep.Removed != 100 {
+			b.Fatalf("remove: %+v, %v", rep, err)
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(worst.Seconds()*1000, "worst-ms")
 }
 
 // BenchmarkAnswer answers 1,000 varied questions with bot.Service (the

@@ -3,8 +3,8 @@ package retrieval
 import (
 	"bytes"
 	"context"
-	"hash/crc32"
 	"fmt"
+	"hash/crc32"
 	"maps"
 	"math"
 	"math/rand/v2"
