@@ -114,8 +114,18 @@ func TestServeCorpusProblems(t *testing.T) {
 		t.Errorf("a file outside the corpus was served: %s", reply.Answer)
 	}
 
-	// The watcher's first sync saw the same problems: none named twice.
-	time.Sleep(300 * time.Millisecond)
+	// The watcher's first sync (the second partial one) sees the same
+	// problems: none is named twice.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		_, page := r.get(t, "/metrics")
+		if strings.Contains(page, `storybot_corpus_syncs_total{result="partial"} 2`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the watcher's first sync did not happen:\n%s", page)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	for file := range want {
 		n := 0
 		for _, rec := range r.stderr.logLines(t) {
