@@ -79,6 +79,12 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 		opt.Root = abs
 		a.corpus = abs
 	}
+	if m.shared != nil {
+		// Several replicas: the index is built from the database's copy of
+		// the corpus, kept apart from an embedded index of the same folder.
+		opt.Corpus = m.shared.fsys
+		opt.Name += "-pg-" + m.shared.name
+	}
 	// The tuning variables (STORYBOT_LLM_MAX_RETRIES, ..._LEGACY_MAX_TOKENS)
 	// come from the environment; flags and the config file win for the rest.
 	llmCfg, err := llmFromEnv(m.Getenv, nil)

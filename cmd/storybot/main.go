@@ -66,6 +66,9 @@ type Main struct {
 	// feedback, when set (by serve with a shared store), records readers'
 	// verdicts.
 	feedback bot.FeedbackRecorder
+	// shared, when set (by serve with --store), is the corpus the index is
+	// built from instead of the folder: the database's copy.
+	shared *sharedCorpus
 
 	closers []func() error
 	// profiling is set once --cpuprofile and --memprofile are handled.

@@ -8,6 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -130,6 +133,52 @@ func TestServeReplicasShareState(t *testing.T) {
 	}
 	if n := countRows(t, store, `SELECT count(*) FROM conversation_turns WHERE key = $1`, "slack/C0NEWS/"+root); n != 4 {
 		t.Errorf("%d turns recorded for the thread after the follow-up on the other replica, want 4", n)
+	}
+	for _, r := range []*running{a, b} {
+		if err := r.shutdown(t); err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}
+}
+
+// TestServeReplicasShareTheCorpus: two replicas on one store and one
+// corpus folder answer from an article added to the folder within 5 s,
+// both citing it; the article's first-seen time is in the database.
+func TestServeReplicasShareTheCorpus(t *testing.T) {
+	store := pgtest.URL(t)
+	dir := copyCorpus(t)
+	env := func() map[string]string {
+		return map[string]string{"STORYBOT_STORE": store, "STORYBOT_WATCH_DEBOUNCE": "50ms"}
+	}
+	a := startServe(t, env(), "--corpus", dir)
+	b := startServe(t, env(), "--corpus", dir)
+	a.waitReady(t)
+	b.waitReady(t)
+	const q = "What did the harbour authority say about the lighthouse keeper's zebra?"
+	for _, r := range []*running{a, b} {
+		if _, rep := r.ask(t, q, ""); slices.Contains(rep.Citations, "zebra-report") {
+			t.Fatalf("cites an article not yet written: %+v", rep)
+		}
+	}
+	write := time.Now()
+	if err := os.WriteFile(filepath.Join(dir, "zebra-report.txt"), []byte("Zebra escapes from lighthouse\n\nThe harbour authority said on Tuesday that the lighthouse keeper's zebra had escaped and was seen swimming towards the harbour.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*running{a, b} {
+		for {
+			_, rep := r.ask(t, q, "")
+			if slices.Contains(rep.Citations, "zebra-report") {
+				break
+			}
+			if time.Since(write) > 5*time.Second {
+				t.Fatalf("%s does not answer from the new article 5 s after it was written: %+v", r.url, rep)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	t.Logf("the new article answerable on both replicas %v after it was written", time.Since(write).Round(time.Millisecond))
+	if n := countRows(t, store, `SELECT count(*) FROM articles WHERE id = 'zebra-report' AND first_seen IS NOT NULL AND content_hash <> ''`); n != 1 {
+		t.Errorf("the new article is not in the articles table")
 	}
 	for _, r := range []*running{a, b} {
 		if err := r.shutdown(t); err != nil {

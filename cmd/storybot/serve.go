@@ -71,8 +71,10 @@ type server struct {
 	base   *slog.Logger // without a component
 	logger *slog.Logger
 	rec    *metrics.Metrics
-	// store is the PostgreSQL store replicas share (--store), or nil.
-	store *pgstore.Store
+	// store is the PostgreSQL store replicas share (--store), or nil;
+	// storeUp says whether this replica follows its corpus changes.
+	store   *pgstore.Store
+	storeUp atomic.Bool
 
 	answerer lazyAnswerer
 	corpus   atomic.Pointer[app]
@@ -159,7 +161,12 @@ func (s *server) run(ctx context.Context) error {
 			ln.Close()
 			return err
 		}
-		checks = append(checks, httpapi.Check{Name: "store", Ready: st.Ping})
+		checks = append(checks, httpapi.Check{Name: "store", Ready: func(ctx context.Context) error {
+			if err := st.Ping(ctx); err != nil {
+				return fmt.Errorf("writes unavailable (dedupe, conversations, digests); answering from the local index: %w", err)
+			}
+			return nil
+		}})
 	}
 	slackOn := cfg.Slack.BotToken != ""
 	discordOn := cfg.Discord.BotToken != ""
@@ -276,8 +283,16 @@ func (s *server) run(ctx context.Context) error {
 	})
 	g.Go(func() error {
 		start := time.Now()
-		a, err := s.m.open(gctx, cfg, nil)
-		if errors.Is(err, retrieval.ErrEmptyCorpus) && cfg.Corpus != "" && cfg.Watch.Enabled {
+		var (
+			a   *app
+			err error
+		)
+		if s.store != nil {
+			a, err = s.openShared(gctx, g)
+		} else {
+			a, err = s.m.open(gctx, cfg, nil)
+		}
+		if errors.Is(err, retrieval.ErrEmptyCorpus) && cfg.Corpus != "" && cfg.Watch.Enabled && s.store == nil {
 			// A new deployment: serve, and index the first articles
 			// as they arrive.
 			a, err = s.waitForArticles(gctx)
@@ -303,7 +318,7 @@ func (s *server) run(ctx context.Context) error {
 				return err
 			}
 		}
-		if cfg.Watch.Enabled && cfg.Corpus != "" {
+		if cfg.Watch.Enabled && cfg.Corpus != "" && s.store == nil {
 			return s.watchCorpus(gctx, g, a)
 		}
 		return nil
