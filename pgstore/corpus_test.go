@@ -44,7 +44,7 @@ func mirrorFiles(t *testing.T, m *pgstore.Mirror) map[string]string {
 }
 
 func TestCorpusSyncAndMirror(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	ctx := context.Background()
 	dir := t.TempDir()
 	write(t, dir, "a.txt", "A headline\n\nSome text.")
@@ -116,7 +116,7 @@ func equalMaps(a, b map[string]string) bool {
 // TestCorpusSyncOneAtATime: replicas syncing the same folder at once add
 // each file once (the corpus lock serialises them).
 func TestCorpusSyncOneAtATime(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	dir := t.TempDir()
 	for _, n := range []string{"a.txt", "b.txt", "c.txt", "d.txt"} {
 		write(t, dir, n, "Headline "+n+"\n\nText.")
@@ -145,7 +145,7 @@ func TestCorpusSyncOneAtATime(t *testing.T) {
 // TestFollowCorpus: a replica following the corpus learns of a change
 // another made within a second, through LISTEN/NOTIFY.
 func TestFollowCorpus(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	dir := t.TempDir()
 	write(t, dir, "a.txt", "A\n\ntext")
 	writer := open(t, url, pgstore.Options{})
@@ -192,7 +192,7 @@ func TestFollowCorpus(t *testing.T) {
 }
 
 func TestArticlesFirstSeen(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	ctx := context.Background()
 	clk := newClock()
 	a := open(t, url, pgstore.Options{Now: clk.Now}).Articles()

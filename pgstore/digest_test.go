@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -108,7 +109,7 @@ func runner(t *testing.T, store digest.Store, pub digest.PartPublisher) *digest.
 // its record leaves one copy, the next replica finding the part on the
 // platform; a replica without the database posts nothing.
 func TestDigestsExactlyOnceAcrossReplicas(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 8, 0, 30, 0, time.UTC)
 	pub := &channel{}
@@ -167,7 +168,7 @@ func TestDigestsExactlyOnceAcrossReplicas(t *testing.T) {
 }
 
 func TestDigestsRecords(t *testing.T) {
-	s := open(t, pgtest.URL(t), pgstore.Options{})
+	s := open(t, pgtest.URL(t, os.Getenv), pgstore.Options{})
 	d := s.Digests()
 	ctx := context.Background()
 	if p, err := d.Period(ctx, "none"); p != nil || err != nil {

@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,7 +62,7 @@ func query[T any](t *testing.T, url, sql string, args ...any) T {
 }
 
 func TestOpenMigratesOnceUnderTheLock(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	const replicas = 4
 	var wg sync.WaitGroup
 	errs := make([]error, replicas)
@@ -97,9 +98,9 @@ func TestOpenMigratesOnceUnderTheLock(t *testing.T) {
 }
 
 func TestOpenHonoursURLParameters(t *testing.T) {
-	base := pgtest.URL(t) // reserves a schema for cleanup; we use another below
+	base := pgtest.URL(t, os.Getenv) // reserves a schema for cleanup; we use another below
 	schema := "t_params_" + fmt.Sprint(time.Now().UnixNano())
-	t.Cleanup(func() { pgtest.Drop(t, schema) })
+	t.Cleanup(func() { pgtest.Drop(t, pgtest.ServerURL(os.Getenv), schema) })
 	url := pgtest.WithSearchPath(base, schema) + "&pool_max_conns=3&application_name=storybot-test"
 	s := open(t, url, pgstore.Options{})
 	if s.Schema() != schema {
@@ -108,7 +109,7 @@ func TestOpenHonoursURLParameters(t *testing.T) {
 	if got := s.MaxConns(); got != 3 {
 		t.Errorf("pool size %d, want 3 from pool_max_conns", got)
 	}
-	tables := query[int64](t, pgtest.ServerURL(), `SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename IN ('seen', 'conversations', 'feedback')`, schema)
+	tables := query[int64](t, pgtest.ServerURL(os.Getenv), `SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename IN ('seen', 'conversations', 'feedback')`, schema)
 	if tables != 3 {
 		t.Errorf("%d of the tables in schema %s, want 3", tables, schema)
 	}
@@ -133,7 +134,7 @@ func TestOpenHonoursURLParameters(t *testing.T) {
 }
 
 func TestSeen(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	clk := newClock()
 	a := open(t, url, pgstore.Options{Now: clk.Now})
 	b := open(t, url, pgstore.Options{Now: clk.Now})
@@ -167,7 +168,7 @@ func TestSeen(t *testing.T) {
 }
 
 func TestSeenIsAtomicAcrossReplicas(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	stores := []*pgstore.Store{open(t, url, pgstore.Options{}), open(t, url, pgstore.Options{})}
 	for round := range 20 {
 		key := fmt.Sprintf("slack/event/Ev%d", round)
@@ -192,7 +193,7 @@ func TestSeenIsAtomicAcrossReplicas(t *testing.T) {
 }
 
 func TestSeenSweepsExpiredKeys(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	clk := newClock()
 	s := open(t, url, pgstore.Options{Now: clk.Now})
 	ctx := context.Background()
@@ -211,7 +212,7 @@ func TestSeenSweepsExpiredKeys(t *testing.T) {
 }
 
 func TestConversations(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	clk := newClock()
 	opt := pgstore.Options{Now: clk.Now, ConversationTTL: 24 * time.Hour, MaxTurns: 4}
 	a := open(t, url, opt)
@@ -258,7 +259,7 @@ func TestConversations(t *testing.T) {
 }
 
 func TestConversationsConcurrentAdds(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	opt := pgstore.Options{MaxTurns: 1000}
 	stores := []*pgstore.Store{open(t, url, opt), open(t, url, opt)}
 	var wg sync.WaitGroup
@@ -277,7 +278,7 @@ func TestConversationsConcurrentAdds(t *testing.T) {
 }
 
 func TestFeedback(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.URL(t, os.Getenv)
 	clk := newClock()
 	s := open(t, url, pgstore.Options{Now: clk.Now})
 	ctx := context.Background()
@@ -301,8 +302,8 @@ func TestFeedback(t *testing.T) {
 }
 
 func TestLockKeyIsPerSchema(t *testing.T) {
-	a := open(t, pgtest.URL(t), pgstore.Options{})
-	b := open(t, pgtest.URL(t), pgstore.Options{})
+	a := open(t, pgtest.URL(t, os.Getenv), pgstore.Options{})
+	b := open(t, pgtest.URL(t, os.Getenv), pgstore.Options{})
 	if a.LockKey("digest") == b.LockKey("digest") {
 		t.Error("two schemas share an advisory lock key")
 	}

@@ -75,7 +75,7 @@ func countRows(t *testing.T, url, sql string, args ...any) int {
 // the conversation recorded by the first (Slack's mentions profile, where
 // the thread's history is only in the store).
 func TestServeReplicasShareState(t *testing.T) {
-	store := pgtest.URL(t)
+	store := pgtest.URL(t, os.Getenv)
 	fake := slackfake.New(t)
 	const secret = "shh-replicas"
 	env := func() map[string]string {
@@ -145,7 +145,7 @@ func TestServeReplicasShareState(t *testing.T) {
 // corpus folder answer from an article added to the folder within 5 s,
 // both citing it; the article's first-seen time is in the database.
 func TestServeReplicasShareTheCorpus(t *testing.T) {
-	store := pgtest.URL(t)
+	store := pgtest.URL(t, os.Getenv)
 	dir := copyCorpus(t)
 	env := func() map[string]string {
 		return map[string]string{"STORYBOT_STORE": store, "STORYBOT_WATCH_DEBOUNCE": "50ms"}

@@ -12,7 +12,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -23,9 +22,11 @@ import (
 // DefaultURL is the server tests use when STORYBOT_TEST_POSTGRES is unset.
 const DefaultURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
-// ServerURL returns the test server's URL, without a search_path.
-func ServerURL() string {
-	if u := os.Getenv("STORYBOT_TEST_POSTGRES"); u != "" {
+// ServerURL returns the test server's URL, without a search_path:
+// STORYBOT_TEST_POSTGRES from getenv (os.Getenv in tests; the environment
+// is read by the caller), else DefaultURL.
+func ServerURL(getenv func(string) string) string {
+	if u := getenv("STORYBOT_TEST_POSTGRES"); u != "" {
 		return u
 	}
 	return DefaultURL
@@ -33,14 +34,15 @@ func ServerURL() string {
 
 // URL creates a fresh schema for t and returns the server URL with that
 // schema as its search_path; the schema is dropped at the end of the test.
-func URL(t testing.TB) string {
+// getenv (os.Getenv in tests) gives STORYBOT_TEST_POSTGRES and CI.
+func URL(t testing.TB, getenv func(string) string) string {
 	t.Helper()
-	base := ServerURL()
+	base := ServerURL(getenv)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
-		if os.Getenv("CI") == "" {
+		if getenv("CI") == "" {
 			t.Skipf("no PostgreSQL answers at %s (set STORYBOT_TEST_POSTGRES, or start one; CI fails instead of skipping): %v", redact(base), err)
 		}
 		t.Fatalf("PostgreSQL at %s: %v", redact(base), err)
@@ -56,15 +58,15 @@ func URL(t testing.TB) string {
 	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
 		t.Fatalf("create schema %s: %v", schema, err)
 	}
-	t.Cleanup(func() { Drop(t, schema) })
+	t.Cleanup(func() { Drop(t, base, schema) })
 	return WithSearchPath(base, schema)
 }
 
-// Drop drops schema and everything in it.
-func Drop(t testing.TB, schema string) {
+// Drop drops schema, and everything in it, on the server at base.
+func Drop(t testing.TB, base, schema string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, ServerURL())
+	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
 		t.Logf("drop schema %s: %v", schema, err)
 		return
