@@ -201,7 +201,7 @@ func (s *Service) compose(ctx context.Context, brief Brief) (Answer, error) {
 		return Answer{}, err
 	}
 	offline.Evidence = evidenceIDs(brief.Hits)
-	if !offline.Abstained && len(offline.Conflicts) == 0 && !s.extractive.typed(brief.Question.Text) {
+	if !offline.Abstained && len(offline.Conflicts) == 0 {
 		brief.Conflicts = RelevantConflicts(brief.Question, supportingHits(brief.Hits, offline), ledger)
 		offline.Conflicts = brief.Conflicts
 		offline.Sources = Sources(offline.Citations(), brief.Articles)

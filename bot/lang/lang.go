@@ -13,6 +13,7 @@ import (
 	"github.com/jdkato/prose/v3/tag"
 	"github.com/jdkato/prose/v3/token"
 	"github.com/jdkato/prose/v3/tokenize"
+	"github.com/storybot/storybot/bot/lang/wordnet"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -83,10 +84,14 @@ type Lang struct {
 	tok    *tokenize.Tokenizer
 	tagger *tag.Tagger
 
-	mu        sync.Mutex
-	cache     map[string][]Token
-	old       map[string][]Token
-	stemCache sync.Map
+	wn *wordnet.DB
+
+	mu         sync.Mutex
+	cache      map[string][]Token
+	old        map[string][]Token
+	stemCache  sync.Map
+	lemmaCache sync.Map
+	relCache   sync.Map
 }
 
 // cacheSize bounds each generation of the token cache.
@@ -98,12 +103,16 @@ func New() (*Lang, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lang: load the part-of-speech model: %w", err)
 	}
+	wn, err := wordnet.Load()
+	if err != nil {
+		return nil, fmt.Errorf("lang: %w", err)
+	}
 	l := &Lang{
 		stop: map[string]bool{}, chat: map[string]string{}, numbers: map[string]float64{},
 		scales: map[string]float64{}, hedges: map[string]string{}, units: map[string]unit{},
 		currencies: map[string]string{}, calendar: map[string]calendarWord{}, compass: map[string]float64{},
 		clock: map[string]clockWord{}, questions: map[string][]string{}, typeWords: map[string]bool{},
-		tok: tokenize.New(), tagger: tg, cache: map[string][]Token{},
+		tok: tokenize.New(), tagger: tg, cache: map[string][]Token{}, wn: wn,
 	}
 	load := func(name string, min int, put func(e Entry) error) error {
 		ents, err := Lexicon(name)
@@ -261,10 +270,11 @@ func Fold(s string) string {
 	return b.String()
 }
 
-// Stems returns the stems a token matches: its own, and for a hyphenated
-// word the stems of its parts ("Suazo-Sandoval" matches "sandoval").
+// Stems returns the stems a token matches: its own, its base forms' ("told"
+// matches "tell"), and for a hyphenated word the stems of its parts
+// ("Suazo-Sandoval" matches "sandoval").
 func (l *Lang) Stems(t Token) []string {
-	out := []string{l.Stem(t.Lower)}
+	out := append([]string{l.Stem(t.Lower)}, l.lemmaStems(t)...)
 	if strings.Contains(t.Lower, "-") {
 		for _, p := range strings.Split(t.Lower, "-") {
 			if p != "" {

@@ -279,9 +279,13 @@ func (e *Engine) relevance(q Query, stems [][]string) float64 {
 	for _, t := range q.Focus {
 		w := e.termWeight(t)
 		all += w
-		if hasAny(stems, []string{t.Stem}) {
-			have += w
+		best := 0.0
+		for _, st := range stems {
+			if m := t.Match(st); m > best {
+				best = m
+			}
 		}
+		have += w * best
 	}
 	if all == 0 {
 		return 0.5
@@ -342,10 +346,14 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 		}
 		w := e.termWeight(t)
 		all += w
-		d := math.MaxInt
+		d, m := math.MaxInt, 0.0
 		for k, st := range stems {
-			if !contains(st, t.Stem) {
+			mk := t.Match(st)
+			if mk < 0.5 {
 				continue
+			}
+			if mk > m {
+				m = mk
 			}
 			dist := v.Start - k
 			if k >= v.End {
@@ -359,8 +367,8 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 			}
 		}
 		if d != math.MaxInt {
-			have += w * math.Max(0.2, 1-float64(d)/20)
-			present += w
+			have += w * m * math.Max(0.2, 1-float64(d)/20)
+			present += w * m
 		}
 	}
 	// Proximity is measured over the focus words the sentence holds: how
@@ -436,11 +444,20 @@ func countedBefore(l *lang.Lang, toks []lang.Token, v Value, counted []string) b
 func modifiersIn(q Query, stems [][]string) []string {
 	var out []string
 	for _, t := range q.Focus {
-		if !t.Noun && hasAny(stems, []string{t.Stem}) {
+		if !t.Noun && matchAny(t, stems) {
 			out = append(out, t.Stem)
 		}
 	}
 	return out
+}
+
+func matchAny(t Term, stems [][]string) bool {
+	for _, st := range stems {
+		if t.Match(st) >= 0.5 {
+			return true
+		}
+	}
+	return false
 }
 
 // lacks reports whether have misses a modifier of want.

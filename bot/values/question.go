@@ -50,6 +50,23 @@ type Term struct {
 	Verb bool
 	// Adj is set for modifiers (adjectives, adverbs): they weigh least.
 	Adj bool
+	// Rel maps the stems the word matches in text to the strength of the
+	// match: its own (1), base forms, WordNet synonyms and derived forms.
+	Rel map[string]float64
+}
+
+// Match returns how strongly a token with these stems matches the term.
+func (t Term) Match(stems []string) float64 {
+	best := 0.0
+	for _, s := range stems {
+		if s == t.Stem {
+			return 1
+		}
+		if w := t.Rel[s]; w > best {
+			best = w
+		}
+	}
+	return best
 }
 
 // Query is an analysed question.
@@ -260,7 +277,7 @@ func Analyze(l *lang.Lang, text string) Query {
 			continue
 		}
 		seen[st] = true
-		q.Focus = append(q.Focus, Term{Word: t.Lower, Stem: st, Noun: t.Noun(), Verb: t.Verb(), Adj: !t.Noun() && !t.Verb()})
+		q.Focus = append(q.Focus, Term{Word: t.Lower, Stem: st, Noun: t.Noun(), Verb: t.Verb(), Adj: !t.Noun() && !t.Verb(), Rel: l.Related(t)})
 	}
 	return q
 }
