@@ -334,6 +334,10 @@ func (l *Lang) quantityAt(toks []Token, i int, skip []bool) (Quantity, bool) {
 	if q.HeadWord == "" && q.Head >= 0 {
 		q.HeadWord = toks[q.Head].Lower
 	}
+	// "one" alone is a pronoun ("one of them", "no one"), not a figure.
+	if q.Dim == "" && q.Head < 0 && q.Hedge == "" && q.End == j+1 && (toks[j].Lower == "one") {
+		return Quantity{}, false
+	}
 	return q, true
 }
 

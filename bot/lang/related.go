@@ -44,6 +44,15 @@ func (l *Lang) lemmaStems(t Token) []string {
 		if s := l.Stem(b); s != l.Stem(t.Lower) && !strings.Contains(b, " ") {
 			out = append(out, s)
 		}
+		// An adjective of a place or people matches its noun: "Russian"
+		// matches "Russia".
+		if pos == wordnet.Adjective {
+			for _, r := range l.wn.Related(b, pos, wordnet.FirstSenses(1)) {
+				if r.Kind == wordnet.Pertainym && !strings.Contains(r.To, " ") {
+					out = append(out, l.Stem(strings.ToLower(r.To)))
+				}
+			}
+		}
 	}
 	l.lemmaCache.Store(key, out)
 	return out
@@ -84,8 +93,15 @@ func (l *Lang) Related(t Token) map[string]float64 {
 			bases := l.wn.Base(t.Lower, pos)
 			for _, b := range bases {
 				add(b, 1)
-				for _, syn := range l.wn.Synonyms(b, pos, wordnet.FirstSenses(senses)) {
+				n := senses
+				if pos == wordnet.Verb {
+					n = 1 // verbs have many senses; the first carries the meaning
+				}
+				for _, syn := range l.wn.Synonyms(b, pos, wordnet.FirstSenses(n)) {
 					add(syn, 0.8)
+				}
+				for _, h := range l.wn.Hypernyms(b, pos, 1, wordnet.FirstSenses(1)) {
+					add(h, 0.5)
 				}
 				for _, r := range l.wn.Related(b, pos, wordnet.FirstSenses(senses)) {
 					switch r.Kind {
@@ -105,4 +121,64 @@ func (l *Lang) Related(t Token) map[string]float64 {
 	}
 	l.relCache.Store(key, out)
 	return out
+}
+
+// PhraseRelated returns the stems a multi-word verb or noun ("pull out",
+// "death toll") matches through its WordNet synonyms, when WordNet knows the
+// phrase; nil otherwise.
+func (l *Lang) PhraseRelated(phrase string, verb bool) map[string]float64 {
+	if l.wn == nil {
+		return nil
+	}
+	pos := wordnet.Noun
+	if verb {
+		pos = wordnet.Verb
+	}
+	key := "\x01" + phrase + "\x00" + pos.String()
+	if v, ok := l.relCache.Load(key); ok {
+		return v.(map[string]float64)
+	}
+	var out map[string]float64
+	if bases := l.wn.Base(phrase, pos); len(bases) > 0 {
+		out = map[string]float64{}
+		for _, b := range bases {
+			for _, syn := range l.wn.Synonyms(b, pos, wordnet.FirstSenses(senses)) {
+				if !strings.Contains(syn, " ") && !strings.Contains(syn, "_") {
+					out[l.Stem(strings.ToLower(syn))] = 0.8
+				}
+			}
+		}
+	}
+	l.relCache.Store(key, out)
+	return out
+}
+
+// Plural reports whether a lower-case word is a plural noun: WordNet's
+// morphology reduces it to another noun ("towns", "children", "crew
+// members" are; "news", "crew" are not).
+func (l *Lang) Plural(word string) bool {
+	if l.wn == nil {
+		return strings.HasSuffix(word, "s") && !strings.HasSuffix(word, "ss")
+	}
+	for _, b := range l.wn.Base(word, wordnet.Noun) {
+		if b != word {
+			return true
+		}
+	}
+	return false
+}
+
+// InflectedVerb reports whether a lower-case word is an inflected verb form
+// ("sent", "failed", "testified"): WordNet's morphology reduces it to
+// another verb.
+func (l *Lang) InflectedVerb(word string) bool {
+	if l.wn == nil {
+		return false
+	}
+	for _, b := range l.wn.Base(word, wordnet.Verb) {
+		if b != word {
+			return true
+		}
+	}
+	return false
 }

@@ -26,6 +26,9 @@ type Candidate struct {
 	Sentence  string
 	Rank      int
 	modifiers []string
+	// headOK is set when the figure counts the asked noun; headWrong when
+	// it counts another.
+	headOK, headWrong bool
 	// Relevance is the weighted share of the question's focus the sentence
 	// covers; Attach is how closely the value is bound to the focus.
 	Relevance, Attach, Score float64
@@ -180,7 +183,9 @@ func (e *Engine) candidates(q Query, passages []Passage) []Candidate {
 					continue // a name the question itself gives is not its answer
 				}
 				att := e.attach(q, s, stems, v, p.Published)
-				c := Candidate{Value: v, Article: p.Article, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems)}
+				headOK := len(q.Counted) > 0 && v.Head >= 0 && runHas(l, s.Toks, v, q.Counted)
+				headWrong := len(q.Counted) > 0 && v.HeadWord != "" && !headOK && !countedBefore(l, s.Toks, v, q.Counted)
+				c := Candidate{Value: v, Article: p.Article, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems), headOK: headOK, headWrong: headWrong}
 				c.Score = rel * (0.4 + 0.6*att)
 				if c.Score >= minScore*0.6 {
 					cands = append(cands, c)
@@ -219,6 +224,9 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		}
 	}
 	top := clusters[0]
+	if q.Plural {
+		rival *= 0.8 // several answers are expected, not disputed
+	}
 	res.Clusters = []Cluster{top}
 	for _, o := range clusters[1:] {
 		if o.Score < rival*top.Score || o.Score < minScore || len(res.Clusters) >= 3 {
@@ -229,6 +237,9 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		}
 		if q.Category == "" && q.Wants(Person) {
 			continue // "who" questions name several actors; they do not dispute one
+		}
+		if len(q.Counted) > 0 && headMismatch(o.Candidates[0]) && !headMismatch(top.Candidates[0]) {
+			continue // it counts something else ("300 rescuers" against "12 miners")
 		}
 		if lacks(o.Candidates[0].modifiers, top.Candidates[0].modifiers) {
 			continue // "the new bridge's span" against the old one's: another thing
@@ -437,6 +448,10 @@ func countedBefore(l *lang.Lang, toks []lang.Token, v Value, counted []string) b
 	}
 	return false
 }
+
+// headMismatch reports whether a candidate counts a noun other than the
+// asked one.
+func headMismatch(c Candidate) bool { return c.headWrong }
 
 // modifiersIn lists the question's verbs and modifiers ("refloat", "new",
 // "main") that a sentence holds: a rival sentence without the top one's is

@@ -161,19 +161,19 @@ func Analyze(l *lang.Lang, text string) Query {
 		}
 		after := bestAt + bestN
 		// "what river", "which airline": the noun after what/which names the kind of answer.
-		if w := toks[bestAt].Lower; bestN == 1 && (w == "what" || w == "which") && after < len(toks) {
+		// The word after "what" or "which" is a noun by grammar, whatever
+		// its tag, unless it is an auxiliary or a function word.
+		if w := toks[bestAt].Lower; bestN == 1 && (w == "what" || w == "which") && after < len(toks) && l.Content(toks[after]) && !toks[after].Verb() || bestN == 1 && w == "which" && after < len(toks) && l.Content(toks[after]) {
 			k := after
 			for k < len(toks) && (toks[k].Adj() && k+1 < len(toks) && toks[k+1].Noun()) {
 				k++
 			}
-			if k < len(toks) && toks[k].Noun() && !l.Stop(toks[k].Lower) {
-				for k+1 < len(toks) && toks[k+1].Noun() && !l.Stop(toks[k+1].Lower) {
-					k++
-				}
-				q.Types, q.Category = []string{Name}, l.Stem(toks[k].Lower)
-				q.Plural = toks[k].Tag == "NNS" || toks[k].Tag == "NNPS"
-				used[k] = true
+			for k+1 < len(toks) && toks[k+1].Noun() && !l.Stop(toks[k+1].Lower) && l.Content(toks[k+1]) && !l.InflectedVerb(toks[k+1].Lower) {
+				k++
 			}
+			q.Types, q.Category = []string{Name}, l.Stem(toks[k].Lower)
+			q.Plural = l.Plural(toks[k].Lower)
+			used[k] = true
 		}
 		// "the name of the X": X is the kind of answer.
 		for k := range toks {
@@ -189,7 +189,8 @@ func Analyze(l *lang.Lang, text string) Query {
 					}
 					if h >= 0 {
 						q.Types, q.Category = []string{Name}, l.Stem(toks[h].Lower)
-						q.Plural = toks[k].Lower == "names" || toks[h].Tag == "NNS"
+						q.Plural = toks[k].Lower == "names" || l.Plural(toks[h].Lower)
+						used[h] = true
 						used[k], used[k+1] = true, true
 					}
 				}
@@ -201,9 +202,10 @@ func Analyze(l *lang.Lang, text string) Query {
 			for k < len(toks) && (toks[k].Adj() || toks[k].Tag == "VBN" || toks[k].Lower == "of" || toks[k].Lower == "the") && k < after+3 {
 				k++
 			}
-			// The tagger may read the first word of a compound as a verb
-			// ("crew members"): a content word before a noun belongs to the run.
-			for k < len(toks) && l.Content(toks[k]) && (toks[k].Noun() || k+1 < len(toks) && toks[k+1].Noun() && toks[k].Tag == "VB") {
+			// The word after "how many" is a noun by grammar, whatever the
+			// tagger says ("crew" in "how many crew members"); the nouns after
+			// it belong to the run.
+			for k < len(toks) && l.Content(toks[k]) && (toks[k].Noun() || k == after || k+1 < len(toks) && toks[k+1].Noun() && toks[k].Verb()) && !(k > after && toks[k].Verb()) {
 				if _, isUnit := l.UnitDim(toks[k].Lower); isUnit {
 					break
 				}
@@ -277,7 +279,24 @@ func Analyze(l *lang.Lang, text string) Query {
 			continue
 		}
 		seen[st] = true
-		q.Focus = append(q.Focus, Term{Word: t.Lower, Stem: st, Noun: t.Noun(), Verb: t.Verb(), Adj: !t.Noun() && !t.Verb(), Rel: l.Related(t)})
+		term := Term{Word: t.Lower, Stem: st, Noun: t.Noun(), Verb: t.Verb(), Adj: !t.Noun() && !t.Verb(), Rel: l.Related(t)}
+		// A phrasal verb matches its one-word synonyms: "pull out" matches
+		// "withdraw".
+		if t.Verb() && k+1 < len(toks) && (toks[k+1].Tag == "RP" || toks[k+1].Tag == "IN" || toks[k+1].Tag == "RB") {
+			if rel := l.PhraseRelated(t.Lower+" "+toks[k+1].Lower, true); len(rel) > 0 {
+				merged := map[string]float64{}
+				for s, w := range term.Rel {
+					merged[s] = w
+				}
+				for s, w := range rel {
+					if w > merged[s] {
+						merged[s] = w
+					}
+				}
+				term.Rel = merged
+			}
+		}
+		q.Focus = append(q.Focus, term)
 	}
 	return q
 }
@@ -331,6 +350,9 @@ func FollowUp(q, prev Query) Query {
 		if !q.hasFocus(t.Stem) && t.Noun {
 			q.Focus = append(q.Focus, t)
 		}
+	}
+	if prev.Category != "" && !q.hasFocus(prev.Category) && prev.Category != q.Category {
+		q.Focus = append(q.Focus, Term{Word: prev.Category, Stem: prev.Category, Noun: true})
 	}
 	return q
 }

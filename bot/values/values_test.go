@@ -1,0 +1,214 @@
+package values
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storybot/storybot/bot/lang"
+)
+
+func newLang(t testing.TB) *lang.Lang {
+	t.Helper()
+	l, err := lang.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func TestAnalyze(t *testing.T) {
+	l := newLang(t)
+	for _, tc := range []struct {
+		q        string
+		types    string
+		category string
+		counted  string
+		focus    string
+	}{
+		{"How many crew members were on board the freighter?", "count", "", "crew member", "crew members board freighter"},
+		{"how long is the tanker? like how many feet", "length", "", "", "tanker"},
+		{"what river did the truck fall into?", "name", "river", "", "truck fall"},
+		{"whats the name of the ferry's captain?", "name", "captain", "", "ferry"},
+		{"when exactly was the patch pushed out? date + time pls", "date time", "", "", "patch pushed out"},
+		{"how old was the driver", "age", "", "", "driver"},
+		{"how much money did the hospitals lose?", "money", "", "", "hospitals lose"},
+		{"what % of the servers were back online?", "percent", "", "", "servers back online"},
+		{"Why did the roof fall?", "describe", "", "", "roof fall"},
+		{"Did the mayor resign?", "yesno", "", "", "mayor resign"},
+	} {
+		q := Analyze(l, tc.q)
+		var focus []string
+		for _, f := range q.Focus {
+			focus = append(focus, f.Word)
+		}
+		var counted []string
+		for _, c := range q.Counted {
+			counted = append(counted, c)
+		}
+		if got := strings.Join(q.Types, " "); got != tc.types || q.Category != l.Stem(tc.category) && tc.category != "" || strings.Join(focus, " ") != tc.focus {
+			t.Errorf("%q: types %q category %q focus %q; want %q %q %q", tc.q, got, q.Category, strings.Join(focus, " "), tc.types, tc.category, tc.focus)
+		}
+		if tc.counted != "" {
+			want := []string{}
+			for _, w := range strings.Fields(tc.counted) {
+				want = append(want, l.Stem(w))
+			}
+			if strings.Join(counted, " ") != strings.Join(want, " ") {
+				t.Errorf("%q: counted %v, want %v", tc.q, counted, want)
+			}
+		}
+	}
+}
+
+func TestSplitAndFollowUp(t *testing.T) {
+	l := newLang(t)
+	if got := Split(l, "how much will the tunnel cost and when will it open"); len(got) != 2 || got[1] != "when will it open" {
+		t.Errorf("split: %q", got)
+	}
+	if got := Split(l, "who rescued the miner and how long was he trapped?"); len(got) != 2 {
+		t.Errorf("split: %q", got)
+	}
+	if got := Split(l, "How many bakers and cooks work there?"); len(got) != 1 {
+		t.Errorf("a simple question was split: %q", got)
+	}
+	if !LeansOnThread(l, "and when is it running again?") || LeansOnThread(l, "What is the harbour authority?") {
+		t.Error("LeansOnThread")
+	}
+	q := FollowUp(Analyze(l, "when is it running again?"), Analyze(l, "Which route did the ferry company suspend?"))
+	if !q.Wants(Date) || !q.hasFocus(l.Stem("route")) || !q.hasFocus(l.Stem("ferry")) {
+		t.Errorf("follow-up: %+v", q)
+	}
+}
+
+func TestRead(t *testing.T) {
+	l := newLang(t)
+	pub := time.Date(2031, 5, 8, 10, 0, 0, 0, time.UTC) // a Thursday
+	for _, tc := range []struct {
+		q, sentence string
+		want        []string // labels
+	}{
+		{"how old was the carpenter?", "The body of Ana Ruiz, 44, a carpenter from Leeds, was found.", []string{"44"}},
+		{"how old was the carpenter?", "Ana Ruiz, a 44-year-old carpenter, was found.", []string{"44-year-old"}},
+		{"what river did the van fall into?", "The van fell into the Ostel River near the dam.", []string{"Ostel River"}},
+		{"which valves failed?", "Investigators said valves VX2 and VX7 failed.", []string{"VX2 and VX7"}},
+		{"which union secretary general spoke?", "Union Secretary General Mara Olsen spoke first.", []string{"Mara Olsen"}},
+		{"when did the mill close?", "The mill closed on Tuesday.", []string{"Tuesday"}},
+		{"what time did the dam break?", "The dam broke at 3:40 a.m. (07:40 GMT) on Sunday.", []string{"3:40 a.m."}},
+		{"how tall is the mast?", "The 88ft (27m) mast fell.", []string{"88ft"}},
+		{"which direction did the storm move?", "The storm moved north-east overnight.", []string{"north-east"}},
+	} {
+		q := Analyze(l, tc.q)
+		vals := Read(l, Sentence{Text: tc.sentence, Toks: l.Tokens(tc.sentence)}, q, pub)
+		var got []string
+		for _, v := range vals {
+			got = append(got, v.Label)
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%q in %q: got %q, want %q", tc.q, tc.sentence, got, tc.want)
+		}
+	}
+}
+
+func passages(texts ...string) []Passage {
+	var out []Passage
+	for i, t := range texts {
+		id, text, _ := strings.Cut(t, ": ")
+		out = append(out, Passage{Article: id, Rank: i, Published: time.Date(2031, 5, 8, 0, 0, 0, 0, time.UTC), Sentences: []string{text}})
+	}
+	return out
+}
+
+func TestEngine(t *testing.T) {
+	l := newLang(t)
+	eng := &Engine{Lang: l}
+	for _, tc := range []struct {
+		name     string
+		q        string
+		ps       []Passage
+		outcome  Outcome
+		clusters []string // label of each cluster's lead, in order
+	}{
+		{"agreement across articles", "How many miners were trapped?",
+			passages("a: Rescuers said 12 miners were trapped underground.", "b: Twelve miners were trapped, the company said."),
+			Agreed, []string{"12"}},
+		{"hedged figures that overlap agree", "How many homes were destroyed?",
+			passages("a: About 400 homes were destroyed by the fire.", "b: The fire destroyed 410 homes."),
+			Agreed, nil},
+		{"incompatible figures conflict", "How many miners were trapped?",
+			passages("a: Rescuers said 12 miners were trapped underground.", "b: Officials said 15 miners were trapped underground."),
+			Conflicting, []string{"12", "15"}},
+		{"a figure counting something else is not a rival", "How many miners were trapped?",
+			passages("a: Rescuers said 12 miners were trapped underground.", "b: Some 300 rescuers worked while the miners were trapped."),
+			Agreed, []string{"12"}},
+		{"two figures of one sentence are not a dispute", "How many miners were trapped?",
+			passages("a: Of the 40 miners on shift, 12 miners were trapped underground."),
+			Agreed, nil},
+		{"another thing with the same noun is not a rival", "How long will the new tunnel be?",
+			passages("a: The new tunnel will be 2.4 miles long.", "b: The old tunnel was 1.1 miles long."),
+			Agreed, []string{"2.4 miles"}},
+		{"no value of the asked type: unanswered", "How much did the insurer pay the families?",
+			passages("a: The insurer met the families on Monday.", "b: Families of the miners gathered at the gate."),
+			Unanswered, nil},
+		{"the captain of another ship is not the answer", "What is the name of the trawler's captain?",
+			passages("a: Captain Ivo Lind, a harbour pilot, said the crossing was rough."),
+			Unanswered, nil},
+		{"ages in apposition conflict", "How old was Tomas Brek?",
+			passages("a: Tomas Brek, 38, died at the scene.", "b: The victim, Tomas Brek, 35, was a welder."),
+			Conflicting, []string{"38", "35"}},
+		{"a plural kind lists several answers", "Which towns sent fire crews?",
+			passages("a: Fire crews came from the towns of Arles and Nimes.", "b: The town of Sete also sent fire crews, the prefect said."),
+			Several, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := Analyze(l, tc.q)
+			res := eng.Answer(q, tc.ps)
+			if res.Outcome != tc.outcome {
+				t.Fatalf("outcome %s, want %s\n%s", res.Outcome, tc.outcome, strings.Join(res.Trace, "\n"))
+			}
+			if tc.clusters != nil {
+				var got []string
+				for _, c := range res.Clusters {
+					got = append(got, c.Candidates[0].Label)
+				}
+				if strings.Join(got, "|") != strings.Join(tc.clusters, "|") {
+					t.Errorf("clusters %q, want %q\n%s", got, tc.clusters, strings.Join(res.Trace, "\n"))
+				}
+			}
+		})
+	}
+}
+
+func TestSameName(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"Anna Varga", "Varga", true},
+		{"Volodimir Petrenkoy", "Volodimir Petrenko", true},
+		{"Golden Harbor", "Golden Meadow", false},
+		{"Ostel River", "Ostra River", false},
+	} {
+		if got := SameName(tc.a, tc.b); got != tc.want {
+			t.Errorf("SameName(%q, %q) = %v", tc.a, tc.b, got)
+		}
+	}
+}
+
+func FuzzAnswer(f *testing.F) {
+	l := newLang(f)
+	eng := &Engine{Lang: l}
+	f.Add("How many miners were trapped?", "Rescuers said 12 miners were trapped, up from 1,200 to 1.4m.")
+	f.Add("when and where", "On May 40, at 25:99 pm, in the")
+	f.Add("which X or Y", "X and Y, 35, of Z.")
+	f.Fuzz(func(t *testing.T, question, sentence string) {
+		q := Analyze(l, question)
+		res := eng.Answer(q, []Passage{{Article: "a", Sentences: []string{sentence}}, {Article: "b", Sentences: []string{sentence + " Also 3."}}})
+		for _, c := range res.Clusters {
+			if len(c.Candidates) == 0 || len(c.Articles) == 0 {
+				t.Fatalf("empty cluster for %q / %q", question, sentence)
+			}
+		}
+		Split(l, question)
+	})
+}
