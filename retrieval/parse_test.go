@@ -303,3 +303,17 @@ func TestParseLargeJSONLInChunks(t *testing.T) {
 		n++
 	}
 }
+
+func TestSizeLimit(t *testing.T) {
+	for name, want := range map[string]int64{
+		"a.txt": maxFileSize, "b/c.json": maxFileSize, "d.html": maxFileSize,
+		"feed.jsonl": maxFeedSize, "FEED.NDJSON": maxFeedSize,
+	} {
+		if got := sizeLimit(name); got != want {
+			t.Errorf("sizeLimit(%q) = %d, want %d", name, got, want)
+		}
+	}
+	if maxFeedSize < 200<<20 {
+		t.Errorf("a feed of 100,000 articles (170 MB) must load")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"runtime"
 	"slices"
 	"strconv"
@@ -19,8 +20,22 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// maxFileSize bounds the size of one corpus file.
-const maxFileSize = 64 << 20
+// maxFileSize bounds the size of one corpus file; maxFeedSize that of a
+// line-delimited feed (.jsonl, .ndjson), which is parsed in runs of lines
+// and holds many articles (100,000 news articles are about 170 MB).
+const (
+	maxFileSize = 64 << 20
+	maxFeedSize = 1 << 30
+)
+
+// sizeLimit returns the largest size accepted for a corpus file.
+func sizeLimit(name string) int64 {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".jsonl", ".ndjson":
+		return maxFeedSize
+	}
+	return maxFileSize
+}
 
 // chunkArticles is how many articles are split and stored per step.
 const chunkArticles = 500
@@ -95,8 +110,8 @@ func scanCorpus(ctx context.Context, fsys fs.FS, root string) (files []scannedFi
 			problems = append(problems, Problem{File: p, Reason: "not a regular file; skipped"})
 			return nil
 		}
-		if info.Size() > maxFileSize {
-			problems = append(problems, Problem{File: p, Reason: fmt.Sprintf("file is larger than %d MB (%d MB); skipped", maxFileSize>>20, info.Size()>>20)})
+		if limit := sizeLimit(p); info.Size() > limit {
+			problems = append(problems, Problem{File: p, Reason: fmt.Sprintf("file is larger than %d MB (%d MB); skipped", limit>>20, info.Size()>>20)})
 			return nil
 		}
 		files = append(files, scannedFile{path: p, size: info.Size(), modTime: info.ModTime().UnixNano()})
