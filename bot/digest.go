@@ -168,6 +168,7 @@ func ExtractiveDigest(window, all []Article, ledger []Conflict, since, until tim
 	d.Outlets = len(outlets)
 
 	cands, weights := digestCandidates(window)
+	addNovelty(cands, window, all, since)
 	chosen := chooseDevelopments(cands, weights, bulletTarget(len(window)))
 	for _, c := range chosen {
 		d.Bullets = append(d.Bullets, Sentence{Text: c.text, Citations: supporters(c, cands)})
@@ -194,6 +195,47 @@ func ExtractiveDigest(window, all []Article, ledger []Conflict, since, until tim
 	}
 	d.Sources = Sources(d.Citations(), byID)
 	return d
+}
+
+// addNovelty favours the sentences that carry what the window adds to the
+// story: names and figures that no earlier article has (a newly named
+// victim, a new toll, a newly hit system). A digest leads with those.
+func addNovelty(cands []candidate, window, all []Article, since time.Time) {
+	inWindow := map[string]bool{}
+	for _, a := range window {
+		inWindow[a.ID] = true
+	}
+	known := map[string]bool{}
+	earlier := 0
+	for _, a := range all {
+		if inWindow[a.ID] || !articleTime(a).Before(since) {
+			continue
+		}
+		earlier++
+		for _, w := range strings.FieldsFunc(a.Text+" "+a.Title, notWordRune) {
+			known[strings.ToLower(strings.Trim(w, ".,-"))] = true
+		}
+	}
+	if earlier == 0 {
+		return // the first day: everything is new
+	}
+	for i := range cands {
+		c := &cands[i]
+		novel := 0
+		for k, w := range strings.FieldsFunc(c.text, notWordRune) {
+			w = strings.Trim(w, ".,-")
+			r, _ := utf8.DecodeRuneInString(w)
+			value := unicode.IsDigit(r) || unicode.IsUpper(r) && k > 0
+			if value && len(w) > 1 && !known[strings.ToLower(w)] {
+				novel++
+			}
+		}
+		c.score += 0.2 * math.Min(1, float64(novel)/2)
+	}
+}
+
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ',' && r != '.' && r != '-'
 }
 
 // WindowConflicts keeps the ledger's conflicts with at least one side in
@@ -396,7 +438,7 @@ func chooseDevelopments(cands []candidate, w map[string]float64, max int) []cand
 			if taken[i] || digestRedundant(c, chosen) {
 				continue
 			}
-			s := gain(c, covered)/norm + c.score - 0.2*float64(used[c.article])
+			s := gain(c, covered)/norm + c.score - 0.1*float64(used[c.article])
 			if bestI < 0 || s > bestS {
 				bestI, bestS = i, s
 			}
@@ -404,7 +446,7 @@ func chooseDevelopments(cands []candidate, w map[string]float64, max int) []cand
 		if len(chosen) == 0 {
 			top = bestS
 		}
-		if bestI < 0 || (len(chosen) >= MinDigestBullets && bestS < 0.3*top) {
+		if bestI < 0 || (len(chosen) >= MinDigestBullets && bestS < 0.2*top) {
 			break
 		}
 		taken[bestI] = true

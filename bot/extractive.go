@@ -557,6 +557,10 @@ func usable(s string) bool {
 		return false
 	}
 	l := strings.ToLower(s)
+	// Navigation lines of web pages: "Related: A | B", "Read more: ...".
+	if strings.Contains(s, " | ") || strings.HasPrefix(l, "related:") || strings.HasPrefix(l, "read more") {
+		return false
+	}
 	for _, junk := range []string{"http://", "https://", "pic.twitter.com", "www.", "disclaimer", "photo:", "all rights reserved", "subscribe", "cookie"} {
 		if strings.Contains(l, junk) {
 			return false

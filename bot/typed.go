@@ -51,7 +51,7 @@ func (e *Extractive) composeTyped(b Brief) (Answer, bool) {
 			// government") or a phrase ("next month"), so sentences answer.
 			return Answer{}, false
 		}
-		if res.Covered >= 0.8 {
+		if res.Covered >= 0.8 && q.Category == "" && len(q.Focus) >= 2 {
 			// A sentence holds everything the question names but no value
 			// of a form the reader knows ("raised fares by a tenth"): it may
 			// answer, so the sentence composer decides.

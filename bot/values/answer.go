@@ -187,6 +187,9 @@ func (e *Engine) candidates(q Query, passages []Passage) []Candidate {
 				headWrong := len(q.Counted) > 0 && v.HeadWord != "" && !headOK && !countedBefore(l, s.Toks, v, q.Counted)
 				c := Candidate{Value: v, Article: p.Article, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems), headOK: headOK, headWrong: headWrong}
 				c.Score = rel * (0.4 + 0.6*att)
+				if missesModifier(q, stems, prev) {
+					c.Score *= 0.6 // "the original bridge" asked, another one described
+				}
 				if c.Score >= minScore*0.6 {
 					cands = append(cands, c)
 				} else if e.Dropped != nil {
@@ -444,6 +447,18 @@ func countedBefore(l *lang.Lang, toks []lang.Token, v Value, counted []string) b
 		}
 		if toks[k].Text == "," || toks[k].Text == "." {
 			return false
+		}
+	}
+	return false
+}
+
+// missesModifier reports whether the question names its thing with an
+// adjective ("the original bridge") that neither the sentence nor the one
+// before it has.
+func missesModifier(q Query, stems, prev [][]string) bool {
+	for _, t := range q.Focus {
+		if t.Modifier && !matchAny(t, stems) && !matchAny(t, prev) {
+			return true
 		}
 	}
 	return false

@@ -50,6 +50,9 @@ type Term struct {
 	Verb bool
 	// Adj is set for modifiers (adjectives, adverbs): they weigh least.
 	Adj bool
+	// Modifier is set for an adjective before a noun ("original" in "the
+	// original bridge"): it tells one thing from another of its kind.
+	Modifier bool
 	// Rel maps the stems the word matches in text to the strength of the
 	// match: its own (1), base forms, WordNet synonyms and derived forms.
 	Rel map[string]float64
@@ -280,6 +283,7 @@ func Analyze(l *lang.Lang, text string) Query {
 		}
 		seen[st] = true
 		term := Term{Word: t.Lower, Stem: st, Noun: t.Noun(), Verb: t.Verb(), Adj: !t.Noun() && !t.Verb(), Rel: l.Related(t)}
+		term.Modifier = t.Adj() && k+1 < len(toks) && toks[k+1].Noun()
 		// A phrasal verb matches its one-word synonyms: "pull out" matches
 		// "withdraw".
 		if t.Verb() && k+1 < len(toks) && (toks[k+1].Tag == "RP" || toks[k+1].Tag == "IN" || toks[k+1].Tag == "RB") {
