@@ -29,21 +29,64 @@ var englishAnalyzer = sync.OnceValues(func() (analysis.Analyzer, error) {
 
 // maxPieceCache bounds the memo of one analyzer (pieces seen once, like
 // numbers, would otherwise grow it without end).
-const maxPieceCache = 1 << 20
+const maxPieceCache = 1 << 19
 
-// analyzer turns text into index terms. It is not safe for concurrent use:
-// each goroutine has its own (they share the bleve analyzer, which is).
-type analyzer struct {
-	an    analysis.Analyzer
-	cache map[string][]string // piece → its terms (nil: none)
+// termDict numbers terms for one build of the index, so that counting and
+// postings work on small integers instead of strings. It is safe for
+// concurrent use; analyzers consult it only for pieces they have not met.
+type termDict struct {
+	mu    sync.Mutex
+	ids   map[string]uint32
+	terms []string
 }
 
-func newAnalyzer() (*analyzer, error) {
+func newTermDict() *termDict { return &termDict{ids: map[string]uint32{}} }
+
+// id returns the number of term t, assigning the next one to a new term.
+func (d *termDict) id(t string) uint32 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if id, ok := d.ids[t]; ok {
+		return id
+	}
+	id := uint32(len(d.terms))
+	d.ids[t] = id
+	d.terms = append(d.terms, t)
+	return id
+}
+
+// term returns the term numbered id.
+func (d *termDict) term(id uint32) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.terms[id]
+}
+
+// size returns the number of terms.
+func (d *termDict) size() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.terms)
+}
+
+// analyzer turns text into index terms. It is not safe for concurrent use:
+// each goroutine has its own (they share the bleve analyzer and the term
+// dictionary, which are).
+type analyzer struct {
+	an    analysis.Analyzer
+	dict  *termDict
+	cache map[string][]uint32 // piece → its terms' numbers (nil: none)
+	// seen is scratch for counting: term number → position + 1 in the
+	// passage's list of distinct terms, 0 when not in it.
+	seen []int32
+}
+
+func newAnalyzer(dict *termDict) (*analyzer, error) {
 	an, err := englishAnalyzer()
 	if err != nil {
 		return nil, err
 	}
-	return &analyzer{an: an, cache: make(map[string][]string, 1<<14)}, nil
+	return &analyzer{an: an, dict: dict, cache: make(map[string][]uint32, 1<<14)}, nil
 }
 
 // bleveTerms analyses s with bleve's analyzer.
@@ -54,11 +97,19 @@ func (a *analyzer) bleveTerms(s string, out []string) []string {
 	return out
 }
 
-// terms appends the index terms of text to out, in order, with repeats:
-// exactly what bleve's English analyzer gives.
-func (a *analyzer) terms(text string, out []string) []string {
+// bleveIDs analyses s with bleve's analyzer and numbers the terms.
+func (a *analyzer) bleveIDs(s string, out []uint32) []uint32 {
+	for _, tok := range a.an.Analyze([]byte(s)) {
+		out = append(out, a.dict.id(string(tok.Term)))
+	}
+	return out
+}
+
+// termIDs appends the numbers of the index terms of text to out, in order,
+// with repeats: exactly the terms bleve's English analyzer gives.
+func (a *analyzer) termIDs(text string, out []uint32) []uint32 {
 	if needsWholeAnalysis(text) {
-		return a.bleveTerms(text, out)
+		return a.bleveIDs(text, out)
 	}
 	i := 0
 	for i < len(text) {
@@ -74,14 +125,51 @@ func (a *analyzer) terms(text string, out []string) []string {
 		}
 		piece := text[i:j]
 		i = j
-		ts, ok := a.cache[piece]
+		ids, ok := a.cache[piece]
 		if !ok {
-			ts = a.bleveTerms(piece, nil)
+			ids = a.bleveIDs(piece, nil)
 			if len(a.cache) < maxPieceCache {
-				a.cache[strings.Clone(piece)] = ts
+				a.cache[strings.Clone(piece)] = ids
 			}
 		}
-		out = append(out, ts...)
+		out = append(out, ids...)
+	}
+	return out
+}
+
+// terms returns the index terms of text, in order, with repeats.
+func (a *analyzer) terms(text string) []string {
+	ids := a.termIDs(text, nil)
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = a.dict.term(id)
+	}
+	return out
+}
+
+// idFreq is a term's number with its frequency in one passage.
+type idFreq struct {
+	id uint32
+	tf uint32
+}
+
+// count turns a passage's term numbers (with repeats) into its distinct
+// terms with frequencies, in order of first appearance.
+func (a *analyzer) count(ids []uint32) []idFreq {
+	out := make([]idFreq, 0, len(ids))
+	for _, id := range ids {
+		if int(id) >= len(a.seen) {
+			a.seen = append(a.seen, make([]int32, max(int(id)+1-len(a.seen), a.dict.size()-len(a.seen), 1024))...)
+		}
+		if k := a.seen[id]; k > 0 {
+			out[k-1].tf++
+			continue
+		}
+		out = append(out, idFreq{id: id, tf: 1})
+		a.seen[id] = int32(len(out))
+	}
+	for _, f := range out {
+		a.seen[f.id] = 0
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -364,28 +365,6 @@ func (h *scoreHeap) Pop() any {
 	return x
 }
 
-// termFreq is a term with its frequency in one passage.
-type termFreq struct {
-	term string
-	tf   uint32
-}
-
-// countTerms turns a passage's analysed terms (with repeats) into distinct
-// terms with frequencies, in order of first appearance.
-func countTerms(ts []string) []termFreq {
-	out := make([]termFreq, 0, len(ts))
-	idx := make(map[string]int, len(ts))
-	for _, t := range ts {
-		if i, ok := idx[t]; ok {
-			out[i].tf++
-			continue
-		}
-		idx[t] = len(out)
-		out = append(out, termFreq{term: t, tf: 1})
-	}
-	return out
-}
-
 // docRec is a passage of the index.
 type docRec struct {
 	article string
@@ -405,22 +384,26 @@ type termBuf struct {
 // their postings already encoded (a few bytes a posting, so that 100,000
 // articles fit in memory). Not safe for concurrent use.
 type segBuilder struct {
+	dict  *termDict
 	docs  []docRec
-	terms map[string]*termBuf
+	terms []*termBuf // by term number
 }
 
-func newSegBuilder() *segBuilder { return &segBuilder{terms: map[string]*termBuf{}} }
+func newSegBuilder(dict *termDict) *segBuilder { return &segBuilder{dict: dict} }
 
 // add appends a passage of length terms with its distinct terms.
-func (b *segBuilder) add(article string, passage int, length int, tfs []termFreq) {
+func (b *segBuilder) add(article string, passage int, length int, tfs []idFreq) {
 	d := uint32(len(b.docs))
 	b.docs = append(b.docs, docRec{article, uint32(passage), uint32(length)})
 	for _, t := range tfs {
-		tb := b.terms[t.term]
+		if int(t.id) >= len(b.terms) {
+			b.terms = append(b.terms, make([]*termBuf, max(int(t.id)+1-len(b.terms), len(b.terms)/2, 1024))...)
+		}
+		tb := b.terms[t.id]
 		gap := d
 		if tb == nil {
 			tb = &termBuf{}
-			b.terms[t.term] = tb
+			b.terms[t.id] = tb
 		} else {
 			gap = d - tb.last
 		}
@@ -457,11 +440,17 @@ func mergeSegment(old *bm25Seg, drop map[string]bool, add *segBuilder, gen uint6
 		docs = append(docs, d)
 		total += uint64(d.length)
 	}
-	newTerms := make([]string, 0, len(add.terms))
-	for t := range add.terms {
-		newTerms = append(newTerms, t)
+	type newTerm struct {
+		term string
+		buf  *termBuf
 	}
-	slices.Sort(newTerms)
+	var newTerms []newTerm
+	for id, tb := range add.terms {
+		if tb != nil {
+			newTerms = append(newTerms, newTerm{add.dict.term(uint32(id)), tb})
+		}
+	}
+	slices.SortFunc(newTerms, func(a, b newTerm) int { return strings.Compare(a.term, b.term) })
 
 	var strs, posts []byte
 	articleOff := map[string][2]uint32{}
@@ -531,7 +520,7 @@ func mergeSegment(old *bm25Seg, drop map[string]bool, add *segBuilder, gen uint6
 		case j >= len(newTerms):
 			c = -1
 		default:
-			c = bytes.Compare(old.term(i), []byte(newTerms[j]))
+			c = bytes.Compare(old.term(i), []byte(newTerms[j].term))
 		}
 		switch {
 		case c < 0:
@@ -539,11 +528,11 @@ func mergeSegment(old *bm25Seg, drop map[string]bool, add *segBuilder, gen uint6
 			emit(old.term(i), p, nil)
 			i++
 		case c > 0:
-			emit([]byte(newTerms[j]), nil, add.terms[newTerms[j]])
+			emit([]byte(newTerms[j].term), nil, newTerms[j].buf)
 			j++
 		default:
 			_, p := old.postings(i)
-			emit(old.term(i), p, add.terms[newTerms[j]])
+			emit(old.term(i), p, newTerms[j].buf)
 			i++
 			j++
 		}

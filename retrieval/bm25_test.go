@@ -24,9 +24,9 @@ type testDoc struct {
 
 func buildTestSegment(t *testing.T, old *bm25Seg, drop map[string]bool, docs []testDoc, gen uint64) *bm25Seg {
 	t.Helper()
-	b := newSegBuilder()
+	b := newSegBuilder(newTermDict())
 	for _, d := range docs {
-		b.add(d.article, d.passage, len(d.terms), countTerms(d.terms))
+		addTestDoc(b, d.article, d.passage, d.terms)
 	}
 	if old == nil {
 		old = emptySegment(0)
@@ -185,9 +185,9 @@ func TestSegmentMerge(t *testing.T) {
 
 func TestDecodeSegmentRejectsDamage(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	b := newSegBuilder()
+	b := newSegBuilder(newTermDict())
 	for _, d := range randomDocs(r, 5, "a") {
-		b.add(d.article, d.passage, len(d.terms), countTerms(d.terms))
+		addTestDoc(b, d.article, d.passage, d.terms)
 	}
 	data, err := mergeSegment(emptySegment(0), nil, b, 7)
 	if err != nil {
@@ -211,8 +211,8 @@ func TestDecodeSegmentRejectsDamage(t *testing.T) {
 }
 
 func FuzzDecodeSegment(f *testing.F) {
-	b := newSegBuilder()
-	b.add("a", 0, 3, []termFreq{{"x", 2}, {"y", 1}})
+	b := newSegBuilder(newTermDict())
+	addTestDoc(b, "a", 0, []string{"x", "y", "x"})
 	data, _ := mergeSegment(emptySegment(0), nil, b, 1)
 	f.Add(data)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -324,3 +324,13 @@ func TestIncrementalSyncMatchesScratch(t *testing.T) {
 }
 
 func crc32Castagnoli(b []byte) uint32 { return crc32.Checksum(b, crcTable) }
+
+// addTestDoc adds a passage given by its terms (with repeats) to b.
+func addTestDoc(b *segBuilder, article string, passage int, terms []string) {
+	ids := make([]uint32, len(terms))
+	for i, t := range terms {
+		ids[i] = b.dict.id(t)
+	}
+	a := &analyzer{dict: b.dict}
+	b.add(article, passage, len(terms), a.count(ids))
+}

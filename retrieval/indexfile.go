@@ -78,8 +78,9 @@ func (x *Index) rebuildSegment(ctx context.Context, gen uint64) (*bm25Seg, error
 	}); err != nil {
 		return nil, fmt.Errorf("read passages to index: %w", err)
 	}
-	b := newSegBuilder()
-	ans, err := newAnalyzers()
+	dict := newTermDict()
+	b := newSegBuilder(dict)
+	ans, err := newAnalyzers(dict)
 	if err != nil {
 		return nil, err
 	}
@@ -106,15 +107,15 @@ func (x *Index) rebuildSegment(ctx context.Context, gen uint64) (*bm25Seg, error
 
 // analysedPassage is a passage's distinct terms and its length in terms.
 type analysedPassage struct {
-	terms  []termFreq
+	terms  []idFreq
 	length int
 }
 
-// newAnalyzers returns one analyzer per worker of parallel.
-func newAnalyzers() ([]*analyzer, error) {
+// newAnalyzers returns one analyzer per worker of parallel, sharing dict.
+func newAnalyzers(dict *termDict) ([]*analyzer, error) {
 	ans := make([]*analyzer, workers())
 	for i := range ans {
-		a, err := newAnalyzer()
+		a, err := newAnalyzer(dict)
 		if err != nil {
 			return nil, fmt.Errorf("the English analyzer: %w", err)
 		}
@@ -126,10 +127,10 @@ func newAnalyzers() ([]*analyzer, error) {
 // passages analyses the passages of one article.
 func (a *analyzer) passages(ps []bot.Passage) []analysedPassage {
 	out := make([]analysedPassage, len(ps))
-	var buf []string
+	var buf []uint32
 	for i, p := range ps {
-		buf = a.terms(p.Text(), buf[:0])
-		out[i] = analysedPassage{terms: countTerms(buf), length: len(buf)}
+		buf = a.termIDs(p.Text(), buf[:0])
+		out[i] = analysedPassage{terms: a.count(buf), length: len(buf)}
 	}
 	return out
 }

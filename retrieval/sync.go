@@ -446,11 +446,12 @@ func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, re
 			return nil, err
 		}
 	}
-	ans, err := newAnalyzers()
+	dict := newTermDict()
+	ans, err := newAnalyzers(dict)
 	if err != nil {
 		return nil, err
 	}
-	b := newSegBuilder()
+	b := newSegBuilder(dict)
 	if total > 0 && x.opt.Progress != nil {
 		x.opt.Progress(0, total)
 	}
