@@ -45,7 +45,7 @@ func (e *Extractive) composeTyped(b Brief) (Answer, bool) {
 	}
 	switch res.Outcome {
 	case values.Unanswered:
-		if q.Category == "" && (q.Wants(values.Person) || q.Wants(values.Place) || q.Wants(values.Org) || q.Wants(values.Date)) {
+		if !q.Explicit && (q.Wants(values.Name) || q.Wants(values.Person) || q.Wants(values.Place) || q.Wants(values.Org) || q.Wants(values.Date)) {
 			// "who is paying?", "where was it headed?", "when will they
 			// vote?": the answer may be a common noun ("the federal
 			// government") or a phrase ("next month"), so sentences answer.

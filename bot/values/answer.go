@@ -403,6 +403,15 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 			att *= 0.8
 		}
 	}
+	if q.Dimension != nil {
+		// "how deep": a value beside "deep" or "depth" is the measure asked.
+		for k := max(0, v.Start-6); k < len(stems) && k < v.End+6; k++ {
+			if q.Dimension.Match(stems[k]) >= 0.5 {
+				att = math.Min(1, att+0.3)
+				break
+			}
+		}
+	}
 	if len(q.Dates) > 0 && v.Type != Date && v.Type != Weekday {
 		ds := e.Lang.Dates(s.Toks)
 		if len(ds) > 0 {

@@ -92,6 +92,13 @@ type Query struct {
 	// Plural is set when the asked kind is plural ("which countries",
 	// "the names of the workers"): several answers do not conflict.
 	Plural bool
+	// Dimension is the measure adjective of a "how deep", "how long"
+	// question: a value with it (or its noun, "depth") beside it is the
+	// measure asked for.
+	Dimension *Term
+	// Explicit is set when the question asks for a name in so many words
+	// ("what is the name of..."): without one, it abstains.
+	Explicit bool
 	// Owner are the stems of the nouns that own the asked kind ("dali" in
 	// "the dali's captain"): an answer's sentence must name one.
 	Owner []string
@@ -150,6 +157,10 @@ func Analyze(l *lang.Lang, text string) Query {
 		}
 	}
 	used := make([]bool, len(toks))
+	// A typed question's other sentences are chatter ("what magnitude was
+	// it? i keep seeing different numbers"): only units and type words in
+	// them count, read below.
+	main := sentenceOf(toks, bestAt)
 	for i := range toks {
 		if _, n := l.QuestionTypes(toks, i); n > 1 {
 			for k := i; k < i+n; k++ {
@@ -161,6 +172,10 @@ func Analyze(l *lang.Lang, text string) Query {
 		q.Types = append(q.Types, best...)
 		for k := bestAt; k < bestAt+bestN; k++ {
 			used[k] = true
+			if toks[k].Adj() && bestN == 2 && k == bestAt+1 {
+				t := Term{Word: toks[k].Lower, Stem: l.Stem(toks[k].Lower), Adj: true, Rel: l.Related(toks[k])}
+				q.Dimension = &t
+			}
 		}
 		after := bestAt + bestN
 		// "what river", "which airline": the noun after what/which names the kind of answer.
@@ -191,6 +206,7 @@ func Analyze(l *lang.Lang, text string) Query {
 						}
 					}
 					if h >= 0 {
+						q.Explicit = true
 						q.Types, q.Category = []string{Name}, l.Stem(toks[h].Lower)
 						q.Plural = toks[k].Lower == "names" || l.Plural(toks[h].Lower)
 						used[h] = true
@@ -274,6 +290,9 @@ func Analyze(l *lang.Lang, text string) Query {
 	}
 	seen := map[string]bool{}
 	for k, t := range toks {
+		if q.Typed() && bestAt >= 0 && (k < main[0] || k >= main[1]) {
+			continue
+		}
 		if used[k] || !l.Content(t) || l.IsNumeral(t) && !lang.HasDigit(t.Text) || q.Typed() && l.TypeWord(t.Lower) {
 			continue
 		}
@@ -376,4 +395,26 @@ func LeansOnThread(l *lang.Lang, text string) bool {
 		}
 	}
 	return n < 2
+}
+
+// sentenceOf returns the token span [start, end) of the sentence of the
+// question holding token i (the whole question when i < 0).
+func sentenceOf(toks []lang.Token, i int) [2]int {
+	if i < 0 {
+		return [2]int{0, len(toks)}
+	}
+	start, end := 0, len(toks)
+	for k := i - 1; k >= 0; k-- {
+		if toks[k].Text == "?" || toks[k].Text == "!" || toks[k].Text == "." {
+			start = k + 1
+			break
+		}
+	}
+	for k := i; k < len(toks); k++ {
+		if toks[k].Text == "?" || toks[k].Text == "!" || toks[k].Text == "." {
+			end = k + 1
+			break
+		}
+	}
+	return [2]int{start, end}
 }
