@@ -254,69 +254,6 @@ var cfSeedParaphrases = []cfWant{
 	{"p10", "Does Russia want Ukraine to be neutral?", cfBool(false), nil},
 }
 
-func TestConflictsSeedStory(t *testing.T) {
-	ps := cfLoad(t, "../retrieval/sample/seed-story")
-	ledger, err := DetectConflicts(context.Background(), ps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range ledger {
-		t.Log(FormatConflict(c))
-	}
-	kinds := map[ConflictKind]bool{}
-	for _, c := range ledger {
-		kinds[c.Kind] = true
-		ids := c.ArticleIDs()
-		if len(c.Positions) < 2 || len(ids) < 2 {
-			t.Errorf("conflict %q has fewer than two sides: %+v", c.Topic, c)
-		}
-		for _, p := range c.Positions {
-			if len(p.Evidence) != len(p.Articles) {
-				t.Errorf("conflict %q: position %q has %d articles but %d evidence sentences", c.Topic, p.Claim, len(p.Articles), len(p.Evidence))
-			}
-		}
-	}
-	for _, k := range []ConflictKind{ConflictStatus, ConflictRole, ConflictDetail, ConflictNumeric} {
-		if !kinds[k] {
-			t.Errorf("no %s conflict in the sample story's ledger", k)
-		}
-	}
-	if len(ledger) > 6 {
-		t.Errorf("ledger has %d conflicts; the sample story has 4 planted disputes", len(ledger))
-	}
-	recall, alarm := cfCheck(t, ledger, cfHits(ps), cfSeedQuestions)
-	t.Logf("seed: conflict recall %.2f, false alarm %.2f", recall, alarm)
-	recall, alarm = cfCheck(t, ledger, cfHits(ps), cfSeedParaphrases)
-	t.Logf("seed, other wordings: conflict recall %.2f, false alarm %.2f", recall, alarm)
-}
-
-func TestConflictsStory2(t *testing.T) {
-	ps := cfLoad(t, "../testdata/story2")
-	ledger, err := DetectConflicts(context.Background(), ps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range ledger {
-		t.Log(FormatConflict(c))
-	}
-	recall, alarm := cfCheck(t, ledger, cfHits(ps), cfReadQuestions(t, "../testdata/story2.questions.jsonl"))
-	t.Logf("story2: conflict recall %.2f, false alarm %.2f", recall, alarm)
-	a, b, c, d, e, f := "s2-01-calder-courier", "s2-02-harbourline", "s2-03-northshore-daily", "s2-04-radio-calder", "s2-05-estuary-post", "s2-06-coastwire"
-	recall, alarm = cfCheck(t, ledger, cfHits(ps), []cfWant{
-		{"p01", "What is the death toll of the Calder fire?", cfBool(true), [][]string{{a, c}, {b}}},
-		{"p02", "Did the Port Authority halt work at the North Terminal?", cfBool(true), [][]string{{c}, {e}}},
-		{"p03", "Which fire chief led the response in Calder?", cfBool(true), [][]string{{a}, {d}}},
-		{"p04", "Did the suspect flee on a motorbike?", cfBool(true), [][]string{{b}, {f}}},
-		{"p05", "Did the warehouse have fire insurance?", cfBool(true), [][]string{{d}, {e}}},
-		{"p06", "Who are the victims' families suing?", cfBool(false), nil},
-		{"p07", "How much grain was unloaded at the North Terminal?", cfBool(false), nil},
-		{"p08", "Did the smoke alarms work?", cfBool(false), nil},
-		{"p09", "How many firefighters were sent?", cfBool(false), nil},
-		{"p10", "What is the company offering workers?", cfBool(false), nil},
-	})
-	t.Logf("story2, other wordings: conflict recall %.2f, false alarm %.2f", recall, alarm)
-}
-
 func TestRelevantConflictsNeedsBothSidesInHits(t *testing.T) {
 	ps := cfLoad(t, "../retrieval/sample/seed-story")
 	ledger, err := DetectConflicts(context.Background(), ps)
