@@ -169,6 +169,9 @@ func TestReplicasEndToEnd(t *testing.T) {
 		t.Fatalf("the same event delivered to both replicas was answered %d times, want once", n)
 	}
 
+	if n := waitRows(t, 2, store, `SELECT count(*) FROM conversation_turns WHERE key = $1`, "slack/C0NEWS/"+root); n != 2 {
+		t.Fatalf("%d turns recorded for the thread, want the question and the answer", n)
+	}
 	// The follow-up reaches the replica that did not answer.
 	other := 0
 	if answeredOn(t, kids[0]) == 1 {
@@ -182,7 +185,7 @@ func TestReplicasEndToEnd(t *testing.T) {
 	if answeredOn(t, kids[other]) != before+1 {
 		t.Errorf("the other replica did not answer the follow-up:\n%s", kids[other].stderr)
 	}
-	if n := countRows(t, store, `SELECT count(*) FROM conversation_turns WHERE key = $1`, "slack/C0NEWS/"+root); n != 4 {
+	if n := waitRows(t, 4, store, `SELECT count(*) FROM conversation_turns WHERE key = $1`, "slack/C0NEWS/"+root); n != 4 {
 		t.Errorf("%d turns in the thread's conversation after the follow-up on the other replica, want 4 (both replicas' question and answer)", n)
 	}
 

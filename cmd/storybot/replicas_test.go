@@ -69,6 +69,19 @@ func countRows(t *testing.T, url, sql string, args ...any) int {
 	return n
 }
 
+// waitRows waits up to 5 s for a count query to give want, and returns the
+// last count.
+func waitRows(t *testing.T, want int, url, sql string, args ...any) int {
+	t.Helper()
+	n := 0
+	for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(20 * time.Millisecond) {
+		if n = countRows(t, url, sql, args...); n == want {
+			break
+		}
+	}
+	return n
+}
+
 // TestServeReplicasShareState: two serve replicas on one PostgreSQL schema
 // (--store) answer an Events API delivery that reached both once, and a
 // follow-up in the thread that reaches the other replica is answered with
@@ -109,7 +122,7 @@ func TestServeReplicasShareState(t *testing.T) {
 	if n := slackfake.Count(fake.Calls(), "chat.update", "C0NEWS"); n != 1 {
 		t.Fatalf("the same event delivered to both replicas was answered %d times, want once: %+v", n, fake.Calls())
 	}
-	if n := countRows(t, store, `SELECT count(*) FROM conversation_turns WHERE key = $1`, "slack/C0NEWS/"+root); n != 2 {
+	if n := waitRows(t, 2, store, `SELECT count(*) FROM conversation_turns WHERE key = $1`, "slack/C0NEWS/"+root); n != 2 {
 		t.Fatalf("%d turns recorded for the thread, want the question and the answer", n)
 	}
 
@@ -131,7 +144,7 @@ func TestServeReplicasShareState(t *testing.T) {
 	if answered(b) != before+1 {
 		t.Errorf("replica b did not answer the follow-up:\n%s", b.stderr)
 	}
-	if n := countRows(t, store, `SELECT count(*) FROM conversation_turns WHERE key = $1`, "slack/C0NEWS/"+root); n != 4 {
+	if n := waitRows(t, 4, store, `SELECT count(*) FROM conversation_turns WHERE key = $1`, "slack/C0NEWS/"+root); n != 4 {
 		t.Errorf("%d turns recorded for the thread after the follow-up on the other replica, want 4", n)
 	}
 	for _, r := range []*running{a, b} {
