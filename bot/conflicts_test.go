@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand"
 	"os"
@@ -81,36 +80,7 @@ func cfHits(ps []Passage) []Hit {
 	return hs
 }
 
-// cfWant is an expectation for one question: Conflict nil means either
-// answer is acceptable.
-type cfWant struct {
-	ID       string
-	Question string
-	Conflict *bool
-	Sides    [][]string
-}
 
-func cfCovers(c Conflict, sides [][]string) bool {
-	if len(sides) < 2 || len(c.Positions) < 2 {
-		return false
-	}
-	for _, s := range sides[:2] {
-		ok := false
-		for _, p := range c.Positions {
-			for _, a := range p.Articles {
-				for _, id := range s {
-					if a == id {
-						ok = true
-					}
-				}
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
 
 // cfTop ranks passages by the question terms they hold (a stand-in for the
 // retriever) and keeps the best n.
@@ -133,47 +103,7 @@ func cfTop(q string, hits []Hit, n int) []Hit {
 	return out
 }
 
-// cfCheck runs RelevantConflicts twice per question, with every passage as
-// a hit (the hardest case for false alarms) and with the ten passages that
-// best match the question (closer to the service), and checks each
-// expectation against both.
-func cfCheck(t *testing.T, ledger []Conflict, hits []Hit, qs []cfWant) (recall, falseAlarm float64) {
-	t.Helper()
-	r1, f1 := cfCheckHits(t, ledger, func(string) []Hit { return hits }, qs)
-	r2, f2 := cfCheckHits(t, ledger, func(q string) []Hit { return cfTop(q, hits, 10) }, qs)
-	return min(r1, r2), max(f1, f2)
-}
 
-func cfCheckHits(t *testing.T, ledger []Conflict, hitsFor func(string) []Hit, qs []cfWant) (recall, falseAlarm float64) {
-	t.Helper()
-	var nTrue, hitTrue, nFalse, alarms int
-	for _, q := range qs {
-		got := RelevantConflicts(Question{Text: q.Question}, hitsFor(q.Question), ledger)
-		switch {
-		case q.Conflict == nil:
-		case *q.Conflict:
-			nTrue++
-			found := false
-			for _, c := range got {
-				if cfCovers(c, q.Sides) {
-					found = true
-				}
-			}
-			if found {
-				hitTrue++
-			} else {
-				t.Errorf("%s %q: conflict not found (got %s)", q.ID, q.Question, cfDescribe(got))
-			}
-		default:
-			nFalse++
-			if len(got) > 0 {
-				alarms++
-				t.Errorf("%s %q: false alarm %s", q.ID, q.Question, cfDescribe(got))
-			}
-		}
-	}
-	return float64(hitTrue) / float64(max(nTrue, 1)), float64(alarms) / float64(max(nFalse, 1))
-}
 
 func cfDescribe(cs []Conflict) string {
 	var b strings.Builder
@@ -187,72 +117,9 @@ func cfDescribe(cs []Conflict) string {
 	return b.String()
 }
 
-func cfBool(b bool) *bool { return &b }
 
-// cfReadQuestions reads a question set in the scorer's format.
-func cfReadQuestions(t *testing.T, path string) []cfWant {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []cfWant
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		var q struct {
-			ID       string     `json:"id"`
-			Question string     `json:"question"`
-			Conflict *bool      `json:"conflict"`
-			Sides    [][]string `json:"conflict_sides"`
-		}
-		if err := json.Unmarshal([]byte(line), &q); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		out = append(out, cfWant{q.ID, q.Question, q.Conflict, q.Sides})
-	}
-	return out
-}
 
-// The sample story's questions and the expectations of its question set.
-var cfSeedQuestions = []cfWant{
-	{"s01", "Has Ukraine formally given up on joining NATO?", cfBool(true), [][]string{{"000_594ce857ad291df7", "002_bd6c7c73cd97d84f", "004_7c1e63f644720b9e"}, {"001_ccb51c14b77c787b", "003_d2e172f256ad25d0"}}},
-	{"s02", "which NATO secretary general was Zelensky talking with?", cfBool(true), [][]string{{"000_594ce857ad291df7"}, {"002_bd6c7c73cd97d84f"}}},
-	{"s03", "where did zelensky announce this, was it a meeting or what", cfBool(true), [][]string{{"000_594ce857ad291df7"}, {"001_ccb51c14b77c787b", "003_d2e172f256ad25d0", "004_7c1e63f644720b9e"}}},
-	{"s04", "Did Zelensky say the security guarantees must be legally binding?", nil, nil},
-	{"s05", "How much territory does Russia want Ukraine to pull out of?", cfBool(true), [][]string{{"003_d2e172f256ad25d0"}, {"004_7c1e63f644720b9e"}}},
-	{"s06", "Which countries would give Ukraine the security guarantees?", cfBool(false), nil},
-	{"s07", "who did trump send to berlin", cfBool(false), nil},
-	{"s08", "How big an army would Ukraine accept?", cfBool(false), nil},
-	{"s09", "how much money are the europeans putting into ukraine's defence?", cfBool(false), nil},
-	{"s10", "What has Russia said about the proposed security guarantees?", cfBool(false), nil},
-	{"s11", "Is Ukraine going to give up territory as part of the deal?", cfBool(false), nil},
-	{"s12", "Is Ukraine negotiating directly with Russia?", cfBool(false), nil},
-	{"s13", "what's the 20 point plan", cfBool(false), nil},
-	{"s14", "What did the head of MI6 warn about?", cfBool(false), nil},
-	{"s15", "What is PURL?", cfBool(false), nil},
-	{"s16", "When did Zelensky tell reporters he'd drop the NATO bid?", nil, nil},
-	{"s17", "Who won the 2022 World Cup?", cfBool(false), nil},
-	{"s18", "How many Ukrainian soldiers have been killed in the war so far?", cfBool(false), nil},
-	{"s19", "Is NATO membership in Ukraine's constitution?", cfBool(false), nil},
-	{"s20", "what does zelensky think of the US idea that ukraine leaves the donbas", cfBool(false), nil},
-	{"s21", "Are the Russian strikes still going on during the talks?", cfBool(false), nil},
-}
 
-// Other wordings of the sample story's questions.
-var cfSeedParaphrases = []cfWant{
-	{"p01", "Did Ukraine abandon its NATO bid?", cfBool(true), [][]string{{"000_594ce857ad291df7", "002_bd6c7c73cd97d84f", "004_7c1e63f644720b9e"}, {"001_ccb51c14b77c787b", "003_d2e172f256ad25d0"}}},
-	{"p02", "Has Kyiv officially dropped the goal of NATO membership?", cfBool(true), [][]string{{"000_594ce857ad291df7", "002_bd6c7c73cd97d84f", "004_7c1e63f644720b9e"}, {"001_ccb51c14b77c787b", "003_d2e172f256ad25d0"}}},
-	{"p03", "Who is NATO's secretary general?", cfBool(true), [][]string{{"000_594ce857ad291df7"}, {"002_bd6c7c73cd97d84f"}}},
-	{"p04", "Was the announcement made in a WhatsApp chat?", cfBool(true), [][]string{{"000_594ce857ad291df7"}, {"001_ccb51c14b77c787b", "003_d2e172f256ad25d0", "004_7c1e63f644720b9e"}}},
-	{"p05", "What share of Donbas does Russia demand?", cfBool(true), [][]string{{"003_d2e172f256ad25d0"}, {"004_7c1e63f644720b9e"}}},
-	{"p06", "How many troops would Ukraine keep under the plan?", cfBool(false), nil},
-	{"p07", "Who is the UK prime minister?", cfBool(false), nil},
-	{"p08", "What did the MI6 chief say about hybrid warfare?", cfBool(false), nil},
-	{"p09", "Which countries are ready to give guarantees?", cfBool(false), nil},
-	{"p10", "Does Russia want Ukraine to be neutral?", cfBool(false), nil},
-}
 
 func TestRelevantConflictsNeedsBothSidesInHits(t *testing.T) {
 	ps := cfLoad(t, "../retrieval/sample/seed-story")
@@ -373,8 +240,8 @@ func FuzzRelevantConflicts(f *testing.F) {
 		f.Fatal(err)
 	}
 	hits := cfHits(ps)
-	for _, q := range cfSeedQuestions {
-		f.Add(q.Question)
+	for _, q := range []string{"Has Ukraine given up on NATO?", "how many", "", "who [x] said what?"} {
+		f.Add(q)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
 		for _, c := range RelevantConflicts(Question{Text: q}, hits, ledger) {
