@@ -80,8 +80,6 @@ func cfHits(ps []Passage) []Hit {
 	return hs
 }
 
-
-
 // cfTop ranks passages by the question terms they hold (a stand-in for the
 // retriever) and keeps the best n.
 func cfTop(q string, hits []Hit, n int) []Hit {
@@ -103,8 +101,6 @@ func cfTop(q string, hits []Hit, n int) []Hit {
 	return out
 }
 
-
-
 func cfDescribe(cs []Conflict) string {
 	var b strings.Builder
 	for _, c := range cs {
@@ -116,10 +112,6 @@ func cfDescribe(cs []Conflict) string {
 	}
 	return b.String()
 }
-
-
-
-
 
 func TestRelevantConflictsNeedsBothSidesInHits(t *testing.T) {
 	ps := cfLoad(t, "../retrieval/sample/seed-story")
