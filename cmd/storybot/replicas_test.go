@@ -199,3 +199,52 @@ func TestServeReplicasShareTheCorpus(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreSetting: the store comes from --store, STORYBOT_STORE or store:
+// in the YAML file, in that order of precedence; anything but a postgres://
+// URL is refused naming the setting; its password never shows.
+func TestStoreSetting(t *testing.T) {
+	yamlFile := filepath.Join(t.TempDir(), "storybot.yaml")
+	if err := os.WriteFile(yamlFile, []byte("store: postgres://u:yamlpw@db.example/news?search_path=yaml\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		want    string
+		wantErr string
+	}{
+		{"default: embedded", nil, nil, `store: ""`, ""},
+		{"yaml", nil, []string{"--config", yamlFile}, "store: postgres://u:xxxxx@db.example/news?search_path=yaml", ""},
+		{"env over yaml", map[string]string{"STORYBOT_STORE": "postgres://u:envpw@db.example/news?search_path=env"}, []string{"--config", yamlFile}, "search_path=env", ""},
+		{"flag over env", map[string]string{"STORYBOT_STORE": "postgres://u:envpw@db.example/news?search_path=env"}, []string{"--store", "postgresql://u:flagpw@db.example/news?search_path=flag"}, "search_path=flag", ""},
+		{"not postgres", map[string]string{"STORYBOT_STORE": "mysql://u:pw@db/news"}, nil, "", "store (--store, STORYBOT_STORE)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, out, errb := testMain(t, "", tc.env)
+			err := m.Run(context.Background(), append([]string{"config"}, tc.args...))
+			all := out.String() + errb.String()
+			if err != nil {
+				all += err.Error()
+			}
+			for _, pw := range []string{"yamlpw", "envpw", "flagpw"} {
+				if strings.Contains(all, pw) {
+					t.Errorf("the password %s shows:\n%s", pw, all)
+				}
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want one naming %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), tc.want) {
+				t.Errorf("storybot config shows no %q:\n%s", tc.want, out)
+			}
+		})
+	}
+}
