@@ -75,16 +75,16 @@ var (
 // bm25Seg is a loaded passage index. It is immutable and safe for
 // concurrent use.
 type bm25Seg struct {
-	gen      uint64
-	nDocs    int
-	nTerms   int
+	gen    uint64
+	nDocs  int
+	nTerms int
+	// totalLen is the number of terms of all passages (textbook BM25's
+	// average length is totalLen/nDocs).
 	totalLen uint64
 	docs     []byte
 	terms    []byte
 	strs     []byte
 	posts    []byte
-	// size is the length of the encoded file.
-	size int
 	// avgLen is what bleve's BM25 uses as the average passage length:
 	// the number of distinct terms over the number of passages, rounded up.
 	avgLen float64
@@ -115,7 +115,6 @@ func decodeSegment(b []byte) (*bm25Seg, error) {
 		nDocs:    int(binary.LittleEndian.Uint32(b[16:])),
 		nTerms:   int(binary.LittleEndian.Uint32(b[20:])),
 		totalLen: binary.LittleEndian.Uint64(b[24:]),
-		size:     len(b),
 	}
 	var off [5]uint64
 	for i := range 4 {

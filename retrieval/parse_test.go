@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -316,4 +317,39 @@ func TestSizeLimit(t *testing.T) {
 	if maxFeedSize < 200<<20 {
 		t.Errorf("a feed of 100,000 articles (170 MB) must load")
 	}
+}
+
+// cleanLineRef is cleanLine as it was, rune by rune: the reference for the
+// ASCII fast path.
+func cleanLineRef(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case r == '\u200b' || r == '\ufeff' || r == '\u00ad' || r == '\u2060':
+			continue
+		case r == '\t' || r == '\u00a0' || r == '\u202f' || r == '\u205f' || r == '\u3000' || (r >= '\u2000' && r <= '\u200a') || unicode.IsSpace(r):
+			space = true
+			continue
+		case unicode.IsControl(r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func FuzzCleanLine(f *testing.F) {
+	for _, s := range []string{"", "  a\tb\x00c\x7f d ", "naïve\u00a0café\u200b", "\xff\xfeabc", "a\x85b\u2028c", "\r\n\v\f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := cleanLine(s), cleanLineRef(s); got != want {
+			t.Errorf("cleanLine(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

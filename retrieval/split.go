@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"strings"
+	"unicode"
 	"sync"
 	"unicode/utf8"
 
@@ -52,7 +53,7 @@ func splitSentences(p string) (out []string) {
 		raw = fallbackSentences(p)
 	}
 	for _, s := range raw {
-		s = strings.Join(strings.Fields(s), " ")
+		s = collapseSpaces(s)
 		if s == "" {
 			continue
 		}
@@ -149,4 +150,43 @@ func splitPassages(a bot.Article) (ps []bot.Passage, truncated bool) {
 	}
 	emit()
 	return ps, truncated
+}
+
+// collapseSpaces is strings.Join(strings.Fields(s), " "), without the copy
+// when s is already so (single spaces between words, none at the ends, no
+// other white space): most sentences are.
+func collapseSpaces(s string) string {
+	if isCollapsed(s) {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func isCollapsed(s string) bool {
+	prevSpace := true // a space first would be a leading one
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == ' ':
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+			case c >= '\t' && c <= '\r':
+				return false
+			default:
+				prevSpace = false
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		i += n
+		prevSpace = false
+	}
+	return !prevSpace || s == ""
 }

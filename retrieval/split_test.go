@@ -106,3 +106,14 @@ func TestSplitPassages(t *testing.T) {
 		t.Errorf("headline in text repeated or lost: %+v", ps)
 	}
 }
+
+func FuzzCollapseSpaces(f *testing.F) {
+	for _, s := range []string{"", " ", "a", "a b", " a", "a ", "a  b", "a\tb", "a\u00a0b", "naïve café", "\xff \xfe", "a \u2003b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := collapseSpaces(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("collapseSpaces(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
