@@ -2,8 +2,8 @@ package retrieval
 
 import (
 	"strings"
-	"unicode"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jdkato/prose/v3/segment"
