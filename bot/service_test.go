@@ -266,3 +266,17 @@ func TestModelNotAskedWhenTheCorpusHasNoAnswer(t *testing.T) {
 		t.Fatalf("abstained=%v model calls=%d citations=%v; the abstention must stand", a.Abstained, c.calls, a.Citations())
 	}
 }
+
+// TestUnansweredTurnDoesNotPoisonTheThread: after a question the corpus
+// cannot answer, the next, answerable one is answered from its own words.
+func TestUnansweredTurnDoesNotPoisonTheThread(t *testing.T) {
+	s := newTestService(t, testCorpus(), nil)
+	thread := []Turn{{Role: RoleUser, Text: "What did the pope say about bananas?"}, {Role: RoleBot, Text: "The articles I have don't say."}}
+	a, err := s.Answer(context.Background(), Question{Text: "How many passengers were on the ferry?", Thread: thread})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Abstained || !strings.Contains(a.Text(), "212") {
+		t.Fatalf("an earlier unanswerable turn spoiled the answer:\n%s", a.Text())
+	}
+}
