@@ -77,6 +77,23 @@ func seedSharedPeriod(t *testing.T, store string, d bot.Digest) string {
 	return id
 }
 
+// seedEarlierPeriod records a period that ended a day ago, so that a
+// replica's first start is not the deployment's first (which posts
+// nothing) and catches up the digest due.
+func seedEarlierPeriod(t *testing.T, store string) {
+	t.Helper()
+	s, err := pgstore.Open(context.Background(), store, pgstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	until := time.Now().UTC().Add(-24 * time.Hour).Truncate(time.Minute)
+	if err := s.Digests().SavePeriod(context.Background(), until.Format("2006-01-02T15:04Z07:00"),
+		&digest.Period{Since: until.Add(-24 * time.Hour), Until: until, Channels: map[string]*digest.Delivery{}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // replicaEnv is the environment of a replica on store with the Slack and
 // Discord stand-ins, its own data folder and the given digest channels.
 func replicaEnv(t *testing.T, store string, sf *slackfake.Server, fd *discordfake.Server, pub ed25519.PublicKey, slackDigest, discordDigest string) map[string]string {
@@ -126,12 +143,19 @@ func TestReplicasEndToEnd(t *testing.T) {
 	}
 	const slackDigest, discordDigest = "C0DIGEST", "900000000000000042"
 	fd.AddChannel(discordDigest)
-	seedSharedPeriod(t, store, manySources(3))
+	// A digest every minute, with an earlier one on record: both replicas
+	// find the current minute's digest due as they start, and each later
+	// minute fires on both at once. Each is built by the replica holding
+	// the digest lock (a one-line note when nothing is new).
+	seedEarlierPeriod(t, store)
 
 	var kids []*child
 	var urls []string
 	for range 2 {
-		kids = append(kids, startChild(t, replicaEnv(t, store, sf, fd, pub, slackDigest, discordDigest), "--corpus", corpus))
+		env := replicaEnv(t, store, sf, fd, pub, slackDigest, discordDigest)
+		env["STORYBOT_DIGEST_CRON"] = "* * * * *"
+		env["STORYBOT_DIGEST_POST_EMPTY"] = "true"
+		kids = append(kids, startChild(t, env, "--corpus", corpus))
 	}
 	for _, c := range kids {
 		u := childURL(t, c)
@@ -139,7 +163,8 @@ func TestReplicasEndToEnd(t *testing.T) {
 		urls = append(urls, u)
 	}
 
-	// The digest: due on both at once, posted once on each platform.
+	// The digest: due on both at once, built and posted once on each
+	// platform by the replica holding the lock.
 	for start := time.Now(); len(slackDigestKeys(sf, slackDigest)) < 1 || len(discordDigestParts(fd, discordDigest)) < 1; time.Sleep(50 * time.Millisecond) {
 		if time.Since(start) > 30*time.Second {
 			t.Fatalf("the digest was not posted:\n%s\n%s", kids[0].stderr, kids[1].stderr)
