@@ -124,7 +124,7 @@ func (e *Engine) Answer(q Query, passages []Passage) Result {
 		minScore = 0.4
 	}
 	if rival <= 0 {
-		rival = 0.6
+		rival = 0.55
 	}
 	e.covered = 0
 	cands := e.candidates(q, passages)
@@ -483,7 +483,7 @@ func headMismatch(c Candidate) bool { return c.headWrong }
 func modifiersIn(q Query, stems [][]string) []string {
 	var out []string
 	for _, t := range q.Focus {
-		if !t.Noun && matchAny(t, stems) {
+		if (t.Verb || t.Modifier) && matchAny(t, stems) {
 			out = append(out, t.Stem)
 		}
 	}
