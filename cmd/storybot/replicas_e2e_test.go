@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -259,8 +260,12 @@ func TestReplicasDigestKilledBetweenPostAndRecord(t *testing.T) {
 			var copies func() map[string]int
 			killed := make(chan struct{})
 			var once sync.Once
-			var first *child
-			kill := func() { once.Do(func() { _ = first.cmd.Process.Kill(); close(killed) }) }
+			var started atomic.Pointer[child] // the hook runs on the stand-in's goroutines
+			kill := func() {
+				if c := started.Load(); c != nil {
+					once.Do(func() { _ = c.cmd.Process.Kill(); close(killed) })
+				}
+			}
 			if platform == "slack" {
 				slackCh = "C0KILL"
 				seedSharedPeriod(t, store, manySources(3))
@@ -290,7 +295,8 @@ func TestReplicasDigestKilledBetweenPostAndRecord(t *testing.T) {
 				e["SLACK_PROFILE"] = "full"
 				return e
 			}
-			first = startChild(t, env(), "--corpus", corpus)
+			first := startChild(t, env(), "--corpus", corpus)
+			started.Store(first)
 			select {
 			case <-killed:
 			case <-time.After(60 * time.Second):
