@@ -84,6 +84,9 @@ func (m *Main) open(ctx context.Context, cfg *Config, progress func(done, total 
 		// the corpus, kept apart from an embedded index of the same folder.
 		opt.Corpus = m.shared.fsys
 		opt.Name += "-pg-" + m.shared.name
+		if m.shared.ledger != nil {
+			opt.Ledger = m.shared.ledger
+		}
 	}
 	// The tuning variables (STORYBOT_LLM_MAX_RETRIES, ..._LEGACY_MAX_TOKENS)
 	// come from the environment; flags and the config file win for the rest.

@@ -167,6 +167,18 @@ func TestServeReplicasShareTheCorpus(t *testing.T) {
 	b := startServe(t, env(), "--corpus", dir)
 	a.waitReady(t)
 	b.waitReady(t)
+	// The conflict ledger of this state of the corpus is computed once and
+	// shared: both replicas have it, one row holds it.
+	for _, r := range []*running{a, b} {
+		for start := time.Now(); !strings.Contains(r.stderr.String(), "conflict ledger computed"); time.Sleep(20 * time.Millisecond) {
+			if time.Since(start) > 10*time.Second {
+				t.Fatalf("no conflict ledger:\n%s", r.stderr)
+			}
+		}
+	}
+	if n := countRows(t, store, `SELECT count(*) FROM conflict_ledgers`); n != 1 {
+		t.Errorf("%d conflict ledgers stored by two replicas of one corpus, want 1", n)
+	}
 	const q = "What did the harbour authority say about the lighthouse keeper's zebra?"
 	for _, r := range []*running{a, b} {
 		if _, rep := r.ask(t, q, ""); slices.Contains(rep.Citations, "zebra-report") {

@@ -28,6 +28,8 @@ type sharedCorpus struct {
 	name string
 	// store gives the index's articles the first-seen times of the database.
 	store func(bot.Store) bot.Store
+	// ledger computes the conflict ledger once for all replicas.
+	ledger func(ctx context.Context, passages []bot.Passage) ([]bot.Conflict, error)
 }
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
@@ -75,7 +77,8 @@ func (s *server) openShared(ctx context.Context, g *errgroup.Group) (*app, error
 		return nil, err
 	}
 	arts := s.store.Articles()
-	s.m.shared = &sharedCorpus{fsys: mirror, name: unsafeChars.ReplaceAllString(s.store.Schema(), "_"), store: arts.Store}
+	s.m.shared = &sharedCorpus{fsys: mirror, name: unsafeChars.ReplaceAllString(s.store.Schema(), "_"), store: arts.Store,
+		ledger: s.store.SharedLedger(bot.DetectConflicts, bot.LedgerVersion)}
 
 	record := func(ctx context.Context, a *app) {
 		list, err := a.index.Articles(ctx)
