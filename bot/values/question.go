@@ -269,6 +269,13 @@ func Analyze(l *lang.Lang, text string) Query {
 			}
 		}
 	}
+	// "in dollars", "how much in euros": a currency names money as the answer.
+	for k := 1; k < len(toks); k++ {
+		if _, ok := l.Currency(toks[k].Lower); ok && toks[k].Word() && toks[k-1].Lower == "in" {
+			q.Types, q.Unit = []string{Money}, Money
+			used[k] = true
+		}
+	}
 	if q.Wants(Money) {
 		for k := range toks {
 			if _, ok := l.Currency(toks[k].Lower); ok && !toks[k].Word() {

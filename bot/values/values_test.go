@@ -35,6 +35,7 @@ func TestAnalyze(t *testing.T) {
 		{"how much money did the hospitals lose?", "money", "", "", "hospitals lose"},
 		{"what % of the servers were back online?", "percent", "", "", "servers back online"},
 		{"Why did the roof fall?", "describe", "", "", "roof fall"},
+		{"what was the estimated flood damage in euros?", "money", "", "", "estimated flood damage"},
 		{"Did the mayor resign?", "yesno", "", "", "mayor resign"},
 	} {
 		q := Analyze(l, tc.q)
