@@ -168,25 +168,28 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 		return rep, err
 	}
 	old := map[string]fileRec{}
-	stored := make(map[string]int, x.articles.Load()) // article ID → passages in the index
-	var gen uint64                                    // the corpus generation before this sync
+	var stored map[string]int // article ID → passages in the index
+	var gen uint64            // the corpus generation before this sync
+	nArts := 0                // articles in the file records, to size maps
 	if err := x.db.View(func(tx *bolt.Tx) error {
 		gen = generation(tx)
-		// The small counts bucket, not the passages themselves: an
-		// unchanged corpus is checked without reading its text.
-		if err := tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
-			n, _ := binary.Uvarint(v)
-			stored[string(k)] = int(min(n, maxPassages))
-			return nil
-		}); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketFiles).ForEach(func(k, v []byte) error {
+		if err := tx.Bucket(bucketFiles).ForEach(func(k, v []byte) error {
 			var r fileRec
 			if err := json.Unmarshal(v, &r); err != nil {
 				return nil // a damaged record: the file is simply re-read
 			}
 			old[string(k)] = r
+			nArts += len(r.Articles)
+			return nil
+		}); err != nil {
+			return err
+		}
+		// The small counts bucket, not the passages themselves: an
+		// unchanged corpus is checked without reading its text.
+		stored = make(map[string]int, nArts)
+		return tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
+			n, _ := binary.Uvarint(v)
+			stored[string(k)] = int(min(n, maxPassages))
 			return nil
 		})
 	}); err != nil {
@@ -225,8 +228,8 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 	slices.Sort(paths)
 	rep.Problems = append(rep.Problems, scanProbs...)
 	rep.Ignored = ignored
-	seen := map[string]fileArticle{}
-	sources := map[string][]string{}
+	seen := make(map[string]fileArticle, nArts)
+	sources := make(map[string][]string, nArts)
 	for _, p := range paths {
 		r := recs[p]
 		rep.Problems = append(rep.Problems, r.Problems...)
@@ -261,7 +264,7 @@ func (x *Index) sync(ctx context.Context) (Report, error) {
 		return rep, fmt.Errorf("%s: %w (looked for .txt, .md, .json, .jsonl and .html files%s)", x.opt.Root, ErrEmptyCorpus, extra)
 	}
 
-	oldArts := map[string]fileArticle{}
+	oldArts := make(map[string]fileArticle, nArts)
 	for _, r := range old {
 		for _, fa := range r.Articles {
 			oldArts[fa.ID] = fa
