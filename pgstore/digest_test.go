@@ -156,8 +156,9 @@ func TestDigestsExactlyOnceAcrossReplicas(t *testing.T) {
 	}
 
 	// A replica that lost the database refuses to post.
-	gone := open(t, url, pgstore.Options{})
-	gone.Close()
+	proxied, proxy := viaProxy(t, url)
+	gone := open(t, proxied, pgstore.Options{})
+	proxy.cut()
 	before := len(pub.copies())
 	if _, err := runner(t, gone.Digests(), pub).RunOnce(ctx, next.Add(24*time.Hour)); err == nil {
 		t.Error("a replica without the database ran the digest")

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -25,58 +26,58 @@ type LedgerFunc func(ctx context.Context, passages []bot.Passage) ([]bot.Conflic
 // first replica to need the ledger of a state of the corpus (the passages,
 // and version, the detection rules' version) computes it under that
 // state's advisory lock and stores it; the others wait for it and read it.
-// When the database cannot be reached the ledger is computed locally.
+// The lock is held on a connection of its own, outside the pool, so that a
+// long computation never holds up Close (closing the connection, or the
+// process ending, releases the lock). When the database cannot be reached
+// the ledger is computed locally.
 func (s *Store) SharedLedger(compute LedgerFunc, version string) LedgerFunc {
 	return func(ctx context.Context, passages []bot.Passage) ([]bot.Conflict, error) {
 		key := ledgerKey(passages, version)
-		var out []bot.Conflict
-		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", s.lockKey("ledger:"+key)); err != nil {
-				return err
+		local := func(err error) ([]bot.Conflict, error) {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
 			}
-			var raw []byte
-			err := tx.QueryRow(ctx, `SELECT conflicts FROM conflict_ledgers WHERE key = $1`, key).Scan(&raw)
-			if err == nil {
-				return json.Unmarshal(raw, &out)
-			}
-			if !errors.Is(err, pgx.ErrNoRows) {
-				return err
-			}
-			if out, err = compute(ctx, passages); err != nil {
-				return errComputed{err}
-			}
-			if raw, err = json.Marshal(out); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO conflict_ledgers (key, conflicts, computed_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`, key, raw, s.now()); err != nil {
-				return err
-			}
-			_, err = tx.Exec(ctx, `DELETE FROM conflict_ledgers WHERE key NOT IN (SELECT key FROM conflict_ledgers ORDER BY computed_at DESC LIMIT $1)`, keepLedgers)
-			return err
-		})
-		var ce errComputed
-		switch {
-		case err == nil:
-			return out, nil
-		case errors.As(err, &ce):
-			return nil, ce.err
-		case ctx.Err() != nil:
-			return nil, ctx.Err()
-		case out != nil:
-			// Computed, not stored: the database went away meanwhile.
-			s.log.WarnContext(ctx, "cannot share the conflict ledger; keeping it here", "err", err)
-			return out, nil
+			s.log.WarnContext(ctx, "cannot read the shared conflict ledger; computing it here", "err", err)
+			return compute(ctx, passages)
 		}
-		s.log.WarnContext(ctx, "cannot read the shared conflict ledger; computing it here", "err", err)
-		return compute(ctx, passages)
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		conn, err := pgx.ConnectConfig(cctx, s.pool.Config().ConnConfig.Copy())
+		cancel()
+		if err != nil {
+			return local(err)
+		}
+		defer conn.Close(context.WithoutCancel(ctx))
+		if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", s.lockKey("ledger:"+key)); err != nil {
+			return local(err)
+		}
+		var raw []byte
+		err = conn.QueryRow(ctx, `SELECT conflicts FROM conflict_ledgers WHERE key = $1`, key).Scan(&raw)
+		if err == nil {
+			var out []bot.Conflict
+			if err := json.Unmarshal(raw, &out); err == nil {
+				return out, nil
+			}
+			return local(fmt.Errorf("the stored ledger is damaged: %w", err))
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return local(err)
+		}
+		out, err := compute(ctx, passages)
+		if err != nil {
+			return nil, err
+		}
+		if raw, err = json.Marshal(out); err == nil {
+			_, err = conn.Exec(ctx, `INSERT INTO conflict_ledgers (key, conflicts, computed_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`, key, raw, s.now())
+		}
+		if err == nil {
+			_, err = conn.Exec(ctx, `DELETE FROM conflict_ledgers WHERE key NOT IN (SELECT key FROM conflict_ledgers ORDER BY computed_at DESC LIMIT $1)`, keepLedgers)
+		}
+		if err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "cannot share the conflict ledger; keeping it here", "err", err)
+		}
+		return out, nil
 	}
 }
-
-// errComputed carries the compute function's own error through the
-// transaction.
-type errComputed struct{ err error }
-
-func (e errComputed) Error() string { return fmt.Sprintf("compute the conflict ledger: %v", e.err) }
 
 // ledgerKey identifies a state of the corpus: every passage's article,
 // position and text, and the rules' version.

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/pgstore"
@@ -66,10 +67,42 @@ func TestSharedLedger(t *testing.T) {
 			t.Errorf("%s: computed %d times, want %d", tc.name, got, tc.compute)
 		}
 	}
-	gone := open(t, url, pgstore.Options{})
-	gone.Close()
+	proxied, proxy := viaProxy(t, url)
+	gone := open(t, proxied, pgstore.Options{})
+	proxy.cut()
 	before := computed.Load()
 	if r, err := gone.SharedLedger(compute, "v1")(context.Background(), ps); err != nil || len(r) != 1 || computed.Load() != before+1 {
 		t.Errorf("without the database: %v %v, computed %d times", r, err, computed.Load()-before)
 	}
+}
+
+// TestSharedLedgerDoesNotHoldUpClose: a long computation (20k articles
+// take minutes) never keeps Close, and so a replica's shutdown, waiting.
+func TestSharedLedgerDoesNotHoldUpClose(t *testing.T) {
+	s, err := pgstore.Open(context.Background(), pgtest.URL(t, os.Getenv), pgstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	ledger := s.SharedLedger(func(context.Context, []bot.Passage) ([]bot.Conflict, error) {
+		close(started)
+		<-release
+		return nil, nil
+	}, "v1")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = ledger(context.Background(), []bot.Passage{{ArticleID: "a"}})
+	}()
+	<-started
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(3 * time.Second):
+		t.Error("Close waited for the ledger's computation")
+	}
+	close(release)
+	<-done
+	<-closed
 }
