@@ -132,6 +132,12 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 			}
 		}
 	}
+	// What the question is about decides, not its every word: a sentence
+	// that covers its nouns answers it even when a verb or filler word of
+	// the question is missing; none covering them is an abstention.
+	if byNouns, ok := e.nounsCovered(b); ok && byNouns {
+		answered = true
+	}
 	// A passage may cover the question while every one of its sentences is
 	// unusable (too short, a disclaimer or a link): then there is nothing
 	// to quote, and the answer abstains.

@@ -280,3 +280,29 @@ func TestUnansweredTurnDoesNotPoisonTheThread(t *testing.T) {
 		t.Fatalf("an earlier unanswerable turn spoiled the answer:\n%s", a.Text())
 	}
 }
+
+// TestMissingFillerWordDoesNotAbstain: a descriptive question is answered
+// when a sentence covers what it is about (its nouns), though a verb or
+// filler word of it appears nowhere ("reportedly", "associated").
+func TestMissingFillerWordDoesNotAbstain(t *testing.T) {
+	s := newTestService(t, testCorpus(), nil)
+	for _, q := range []string{
+		"What was the harbour master reportedly associated with saying about the tide?",
+		"Why exactly did the ferry Marigold supposedly end up on the sandbank?",
+	} {
+		a, err := s.Answer(context.Background(), Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Abstained || len(a.Citations()) == 0 {
+			t.Errorf("%q abstained over a filler word:\n%s", q, a.Text())
+		}
+	}
+	a, err := s.Answer(context.Background(), Question{Text: "What did the bishop say about the orchestra?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Abstained {
+		t.Errorf("a question about things no article names was answered:\n%s", a.Text())
+	}
+}

@@ -280,3 +280,57 @@ func (e *Extractive) leansOnThread(text string) bool {
 	}
 	return values.LeansOnThread(e.lang, text)
 }
+
+// nounsCovered reports whether some sentence of the hits (with the one
+// before it) covers at least half of the question's nouns and names,
+// weighted by rarity and matched through base forms, synonyms and derived
+// forms. ok is false when the question has no nouns to judge by. A
+// descriptive question abstains only when no sentence covers what it is
+// about, never because a verb or filler word ("associated", "exactly") is
+// missing.
+func (e *Extractive) nounsCovered(b Brief) (covered, ok bool) {
+	if e.lang == nil {
+		return false, false
+	}
+	q := e.analyze(b)
+	var nouns []values.Term
+	for _, t := range q.Focus {
+		if t.Noun {
+			nouns = append(nouns, t)
+		}
+	}
+	if len(nouns) == 0 {
+		return false, false
+	}
+	weight := e.idf(q)
+	total := 0.0
+	for _, t := range nouns {
+		total += weight(t.Word)
+	}
+	for _, h := range b.Hits {
+		var prev [][]string
+		for _, s := range h.Passage.Sentences {
+			toks := e.lang.Tokens(s)
+			stems := make([][]string, len(toks))
+			for i, tok := range toks {
+				stems[i] = e.lang.Stems(tok)
+			}
+			both := append(append([][]string{}, prev...), stems...)
+			have := 0.0
+			for _, t := range nouns {
+				best := 0.0
+				for _, st := range both {
+					if m := t.Match(st); m > best {
+						best = m
+					}
+				}
+				have += weight(t.Word) * best
+			}
+			if have >= 0.5*total {
+				return true, true
+			}
+			prev = stems
+		}
+	}
+	return false, true
+}
