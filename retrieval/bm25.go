@@ -88,6 +88,9 @@ type bm25Seg struct {
 	// avgLen is what bleve's BM25 uses as the average passage length:
 	// the number of distinct terms over the number of passages, rounded up.
 	avgLen float64
+	// lenNorm is each passage's length factor of BM25's denominator,
+	// k1·(1 − b + b·len/avglen), computed once at load.
+	lenNorm []float64
 	// scratch holds score accumulators for searches.
 	scratch sync.Pool
 }
@@ -150,6 +153,10 @@ func decodeSegment(b []byte) (*bm25Seg, error) {
 	}
 	if s.nDocs > 0 {
 		s.avgLen = math.Ceil(float64(s.nTerms) / float64(s.nDocs))
+	}
+	s.lenNorm = make([]float64, s.nDocs)
+	for d := range s.lenNorm {
+		s.lenNorm[d] = bm25K1 * (1 - bm25B + bm25B*fieldLength(s.docLen(d))/s.avgLen)
 	}
 	return s, nil
 }
@@ -303,7 +310,12 @@ func (s *bm25Seg) search(terms []string, k int, model string) []scoredDoc {
 				a.touched = append(a.touched, d)
 			}
 			a.matched[d]++
-			a.score[d] += w * termScore(tf, s.docLen(int(d)), s.avgLen, model)
+			sq := sqrtTF(tf)
+			if model == scoringTFIDF {
+				a.score[d] += w * sq * lengthNorm(s.docLen(int(d)))
+			} else {
+				a.score[d] += w * sq * bm25K1 / (sq + s.lenNorm[d])
+			}
 		})
 	}
 	total := float64(len(terms))
@@ -324,16 +336,31 @@ func (s *bm25Seg) search(terms []string, k int, model string) []scoredDoc {
 	return out
 }
 
-// termScore is the part of a term's score that depends on the passage, as
-// bleve computes it (the length goes through a float32 norm and back).
-func termScore(tf, length uint32, avgLen float64, model string) float64 {
-	sqtf := math.Sqrt(float64(tf))
-	norm := float64(float32(1 / math.Sqrt(float64(length))))
-	if model == scoringTFIDF {
-		return sqtf * norm
+// lengthNorm is bleve's norm of a passage of length terms: 1/√length, kept
+// as a float32.
+func lengthNorm(length uint32) float64 {
+	return float64(float32(1 / math.Sqrt(float64(length))))
+}
+
+// fieldLength is the length bleve's BM25 uses: recovered from the norm.
+func fieldLength(length uint32) float64 {
+	n := lengthNorm(length)
+	return 1 / (n * n)
+}
+
+// sqrtTable holds √tf for small term frequencies.
+var sqrtTable = func() (t [64]float64) {
+	for i := range t {
+		t[i] = math.Sqrt(float64(i))
 	}
-	fieldLen := 1 / (norm * norm)
-	return sqtf * bm25K1 / (sqtf + bm25K1*(1-bm25B+bm25B*fieldLen/avgLen))
+	return t
+}()
+
+func sqrtTF(tf uint32) float64 {
+	if tf < uint32(len(sqrtTable)) {
+		return sqrtTable[tf]
+	}
+	return math.Sqrt(float64(tf))
 }
 
 // scoredDoc is a document with its score.
