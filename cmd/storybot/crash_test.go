@@ -251,12 +251,15 @@ func TestServeDigestExactlyOnceAcrossKills(t *testing.T) {
 					var once sync.Once
 					var first *child
 					killed := make(chan struct{})
+					started := make(chan struct{}) // first is set: the hook runs on the fake's goroutines
 					pc.onPost(name, func(n int) {
 						if n == crashAt+1 {
+							<-started
 							once.Do(func() { _ = first.cmd.Process.Kill(); close(killed) })
 						}
 					})
 					first = startChild(t, env, "--corpus", corpus)
+					close(started)
 					select {
 					case <-killed:
 					case <-time.After(60 * time.Second):
