@@ -96,7 +96,7 @@ func TestQuantities(t *testing.T) {
 		{"About 8.5m computers crashed.", 7.6e6, 9.4e6, "", "computers"},
 		{"At least 800k people fled.", 800000, inf, "", "people"},
 		{"The tower was 30% complete.", 30, 30, "percent", ""},
-		{"It was 30 per cent of the budget.", 30, 30, "percent", ""},
+		{"It was 30 per cent of the budget.", 30, 30, "percent", "budget"},
 		{"He was a 39-year-old carpenter.", 39, 39, "age", "carpenter"},
 		{"She was three or four blocks away.", 3, 4, "", "blocks"},
 		{"The span is 1.6 miles long.", 2574.9, 2575, "length", ""},

@@ -316,6 +316,13 @@ func (l *Lang) quantityAt(toks []Token, i int, skip []bool) (Quantity, bool) {
 	// noun of the noun run that follows.
 	if q.Head < 0 || q.Dim != "" {
 		k := end
+		// A share names what it is a share of: "25% of the region".
+		if q.Dim == "percent" && k+1 < len(toks) && toks[k].Lower == "of" {
+			k++
+			for k < len(toks) && (toks[k].Tag == "DT" || toks[k].Tag == "PRP$") {
+				k++
+			}
+		}
 		for k < len(toks) && k < end+3 && (toks[k].Adj() || toks[k].Tag == "VBN" || toks[k].Tag == "RB" && k == end) && !toks[k].Proper() {
 			k++
 		}

@@ -391,9 +391,9 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 	if present > 0 {
 		att = have / present
 	}
-	if len(q.Counted) > 0 && (v.Type == Count || v.Type == Amount) {
+	if len(q.Counted) > 0 && (v.Type == Count || v.Type == Amount || v.Type == Percent && v.Head >= 0) {
 		switch {
-		case v.Head >= 0 && runHas(e.Lang, s.Toks, v, q.Counted):
+		case v.Head >= 0 && (runHas(e.Lang, s.Toks, v, q.Counted) || runRelates(q, stems, v)):
 			att = math.Min(1, att+0.4)
 		case countedBefore(e.Lang, s.Toks, v, q.Counted):
 			att = math.Min(1, att+0.3)
@@ -442,6 +442,23 @@ func runHas(l *lang.Lang, toks []lang.Token, v Value, counted []string) bool {
 	for k := v.End; k <= v.Head && k < len(toks); k++ {
 		if contains(counted, l.Stem(toks[k].Lower)) {
 			return true
+		}
+	}
+	return false
+}
+
+// runRelates reports whether the noun run a figure measures matches a
+// counted focus word through WordNet ("25% of the region" for "how much
+// territory").
+func runRelates(q Query, stems [][]string, v Value) bool {
+	for _, t := range q.Focus {
+		if !contains(q.Counted, t.Stem) {
+			continue
+		}
+		for k := v.End; k <= v.Head && k < len(stems); k++ {
+			if t.Match(stems[k]) >= 0.5 {
+				return true
+			}
 		}
 	}
 	return false
