@@ -182,7 +182,7 @@ func (e *Engine) candidates(q Query, passages []Passage) []Candidate {
 				if e.ownWords(q, stems, v) {
 					continue // a name the question itself gives is not its answer
 				}
-				att := e.attach(q, s, stems, v, p.Published)
+				att := e.attach(q, s, stems, v, p.Published, prev != nil && e.relevance(q, prev) > 0)
 				headOK := len(q.Counted) > 0 && v.Head >= 0 && runHas(l, s.Toks, v, q.Counted)
 				headWrong := len(q.Counted) > 0 && v.HeadWord != "" && !headOK && !countedBefore(l, s.Toks, v, q.Counted)
 				c := Candidate{Value: v, Article: p.Article, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems), headOK: headOK, headWrong: headWrong}
@@ -352,7 +352,7 @@ func hasAny(stems [][]string, want []string) bool {
 // attach scores how closely a value is bound to the question: focus words
 // near it (weighted, nearer counts more), the noun it counts against the
 // noun asked about, and the dates the question names.
-func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time.Time) float64 {
+func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time.Time, prevHas bool) float64 {
 	var have, all, present float64
 	for _, t := range q.Focus {
 		if contains(q.Counted, t.Stem) {
@@ -390,6 +390,10 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 	att := 0.0
 	if present > 0 {
 		att = have / present
+	} else if prevHas {
+		// The sentence continues one about the focus ("The 984-foot ship
+		// was leaving port" after a sentence naming it): bound, loosely.
+		att = 0.4
 	}
 	if len(q.Counted) > 0 && (v.Type == Count || v.Type == Amount || v.Type == Percent && v.Head >= 0) {
 		switch {
