@@ -238,6 +238,9 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		if !hasOther(o.Articles, res.Clusters) || o.Candidates[0].Sentence == top.Candidates[0].Sentence {
 			continue // one article or one sentence giving two values is not a dispute between reports
 		}
+		if a, b := o.Candidates[0], top.Candidates[0]; a.Type != b.Type || a.Dim != b.Dim {
+			continue // a count cannot dispute a sum of money
+		}
 		if q.Category == "" && q.Wants(Person) {
 			continue // "who" questions name several actors; they do not dispute one
 		}
