@@ -165,7 +165,7 @@ func TestEngine(t *testing.T) {
 				{Article: "b", Rank: 1, Sentences: []string{"The Nordlys, a 75-foot trawler, sank off the cape."}}},
 			Conflicting, []string{"75-foot", "60-foot"}},
 		{"a count is no rival of a sum of money", "How much did the storm cost the city?",
-			passages("a: The storm cost the city $12 million, the mayor said.", "b: Officials said the storm cost the city about 300 jobs."),
+			passages("a: The storm cost the city $12 million, the mayor said.", "b: The storm cost the city 300 million, officials said."),
 			Agreed, []string{"$12 million"}},
 		{"a plural kind lists several answers", "Which towns sent fire crews?",
 			passages("a: Fire crews came from the towns of Arles and Nimes.", "b: The town of Sete also sent fire crews, the prefect said."),
