@@ -58,6 +58,8 @@ func (e *Extractive) composeTyped(b Brief) (Answer, bool) {
 			return Answer{}, false
 		}
 		return typedAbstain(q), true
+	case values.Updated:
+		return updatedAnswer(res, b), true
 	case values.Agreed, values.Conflicting, values.Several:
 	default:
 		return Answer{}, false
@@ -333,4 +335,21 @@ func (e *Extractive) nounsCovered(b Brief) (covered, ok bool) {
 		}
 	}
 	return false, true
+}
+
+// updatedAnswer leads with the latest figure of a count that rose over
+// time and says what earlier reports gave, each cited.
+func updatedAnswer(res values.Result, b Brief) Answer {
+	newer, older := res.Clusters[0], res.Clusters[1]
+	if older.Candidates[0].Published.After(newer.Candidates[0].Published) {
+		newer, older = older, newer
+	}
+	a := Answer{Composer: ComposerExtractive}
+	a.Sentences = append(a.Sentences,
+		Sentence{Text: cleanSentence(newer.Candidates[0].Sentence), Citations: supportIDs(newer)},
+		Sentence{Text: "Earlier reports gave " + older.Label + ":"},
+		Sentence{Text: cleanSentence(older.Candidates[0].Sentence), Citations: supportIDs(older)},
+	)
+	a.Sources = Sources(a.Citations(), b.Articles)
+	return a
 }

@@ -22,7 +22,9 @@ type Passage struct {
 // answers the question.
 type Candidate struct {
 	Value
-	Article   string
+	Article string
+	// Published is the article's publication time (zero when unknown).
+	Published time.Time
 	Sentence  string
 	Rank      int
 	modifiers []string
@@ -59,6 +61,9 @@ const (
 	// Several: the question asks for several things ("which countries"),
 	// and the clusters are its answers.
 	Several
+	// Updated: a count rose over time; the first cluster or the second,
+	// whichever was published later, is the latest figure.
+	Updated
 )
 
 // String names the outcome.
@@ -74,6 +79,8 @@ func (o Outcome) String() string {
 		return "conflicting"
 	case Several:
 		return "several"
+	case Updated:
+		return "updated"
 	}
 	return "unknown"
 }
@@ -185,7 +192,7 @@ func (e *Engine) candidates(q Query, passages []Passage) []Candidate {
 				att := e.attach(q, s, stems, v, p.Published, prev != nil && e.relevance(q, prev) > 0)
 				headOK := len(q.Counted) > 0 && v.Head >= 0 && runHas(l, s.Toks, v, q.Counted)
 				headWrong := len(q.Counted) > 0 && v.HeadWord != "" && !headOK && !countedBefore(l, s.Toks, v, q.Counted)
-				c := Candidate{Value: v, Article: p.Article, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems), headOK: headOK, headWrong: headWrong}
+				c := Candidate{Value: v, Article: p.Article, Published: p.Published, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems), headOK: headOK, headWrong: headWrong}
 				c.Score = rel * (0.4 + 0.6*att)
 				if missesModifier(q, stems, prev) {
 					c.Score *= 0.6 // "the original bridge" asked, another one described
@@ -257,9 +264,43 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		res.Outcome = Conflicting
 		if q.Plural {
 			res.Outcome = Several // "which countries": each is an answer
+		} else if len(res.Clusters) == 2 && updates(res.Clusters[0], res.Clusters[1]) {
+			res.Outcome = Updated
 		}
 	}
 	return res
+}
+
+// updates reports whether two clusters of counts are one figure updated
+// over time rather than disputed: every report of the higher figure was
+// published after every report of the lower one (a toll that rose).
+func updates(a, b Cluster) bool {
+	ca, cb := a.Candidates[0], b.Candidates[0]
+	if ca.Type != Count || cb.Type != Count {
+		return false
+	}
+	lo, hi := a, b
+	if ca.Lo > cb.Lo {
+		lo, hi = b, a
+	}
+	var lastLo, firstHi time.Time
+	for _, c := range lo.Candidates {
+		if c.Published.IsZero() {
+			return false
+		}
+		if c.Published.After(lastLo) {
+			lastLo = c.Published
+		}
+	}
+	for _, c := range hi.Candidates {
+		if c.Published.IsZero() {
+			return false
+		}
+		if firstHi.IsZero() || c.Published.Before(firstHi) {
+			firstHi = c.Published
+		}
+	}
+	return lastLo.Before(firstHi)
 }
 
 func (c *Cluster) add(x Candidate) {
