@@ -137,6 +137,10 @@ func (q Query) hasFocus(stem string) bool {
 	return false
 }
 
+// MaxFocus bounds the focus words kept from one question, so a huge
+// question costs no more to answer than a long one.
+const MaxFocus = 24
+
 // Analyze reads a question.
 func Analyze(l *lang.Lang, text string) Query {
 	q := Query{Text: text}
@@ -297,6 +301,9 @@ func Analyze(l *lang.Lang, text string) Query {
 	}
 	seen := map[string]bool{}
 	for k, t := range toks {
+		if len(q.Focus) >= MaxFocus {
+			break // a question is about a few things; the rest of a huge one is noise
+		}
 		if q.Typed() && bestAt >= 0 && (k < main[0] || k >= main[1]) {
 			continue
 		}

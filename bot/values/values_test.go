@@ -227,3 +227,16 @@ func FuzzAnswer(f *testing.F) {
 		Split(l, question)
 	})
 }
+
+func TestHugeQuestionIsBounded(t *testing.T) {
+	l := newLang(t)
+	var b strings.Builder
+	for i := 0; i < 400; i++ {
+		b.WriteString("word")
+		b.WriteString(strings.Repeat("x", i%7))
+		b.WriteString(string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + " ")
+	}
+	if q := Analyze(l, "How many "+b.String()+"?"); len(q.Focus) > MaxFocus {
+		t.Fatalf("%d focus words", len(q.Focus))
+	}
+}
