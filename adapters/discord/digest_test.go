@@ -83,6 +83,9 @@ func TestDigestPartsExactlyOnceAcrossCrashes(t *testing.T) {
 				if ch == channel {
 					if created == crashAt {
 						cancel() // the process dies; Discord keeps the message
+						// Hold the reply until the caller has seen its context end,
+						// so the reply never reaches it (as when the process died).
+						time.Sleep(200 * time.Millisecond)
 					}
 					created++
 				}

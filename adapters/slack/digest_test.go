@@ -79,6 +79,9 @@ func TestDigestPartsExactlyOnceAcrossCrashes(t *testing.T) {
 				if c.Channel == channel && c.Metadata != nil {
 					if posted == crashAt {
 						cancel() // the process dies; Slack keeps the message
+						// Hold the reply until the caller has seen its context end,
+						// so the reply never reaches it (as when the process died).
+						time.Sleep(200 * time.Millisecond)
 					}
 					posted++
 				}
