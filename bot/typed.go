@@ -228,7 +228,7 @@ func (e *Extractive) Select(b Brief, n int) []Hit {
 }
 
 // recase capitalises the question's lower-case words that the passages
-// write capitalised inside sentences ("key bridge" is "Key Bridge"), so the
+// write capitalised inside sentences ("ostel river" is "Ostel River"), so the
 // tagger reads them as the names they are.
 func recase(question string, hits []Hit) string {
 	if strings.ToLower(question) != question && strings.ToUpper(question) != question {

@@ -51,7 +51,7 @@ type figure struct {
 }
 
 // parseFigure reads a numeral at the start of s: "1,200", "8.5", "800k",
-// "10km", "30%", "948-foot". It reports false when s does not start with a
+// "10km", "30%", "88-foot". It reports false when s does not start with a
 // digit or is a clock time, a fraction or a code.
 func parseFigure(s string) (figure, bool) {
 	i, digits, dot := 0, 0, -1
@@ -218,7 +218,7 @@ func (l *Lang) quantityAt(toks []Token, i int, skip []bool) (Quantity, bool) {
 	if skip != nil && skip[j] {
 		return Quantity{}, false
 	}
-	// Codes and ordinals are not figures: "HR1", "19th", "737-8".
+	// Codes and ordinals are not figures: "VX2", "19th", "737-8".
 	if suffix != "" && !strings.HasPrefix(suffix, "-") {
 		low := strings.ToLower(suffix)
 		switch {

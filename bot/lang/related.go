@@ -44,8 +44,8 @@ func (l *Lang) lemmaStems(t Token) []string {
 		if s := l.Stem(b); s != l.Stem(t.Lower) && !strings.Contains(b, " ") {
 			out = append(out, s)
 		}
-		// An adjective of a place or people matches its noun: "Russian"
-		// matches "Russia".
+		// An adjective of a place or people matches its noun: "Norwegian"
+		// matches "Norway".
 		if pos == wordnet.Adjective {
 			for _, r := range l.wn.Related(b, pos, wordnet.FirstSenses(1)) {
 				if r.Kind == wordnet.Pertainym && !strings.Contains(r.To, " ") {
@@ -62,7 +62,7 @@ func (l *Lang) lemmaStems(t Token) []string {
 // strength of the match: its own stem and base forms (1), WordNet synonyms
 // of its first senses ("storey" for "floor"), derived forms across parts of
 // speech ("loss" for "lose", "testimony" for "testify"), pertainyms
-// ("Ukraine" for "Ukrainian"), attributes ("depth" for "deep") and causes
+// ("Norway" for "Norwegian"), attributes ("depth" for "deep") and causes
 // ("die" for "kill"), weighted by WordNet relation strength. Antonyms are
 // never included.
 func (l *Lang) Related(t Token) map[string]float64 {

@@ -99,8 +99,8 @@ type Query struct {
 	// Explicit is set when the question asks for a name in so many words
 	// ("what is the name of..."): without one, it abstains.
 	Explicit bool
-	// Owner are the stems of the nouns that own the asked kind ("dali" in
-	// "the dali's captain"): an answer's sentence must name one.
+	// Owner are the stems of the nouns that own the asked kind ("ferry" in
+	// "the ferry's captain"): an answer's sentence must name one.
 	Owner []string
 	// Options are the alternatives a question names ("8 or 9").
 	Options []string
@@ -253,7 +253,7 @@ func Analyze(l *lang.Lang, text string) Query {
 		used[k] = true
 		q.Counted = nil
 	}
-	// "the dali's captain", "captain of the ship": the owner of the asked
+	// "the ferry's captain", "captain of the ship": the owner of the asked
 	// kind constrains the answer.
 	if q.Category != "" {
 		for k := range toks {

@@ -12,8 +12,8 @@ import (
 // Value is one typed value read from a sentence.
 type Value struct {
 	Type string
-	// Label is the value as the sentence writes it ("948-foot", "$1.94
-	// billion", "Patapsco River").
+	// Label is the value as the sentence writes it ("88-foot", "$1.94
+	// billion", "Ostel River").
 	Label string
 	// Lo and Hi bound a numeric value (a figure's interval, a day number, a
 	// time of day in minutes, a compass bearing); Key identifies a name.
@@ -110,7 +110,7 @@ func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
 	if wantsFigure(q) {
 		qs := l.Quantities(toks, used)
 		for i, x := range qs {
-			// A conversion in brackets restates the figure before it: "948ft (289m)".
+			// A conversion in brackets restates the figure before it: "88ft (27m)".
 			if i > 0 && x.Start > 0 && toks[x.Start-1].Text == "(" && qs[i-1].End == x.Start-1 {
 				continue
 			}
@@ -148,7 +148,7 @@ func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
 			for n[1]-n[0] > 1 && (q.hasFocus(l.Stem(toks[n[0]].Lower)) || l.Stem(toks[n[0]].Lower) == q.Category) {
 				n[0]++
 			}
-			// Coordinated names are one answer: "breakers HR1 and LR1".
+			// Coordinated names are one answer: "valves VX2 and VX7".
 			for i+1 < len(names) && names[i+1][0] == n[1]+1 && (toks[n[1]].Lower == "and" || toks[n[1]].Text == ",") && !used[names[i+1][0]] {
 				n[1] = names[i+1][1]
 				i++
@@ -171,13 +171,13 @@ func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
 }
 
 // locative reports whether a preposition of place stands before token i
-// ("in Norfolk", "to the Port of Colombo", "bound for Colombo").
+// ("in Arles", "to the harbour of Sete", "bound for Sete").
 func locative(toks []lang.Token, i int) bool {
 	for k := i - 1; k >= 0 && k >= i-3; k-- {
 		switch toks[k].Lower {
 		case "in", "at", "to", "into", "from", "near", "for", "toward", "towards", "outside", "inside", "across", "off":
 			return true
-		case "the", "a", "an", "port", "city", "town", "of":
+		case "the", "a", "an", "of":
 			continue
 		}
 		return false
@@ -266,13 +266,13 @@ func nameWord(toks []lang.Token, i int) bool {
 		// the next word is a name too, or it is not a common word.
 		return i > 0 || len(toks) > 1 && toks[1].Proper()
 	}
-	// Acronyms and codes: "NTSB", "HR1".
+	// Acronyms and codes: "NASA", "VX2".
 	return i > 0 && strings.ToUpper(t.Text) == t.Text && len(t.Text) > 1 && t.Word()
 }
 
 // categoryFits reports whether a name is of the asked kind: its last word is
-// the category ("Patapsco River" for river), the category noun stands just
-// before or after it ("the airline Delta", "Delta, the airline", "the Grand
+// the category ("Ostel River" for river), the category noun stands just
+// before or after it ("the airline Norvia", "Norvia, the airline", "the Grand
 // hotel"), or the name is in apposition to it.
 func categoryFits(l *lang.Lang, toks []lang.Token, n [2]int, cat string) bool {
 	if l.Stem(toks[n[1]-1].Lower) == cat {
@@ -299,7 +299,7 @@ func categoryFits(l *lang.Lang, toks []lang.Token, n [2]int, cat string) bool {
 
 // SameName reports whether two names can name the same thing: one's words
 // contain the other's, or they differ only in a spelling variant
-// ("Zelenskyy" and "Zelensky").
+// ("Petrenkoy" and "Petrenko").
 func SameName(a, b string) bool {
 	a, b = strings.ToLower(a), strings.ToLower(b)
 	if a == b {
