@@ -69,6 +69,9 @@ func (d Date) Same(o Date, pubD, pubO time.Time) bool {
 	if d.Year > 0 && o.Year > 0 && d.Year != o.Year {
 		return false
 	}
+	if d.Weekday >= 0 && o.Weekday >= 0 && d.Weekday != o.Weekday {
+		return false
+	}
 	return true
 }
 
@@ -78,11 +81,18 @@ func (l *Lang) calendarAt(t Token, kind string) (int, bool) {
 		return 0, false
 	}
 	// Abbreviations and words like "may" or "sun" are months and weekdays
-	// only when capitalised.
-	if kind != "relative" && (t.Text == "" || t.Text[0] < 'A' || t.Text[0] > 'Z') {
+	// only when capitalised; a full name that is no other English word
+	// ("april", "tuesday") is one in lower case too, as chat writes it.
+	if kind != "relative" && (t.Text == "" || t.Text[0] < 'A' || t.Text[0] > 'Z') && !fullCalendarName(t.Lower) {
 		return 0, false
 	}
 	return c.n, true
+}
+
+// fullCalendarName reports whether a lower-case word is the full name of a
+// month or weekday that is not also a common word ("may", "march").
+func fullCalendarName(w string) bool {
+	return len(w) > 4 && w != "march"
 }
 
 func dayNumber(s string) (int, bool) {

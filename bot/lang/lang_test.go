@@ -145,6 +145,7 @@ func TestDates(t *testing.T) {
 		{"She spoke on Thursday, March 28.", "2024-03-28"},
 		{"He left yesterday.", "2024-03-27"},
 		{"Filed on 2024-10-25 in court.", "2024-10-25"},
+		{"how many had left as of tuesday april 2?", "2024-04-02"},
 	} {
 		ds := l.Dates(l.Tokens(tc.text))
 		if len(ds) != 1 {
@@ -156,8 +157,28 @@ func TestDates(t *testing.T) {
 			t.Errorf("%q: got %v %v, want %s", tc.text, got, ok, tc.want)
 		}
 	}
-	if ds := l.Dates(l.Tokens("You may go.")); len(ds) != 0 {
-		t.Errorf("'may' read as a month: %+v", ds)
+	for _, text := range []string{"You may go.", "They march on.", "We sat down in the sun."} {
+		if ds := l.Dates(l.Tokens(text)); len(ds) != 0 {
+			t.Errorf("%q: a common word read as a date: %+v", text, ds)
+		}
+	}
+}
+
+func TestDatesSame(t *testing.T) {
+	l := newLang(t)
+	date := func(s string) Date { return l.Dates(l.Tokens(s))[0] }
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"on Tuesday, April 1", "said on Tuesday", true},
+		{"on Tuesday, April 1", "in Friday's storm", false},
+		{"on April 1", "on April 2", false},
+		{"on April 1", "on Friday", true}, // without a publication date, nothing tells them apart
+	} {
+		if got := date(tc.a).Same(date(tc.b), time.Time{}, time.Time{}); got != tc.same {
+			t.Errorf("%q vs %q: same=%v, want %v", tc.a, tc.b, got, tc.same)
+		}
 	}
 }
 

@@ -31,6 +31,8 @@ type Candidate struct {
 	// headOK is set when the figure counts the asked noun; headWrong when
 	// it counts another.
 	headOK, headWrong bool
+	// dated is set when the sentence names a day the question names.
+	dated bool
 	// Relevance is the weighted share of the question's focus the sentence
 	// covers; Attach is how closely the value is bound to the focus.
 	Relevance, Attach, Score float64
@@ -192,7 +194,7 @@ func (e *Engine) candidates(q Query, passages []Passage) []Candidate {
 				att := e.attach(q, s, stems, v, p.Published, prev != nil && e.relevance(q, prev) > 0)
 				headOK := len(q.Counted) > 0 && v.Head >= 0 && runHas(l, s.Toks, v, q.Counted)
 				headWrong := len(q.Counted) > 0 && v.HeadWord != "" && !headOK && !countedBefore(l, s.Toks, v, q.Counted)
-				c := Candidate{Value: v, Article: p.Article, Published: p.Published, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems), headOK: headOK, headWrong: headWrong}
+				c := Candidate{Value: v, Article: p.Article, Published: p.Published, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems), headOK: headOK, headWrong: headWrong, dated: namesDay(l, q, s, p.Published)}
 				c.Score = rel * (0.4 + 0.6*att)
 				if missesModifier(q, stems, prev) {
 					c.Score *= 0.6 // "the original bridge" asked, another one described
@@ -253,6 +255,9 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		}
 		if len(q.Counted) > 0 && headMismatch(o.Candidates[0]) && !headMismatch(top.Candidates[0]) {
 			continue // it counts something else ("300 rescuers" against "12 miners")
+		}
+		if top.Candidates[0].dated && !o.Candidates[0].dated {
+			continue // the top report gives the asked day; this one may be of another
 		}
 		if lacks(o.Candidates[0].modifiers, top.Candidates[0].modifiers) {
 			continue // "the new bridge's span" against the old one's: another thing
@@ -476,6 +481,50 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 			} else {
 				att *= 0.6
 			}
+		} else if quantity(v.Type) && !pub.IsZero() {
+			att = asOf(q.Dates, pub, att)
+		}
+	}
+	return att
+}
+
+// namesDay reports whether a sentence names a day the question asks about.
+func namesDay(l *lang.Lang, q Query, s Sentence, pub time.Time) bool {
+	if len(q.Dates) == 0 {
+		return false
+	}
+	for _, d := range l.Dates(s.Toks) {
+		for _, qd := range q.Dates {
+			if qd.Same(d, pub, pub) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// quantity reports whether an answer type is a figure that can change
+// from day to day (a toll, a sum, a share).
+func quantity(t string) bool {
+	return t == Count || t == Amount || t == Money || t == Percent
+}
+
+// asOf weighs an undated figure by when its article appeared, for a
+// question that asks for it as of a day: an article published before that
+// day cannot report the figure then, and one published that day or the
+// next reports it as it stood.
+func asOf(dates []lang.Date, pub time.Time, att float64) float64 {
+	day := time.Date(pub.Year(), pub.Month(), pub.Day(), 0, 0, 0, 0, time.UTC)
+	for _, qd := range dates {
+		t, ok := qd.Resolve(pub)
+		if !ok {
+			continue
+		}
+		switch {
+		case day.Before(t):
+			return att * 0.6
+		case !day.After(t.AddDate(0, 0, 1)):
+			return math.Min(1, att+0.1)
 		}
 	}
 	return att
@@ -548,7 +597,7 @@ func headMismatch(c Candidate) bool { return c.headWrong }
 func modifiersIn(q Query, stems [][]string) []string {
 	var out []string
 	for _, t := range q.Focus {
-		if (t.Verb || t.Modifier) && matchAny(t, stems) {
+		if (t.Verb || t.Modifier) && !t.Described && matchAny(t, stems) {
 			out = append(out, t.Stem)
 		}
 	}

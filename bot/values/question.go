@@ -53,6 +53,10 @@ type Term struct {
 	// Modifier is set for an adjective before a noun ("original" in "the
 	// original bridge"): it tells one thing from another of its kind.
 	Modifier bool
+	// Described is set for a word of an appositive after a name ("Ana
+	// Ruiz, the last worker found"): it describes the named one and does
+	// not tell it from another.
+	Described bool
 	// Rel maps the stems the word matches in text to the strength of the
 	// match: its own (1), base forms, WordNet synonyms and derived forms.
 	Rel map[string]float64
@@ -299,6 +303,7 @@ func Analyze(l *lang.Lang, text string) Query {
 			used[k] = true
 		}
 	}
+	appos := appositives(toks)
 	seen := map[string]bool{}
 	for k, t := range toks {
 		if len(q.Focus) >= MaxFocus {
@@ -316,7 +321,8 @@ func Analyze(l *lang.Lang, text string) Query {
 		}
 		seen[st] = true
 		term := Term{Word: t.Lower, Stem: st, Noun: t.Noun(), Verb: t.Verb(), Adj: !t.Noun() && !t.Verb(), Rel: l.Related(t)}
-		term.Modifier = t.Adj() && k+1 < len(toks) && toks[k+1].Noun()
+		term.Described = appos[k]
+		term.Modifier = t.Adj() && k+1 < len(toks) && toks[k+1].Noun() && !term.Described
 		// A phrasal verb matches its one-word synonyms: "pull out" matches
 		// "withdraw".
 		if t.Verb() && k+1 < len(toks) && (toks[k+1].Tag == "RP" || toks[k+1].Tag == "IN" || toks[k+1].Tag == "RB") {
@@ -336,6 +342,22 @@ func Analyze(l *lang.Lang, text string) Query {
 		q.Focus = append(q.Focus, term)
 	}
 	return q
+}
+
+// appositives marks the tokens of appositives that follow a proper name:
+// ", the last worker they found" after "Ana Ruiz". An appositive runs from
+// a determiner after the comma to the next comma or the end of the sentence.
+func appositives(toks []lang.Token) []bool {
+	out := make([]bool, len(toks))
+	for k := 2; k < len(toks); k++ {
+		if toks[k-1].Text != "," || !strings.HasPrefix(toks[k-2].Tag, "NNP") || toks[k].Tag != "DT" {
+			continue
+		}
+		for m := k; m < len(toks) && toks[m].Text != "," && toks[m].Text != "?" && toks[m].Text != "." && toks[m].Text != "!"; m++ {
+			out[m] = true
+		}
+	}
+	return out
 }
 
 // expandChat replaces chat shorthand by the words it stands for and

@@ -119,7 +119,7 @@ func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
 				continue
 			}
 			if ty == Count && q.Wants(Age) && appositiveAge(toks, x) {
-				ty = Age
+				ty, x.Dim = Age, "age" // "Ana Ruiz, 37," is 37 years old
 			}
 			// "How much" asks for a mass quantity: a count of a plural
 			// noun, or of the thing asked about, answers "how many".
