@@ -458,11 +458,20 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 	}
 	if q.Dimension != nil {
 		// "how deep": a value beside "deep" or "depth" is the measure asked.
+		// A measure named by a noun ("what magnitude") is bound to its
+		// figure ("magnitude 5.1"); a figure without it measures something
+		// else.
+		beside := false
 		for k := max(0, v.Start-6); k < len(stems) && k < v.End+6; k++ {
 			if q.Dimension.Match(stems[k]) >= 0.5 {
-				att = math.Min(1, att+0.3)
+				beside = true
 				break
 			}
+		}
+		if beside {
+			att = math.Min(1, att+0.3)
+		} else if q.Dimension.Noun {
+			att *= 0.8
 		}
 	}
 	if len(q.Dates) > 0 && v.Type != Date && v.Type != Weekday {

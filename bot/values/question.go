@@ -180,8 +180,10 @@ func Analyze(l *lang.Lang, text string) Query {
 		q.Types = append(q.Types, best...)
 		for k := bestAt; k < bestAt+bestN; k++ {
 			used[k] = true
-			if toks[k].Adj() && bestN == 2 && k == bestAt+1 {
-				t := Term{Word: toks[k].Lower, Stem: l.Stem(toks[k].Lower), Adj: true, Rel: l.Related(toks[k])}
+			// "how deep", "what magnitude": the measure named by an adjective
+			// or by a noun of a figure question.
+			if (toks[k].Adj() || toks[k].Noun() && wantsFigure(Query{Types: best})) && bestN == 2 && k == bestAt+1 {
+				t := Term{Word: toks[k].Lower, Stem: l.Stem(toks[k].Lower), Adj: !toks[k].Noun(), Noun: toks[k].Noun(), Rel: l.Related(toks[k])}
 				q.Dimension = &t
 			}
 		}
