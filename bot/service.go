@@ -163,6 +163,15 @@ func (s *Service) answerWith(ctx context.Context, q Question, text, context stri
 	if err != nil {
 		return Answer{}, fmt.Errorf("search the corpus: %w", err)
 	}
+	if scene := s.extractive.scene(text); scene != "" {
+		// The clause that names the report is looked up on its own too, so
+		// the passages that give it are at hand.
+		more, err := s.retriever.Search(ctx, scene, s.evidence)
+		if err != nil {
+			return Answer{}, fmt.Errorf("search the corpus: %w", err)
+		}
+		hits = mergeHits(hits, more)
+	}
 	hits = Diversify(hits)
 	brief := Brief{Question: Question{Text: text, Thread: q.Thread, Platform: q.Platform}, Context: context, Hits: hits, Articles: map[string]Article{}}
 	if err := s.loadArticles(ctx, &brief); err != nil {
@@ -172,6 +181,25 @@ func (s *Service) answerWith(ctx context.Context, q Question, text, context stri
 	// the asked value first, at most Evidence of them.
 	brief.Hits = s.extractive.Select(brief, s.evidence)
 	return s.compose(ctx, brief)
+}
+
+// mergeHits appends to hits the passages of more it lacks.
+func mergeHits(hits, more []Hit) []Hit {
+	type key struct {
+		id    string
+		index int
+	}
+	have := make(map[key]bool, len(hits))
+	for _, h := range hits {
+		have[key{h.Passage.ArticleID, h.Passage.Index}] = true
+	}
+	for _, h := range more {
+		if k := (key{h.Passage.ArticleID, h.Passage.Index}); !have[k] {
+			have[k] = true
+			hits = append(hits, h)
+		}
+	}
+	return hits
 }
 
 // loadArticles reads the articles of the brief's hits.

@@ -193,7 +193,7 @@ func passagesOf(hits []Hit, arts map[string]Article) []values.Passage {
 	for i, h := range hits {
 		out = append(out, values.Passage{
 			Article: h.Passage.ArticleID, Published: arts[h.Passage.ArticleID].Published,
-			Rank: i, Sentences: h.Passage.Sentences,
+			Rank: i, Sentences: h.Passage.Sentences, Text: arts[h.Passage.ArticleID].Text,
 		})
 	}
 	return out
@@ -272,6 +272,15 @@ func (e *Extractive) analyze(b Brief) values.Query {
 		q = values.FollowUp(q, values.Analyze(e.lang, recase(b.Context, b.Hits)))
 	}
 	return q
+}
+
+// scene returns the fronted clause of a question that says which report
+// it means ("when the agency said 40 had died, how many..."), or "".
+func (e *Extractive) scene(text string) string {
+	if e.lang == nil {
+		return ""
+	}
+	return values.Analyze(e.lang, text).Scene
 }
 
 // leansOnThread reports whether a question needs an earlier turn to be

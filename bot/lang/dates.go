@@ -140,7 +140,17 @@ func (l *Lang) Dates(toks []Token) []Date {
 		}
 		at := j
 		if j < len(toks) {
-			if m, ok := l.calendarAt(toks[j], "month"); ok {
+			m, ok := l.calendarAt(toks[j], "month")
+			if !ok && j+1 < len(toks) {
+				// "march 4", "may 20": a month name that is also a common
+				// word is a month before a day number, in any case.
+				if c, isCal := l.calendar[toks[j].Lower]; isCal && c.kind == "month" && len(toks[j].Lower) > 2 {
+					if _, isDay := dayNumber(toks[j+1].Text); isDay && !strings.ContainsAny(toks[j+1].Text, ",.") {
+						m, ok = c.n, true
+					}
+				}
+			}
+			if ok {
 				// Month [day][,] [year]
 				if j+1 < len(toks) {
 					if dd, ok := dayNumber(toks[j+1].Text); ok {

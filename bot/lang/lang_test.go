@@ -146,6 +146,7 @@ func TestDates(t *testing.T) {
 		{"He left yesterday.", "2024-03-27"},
 		{"Filed on 2024-10-25 in court.", "2024-10-25"},
 		{"how many had left as of tuesday april 2?", "2024-04-02"},
+		{"what happened on march 28?", "2024-03-28"},
 	} {
 		ds := l.Dates(l.Tokens(tc.text))
 		if len(ds) != 1 {

@@ -16,6 +16,9 @@ type Passage struct {
 	// Rank is the passage's position in the retrieval order, from 0.
 	Rank      int
 	Sentences []string
+	// Text is the whole article's text, when known: the figures a question
+	// anchors itself with may stand anywhere in it.
+	Text string
 }
 
 // Candidate is a value read from one sentence, scored for how well it
@@ -33,6 +36,9 @@ type Candidate struct {
 	headOK, headWrong bool
 	// dated is set when the sentence names a day the question names.
 	dated bool
+	// unanchored is set when the question anchors itself with a figure
+	// its article does not give: another report than the one meant.
+	unanchored bool
 	// Relevance is the weighted share of the question's focus the sentence
 	// covers; Attach is how closely the value is bound to the focus.
 	Relevance, Attach, Score float64
@@ -136,7 +142,7 @@ func (e *Engine) Answer(q Query, passages []Passage) Result {
 		rival = 0.55
 	}
 	e.covered = 0
-	cands := e.candidates(q, passages)
+	cands := e.candidates(q, passages, e.anchored(q, passages))
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
 	res := Result{Covered: e.covered}
 	for _, c := range cands {
@@ -147,7 +153,7 @@ func (e *Engine) Answer(q Query, passages []Passage) Result {
 
 // candidates reads and scores every value of the question's type in the
 // passages, best first.
-func (e *Engine) candidates(q Query, passages []Passage) []Candidate {
+func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]bool) []Candidate {
 	l := e.Lang
 	minScore := e.MinScore
 	if minScore <= 0 {
@@ -188,8 +194,8 @@ func (e *Engine) candidates(q Query, passages []Passage) []Candidate {
 				continue // the captain of another ship
 			}
 			for _, v := range vals {
-				if e.ownWords(q, stems, v) {
-					continue // a name the question itself gives is not its answer
+				if e.ownWords(q, stems, v) || isAnchor(q, v) {
+					continue // a name or figure the question itself gives is not its answer
 				}
 				att := e.attach(q, s, stems, v, p.Published, prev != nil && e.relevance(q, prev) > 0)
 				headOK := len(q.Counted) > 0 && v.Head >= 0 && runHas(l, s.Toks, v, q.Counted)
@@ -198,6 +204,10 @@ func (e *Engine) candidates(q Query, passages []Passage) []Candidate {
 				c.Score = rel * (0.4 + 0.6*att)
 				if missesModifier(q, stems, prev) {
 					c.Score *= 0.6 // "the original bridge" asked, another one described
+				}
+				if anchored != nil && !anchored[p.Article] {
+					c.Score *= 0.6 // another report than the one the question means
+					c.unanchored = true
 				}
 				if c.Score >= minScore*0.6 {
 					cands = append(cands, c)
@@ -255,6 +265,9 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		}
 		if len(q.Counted) > 0 && headMismatch(o.Candidates[0]) && !headMismatch(top.Candidates[0]) {
 			continue // it counts something else ("300 rescuers" against "12 miners")
+		}
+		if o.Candidates[0].unanchored && !top.Candidates[0].unanchored {
+			continue // a report other than the one the question names
 		}
 		if top.Candidates[0].dated && !o.Candidates[0].dated {
 			continue // the top report gives the asked day; this one may be of another
@@ -497,6 +510,75 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 	return att
 }
 
+// anchored returns the articles whose passages give every figure the
+// question anchors itself with, or nil when it anchors none. A figure is
+// given when an article repeats it (within rounding), not when a hedged
+// one ("more than 1,000") merely allows it.
+func (e *Engine) anchored(q Query, passages []Passage) map[string]bool {
+	if len(q.Anchors) == 0 {
+		return nil
+	}
+	found := map[string]int{}
+	read := map[string]bool{}
+	for _, p := range passages {
+		texts := p.Sentences
+		if p.Text != "" {
+			if read[p.Article] {
+				continue
+			}
+			read[p.Article] = true
+			texts = []string{p.Text}
+		}
+		for _, text := range texts {
+			for _, x := range e.Lang.Quantities(e.Lang.Tokens(text), nil) {
+				for i, a := range q.Anchors {
+					if x.Dim == a.Dim && math.Abs(x.Value-a.Value) <= 0.01*math.Abs(a.Value) {
+						found[p.Article] |= 1 << (i % 30)
+					}
+				}
+			}
+		}
+	}
+	all := 1<<min(len(q.Anchors), 30) - 1
+	out := map[string]bool{}
+	for a, bits := range found {
+		out[a] = bits == all
+	}
+	return out
+}
+
+// holdsAnchor reports whether a passage's sentences give one of the
+// question's anchor figures.
+func (e *Engine) holdsAnchor(q Query, p Passage) bool {
+	for _, text := range p.Sentences {
+		for _, x := range e.Lang.Quantities(e.Lang.Tokens(text), nil) {
+			for _, a := range q.Anchors {
+				if x.Dim == a.Dim && math.Abs(x.Value-a.Value) <= 0.01*math.Abs(a.Value) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (e *Engine) minScore() float64 {
+	if e.MinScore > 0 {
+		return e.MinScore
+	}
+	return 0.4
+}
+
+// isAnchor reports whether a value is one of the question's own figures.
+func isAnchor(q Query, v Value) bool {
+	for _, a := range q.Anchors {
+		if v.Lo == a.Lo && v.Hi == a.Hi && v.Dim == a.Dim {
+			return true
+		}
+	}
+	return false
+}
+
 // namesDay reports whether a sentence names a day the question asks about.
 func namesDay(l *lang.Lang, q Query, s Sentence, pub time.Time) bool {
 	if len(q.Dates) == 0 {
@@ -662,11 +744,15 @@ func f2(x float64) string {
 // value in it (0 when it has none).
 func (e *Engine) PassageScores(q Query, passages []Passage) []float64 {
 	out := make([]float64, len(passages))
+	anchored := e.anchored(q, passages)
 	for i, p := range passages {
 		p.Rank = i
-		r := e.candidates(q, []Passage{p})
+		r := e.candidates(q, []Passage{p}, anchored)
 		if len(r) > 0 {
 			out[i] = r[0].Score
+		}
+		if anchored[p.Article] && e.holdsAnchor(q, p) {
+			out[i] = 1 // it names the report the question means: context for any answer
 		}
 	}
 	return out

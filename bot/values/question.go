@@ -108,6 +108,13 @@ type Query struct {
 	Owner []string
 	// Options are the alternatives a question names ("8 or 9").
 	Options []string
+	// Anchors are figures the question gives to say which report it means
+	// ("when the agency said 40 had died, how many were hurt?"): the
+	// answer's passage gives them too, and they are not the answer.
+	Anchors []lang.Quantity
+	// Scene is the text of a fronted clause that says which report is
+	// meant ("when the agency said 40 had died"), or "".
+	Scene string
 }
 
 // Typed reports whether the question asks for a value the extractor reads
@@ -305,6 +312,29 @@ func Analyze(l *lang.Lang, text string) Query {
 			used[k] = true
 		}
 	}
+	// A fronted clause ("when the agency said 40 had died, how many were
+	// hurt?") says which report is meant, not what is asked: its figures
+	// anchor the answer, its words are not the focus.
+	scene := 0
+	if bestAt > 0 {
+		if _, n0 := l.QuestionTypes(toks, 0); n0 > 0 && n0 < len(toks) && subjectStart(toks[n0]) {
+			for k := n0; k < bestAt; k++ {
+				if toks[k].Text == "," {
+					scene = k
+				}
+			}
+			if scene > 0 {
+				q.Scene = strings.TrimSpace(text[toks[0].Start:toks[scene].Start])
+			}
+		}
+	}
+	if q.Typed() {
+		for _, x := range l.Quantities(toks, used) {
+			if hasDigitIn(toks[x.Start:x.End]) {
+				q.Anchors = append(q.Anchors, x)
+			}
+		}
+	}
 	appos := appositives(toks)
 	seen := map[string]bool{}
 	for k, t := range toks {
@@ -314,7 +344,7 @@ func Analyze(l *lang.Lang, text string) Query {
 		if q.Typed() && bestAt >= 0 && (k < main[0] || k >= main[1]) {
 			continue
 		}
-		if used[k] || !l.Content(t) || l.IsNumeral(t) && !lang.HasDigit(t.Text) || q.Typed() && l.TypeWord(t.Lower) {
+		if k < scene || used[k] || !l.Content(t) || l.IsNumeral(t) && !lang.HasDigit(t.Text) || q.Typed() && l.TypeWord(t.Lower) {
 			continue
 		}
 		st := l.Stem(t.Lower)
@@ -344,6 +374,15 @@ func Analyze(l *lang.Lang, text string) Query {
 		q.Focus = append(q.Focus, term)
 	}
 	return q
+}
+
+func hasDigitIn(toks []lang.Token) bool {
+	for _, t := range toks {
+		if lang.HasDigit(t.Text) {
+			return true
+		}
+	}
+	return false
 }
 
 // appositives marks the tokens of appositives that follow a proper name:
@@ -391,13 +430,27 @@ func Split(l *lang.Lang, text string) []string {
 		if n == 0 || ty[0] == YesNo || ty[0] == Describe && toks[k+1].Lower != "why" {
 			continue
 		}
-		// Both halves must ask something: the first needs its own question word.
-		if _, n0 := l.QuestionTypes(toks, 0); n0 == 0 {
+		// Both halves must ask something: the first needs its own question
+		// word, and a question word before a subject opens a clause that
+		// sets the scene ("when the agency said 40 had died, how many...").
+		if _, n0 := l.QuestionTypes(toks, 0); n0 == 0 || n0 < len(toks) && subjectStart(toks[n0]) {
 			continue
 		}
 		return []string{strings.TrimSpace(text[:toks[k].Start]), strings.TrimSpace(text[toks[k+1].Start:])}
 	}
 	return []string{text}
+}
+
+// subjectStart reports whether a token opens a noun phrase (a determiner,
+// pronoun, noun or figure) rather than a verb.
+func subjectStart(t lang.Token) bool {
+	switch {
+	case t.Tag == "DT", t.Tag == "PRP", t.Tag == "PRP$", t.Tag == "CD":
+		return t.Lower != "that" && t.Lower != "this"
+	case strings.HasPrefix(t.Tag, "NN"):
+		return true
+	}
+	return false
 }
 
 // FollowUp completes a follow-up question with an earlier one: the

@@ -73,6 +73,12 @@ func TestSplitAndFollowUp(t *testing.T) {
 	if got := Split(l, "How many bakers and cooks work there?"); len(got) != 1 {
 		t.Errorf("a simple question was split: %q", got)
 	}
+	if got := Split(l, "when the agency said 40 had died, how many were hurt?"); len(got) != 1 {
+		t.Errorf("a clause that sets the scene was split off: %q", got)
+	}
+	if q := Analyze(l, "when the agency said 40 had died, how many were hurt?"); len(q.Anchors) != 1 || q.Anchors[0].Value != 40 || q.Scene != "when the agency said 40 had died" || q.hasFocus(l.Stem("agency")) {
+		t.Errorf("scene: %+v", q)
+	}
 	if !LeansOnThread(l, "and when is it running again?") || LeansOnThread(l, "What is the harbour authority?") {
 		t.Error("LeansOnThread")
 	}
@@ -181,6 +187,11 @@ func TestEngine(t *testing.T) {
 		{"the measure a figure question names binds the value", "What magnitude was the tremor?",
 			passages("a: The tremor shook towns 40 miles away and was later put at magnitude 5.1 on the scale."),
 			Agreed, []string{"5.1"}},
+		{"a figure the question gives picks the report it means", "When the agency said 40 had died, how many people were hurt?",
+			[]Passage{{Article: "a", Sentences: []string{"The agency said 40 had died."}},
+				{Article: "a", Rank: 1, Sentences: []string{"It said 120 people were hurt in the blast."}},
+				{Article: "b", Rank: 2, Sentences: []string{"By the weekend, officials said 300 people were hurt in the blast."}}},
+			Agreed, []string{"120"}},
 		{"a plural kind lists several answers", "Which towns sent fire crews?",
 			passages("a: Fire crews came from the towns of Arles and Nimes.", "b: The town of Sete also sent fire crews, the prefect said."),
 			Several, nil},
