@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/storybot/storybot/bot/terms"
 )
 
 // Limits of a digest.
@@ -301,7 +299,7 @@ func digestCandidates(window []Article) ([]candidate, map[string]float64) {
 				return
 			}
 			dup[s] = true
-			cands = append(cands, candidate{article: a.ID, text: s, terms: terms.Set(s), rank: pos})
+			cands = append(cands, candidate{article: a.ID, text: s, terms: language().TermSet(s), rank: pos})
 			pos++
 		}
 		title := strings.TrimSpace(a.Title)

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/storybot/storybot/bot/lang"
-	"github.com/storybot/storybot/bot/terms"
 )
 
 // ComposerExtractive names the offline composer in Answer.Composer.
@@ -50,9 +49,7 @@ func NewExtractive(r Retriever) *Extractive {
 	if ts, ok := r.(TermStats); ok {
 		e.stats = ts
 	}
-	// The lexicons are embedded and checked by their tests; should they fail
-	// to load, typed questions fall back to the sentence composer.
-	e.lang, _ = lang.New()
+	e.lang = language()
 	return e
 }
 
@@ -69,17 +66,128 @@ type candidate struct {
 	score    float64
 }
 
-// Focus returns the distinct stemmed content terms of a question, in order.
-func Focus(question string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range terms.Terms(question) {
-		if !seen[t] {
-			seen[t] = true
-			out = append(out, t)
+// query is what the sentence composer matches of a question: its terms'
+// stems in order, the words that make each (for corpus statistics), and the
+// stems each term matches in text with the strength of the match (its own
+// stem and base forms 1, WordNet synonyms and derived forms less).
+type query struct {
+	focus []string
+	words map[string][]string
+	rel   map[string]map[string]float64
+	// weak marks phrasal verbs ("end up", "pull out"): their words say
+	// little of their meaning, so they count when found and are not
+	// missed when absent.
+	weak map[string]bool
+}
+
+// minRelated is the weakest WordNet relation that lets a sentence's word
+// stand for a question's word: synonyms and close derived forms, not
+// hypernyms ("vessel" covers "ship"; "craft" does not).
+const minRelated = 0.6
+
+// Focus returns the distinct stems of a question's terms, in order.
+func (e *Extractive) Focus(question string) []string { return e.query(question).focus }
+
+// query analyses a question for the sentence composer.
+func (e *Extractive) query(question string) query {
+	q := query{words: map[string][]string{}, rel: map[string]map[string]float64{}, weak: map[string]bool{}}
+	toks := e.lang.Tokens(question)
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if ph, n := e.lang.Phrasal(toks, i); n > 0 && !e.lang.Light(t.Lower) {
+			if _, ok := q.rel[ph]; !ok {
+				q.focus = append(q.focus, ph)
+				rel := map[string]float64{e.lang.Stem(t.Lower): 1}
+				for r, x := range e.lang.PhraseRelated(ph, true) {
+					rel[r] = x
+				}
+				q.rel[ph] = rel
+				q.weak[ph] = true
+				q.words[ph] = []string{t.Lower}
+			}
+			i += n - 1
+			continue
+		}
+		w := strings.ToLower(strings.Trim(t.Lower, "'’"))
+		if !t.Word() || !e.lang.Term(w) {
+			continue
+		}
+		s := e.lang.Stem(w)
+		if _, ok := q.rel[s]; !ok {
+			q.focus = append(q.focus, s)
+			rel := map[string]float64{s: 1}
+			for r, x := range e.lang.Related(t) {
+				if x >= minRelated {
+					rel[r] = x
+				}
+			}
+			for r, x := range e.lang.Kin(t) {
+				if x > rel[r] {
+					rel[r] = x
+				}
+			}
+			q.rel[s] = rel
+		}
+		if !contains(q.words[s], w) {
+			q.words[s] = append(q.words[s], w)
 		}
 	}
-	return out
+	return q
+}
+
+// expand returns a question followed by the WordNet synonyms and direct
+// hypernyms of its nouns, and the synonyms of its phrasal verbs, for a
+// retriever that matches words literally: a question about a "floor" also
+// finds the article that writes "storey".
+func (e *Extractive) expand(text string) string {
+	var b strings.Builder
+	b.WriteString(text)
+	seen := map[string]bool{}
+	toks := e.lang.Tokens(text)
+	for i, t := range toks {
+		if !t.Word() || !e.lang.Term(t.Lower) {
+			continue
+		}
+		// A thing goes by other names and by its kind ("storey", "vessel");
+		// a verb's or adjective's WordNet synonyms mostly bring their
+		// other meanings into a literal search.
+		var syn []string
+		if t.Noun() {
+			syn = append(e.lang.Synonyms(t), e.lang.Broader(t)...)
+		}
+		if ph, n := e.lang.Phrasal(toks, i); n > 0 {
+			syn = append(syn, e.lang.PhraseSynonyms(ph)...)
+		}
+		for _, w := range syn {
+			if !seen[w] {
+				seen[w] = true
+				b.WriteByte(' ')
+				b.WriteString(w)
+			}
+		}
+	}
+	return b.String()
+}
+
+// has reports whether a set of stems covers the question term t.
+func (q query) has(ts map[string]bool, t string) bool {
+	for r := range q.rel[t] {
+		if ts[r] {
+			return true
+		}
+	}
+	if ts[t] {
+		return true
+	}
+	if len(t) < 6 {
+		return false
+	}
+	for o := range ts {
+		if lang.Similar(o, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // Compose answers b.Question from b.Hits. It never returns an empty answer:
@@ -94,14 +202,15 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 	if b.Context != "" {
 		b.Question.Text = b.Context + " " + b.Question.Text
 	}
-	focus := Focus(b.Question.Text)
+	q := e.query(b.Question.Text)
+	focus := q.focus
 	cands := e.candidates(b.Hits)
-	weights, specific := e.weigh(focus, questionWords(b.Question.Text), cands)
+	weights, specific := e.weigh(q, cands)
 	intent := questionIntent(b.Question.Text)
 	answered := false
 	for i := range cands {
 		c := &cands[i]
-		c.coverage, c.specific = cover(c.terms, focus, weights, specific)
+		c.coverage, c.specific = q.cover(c.terms, weights, specific)
 		// Answered when a sentence covers most of the question's specific
 		// words, or nearly all of its words.
 		if c.specific >= e.MinCoverage || c.coverage >= 0.6 {
@@ -125,7 +234,7 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 		// A passage may answer across its sentences ("Police hunt a man ...
 		// Detectives have not ruled out arson"): accept it with a stricter bar.
 		for _, h := range b.Hits {
-			all, spec := cover(terms.Set(h.Passage.Text()), focus, weights, specific)
+			all, spec := q.cover(e.lang.TermSet(h.Passage.Text()), weights, specific)
 			if spec >= e.MinCoverage+0.15 || all >= 0.75 {
 				answered = true
 				break
@@ -142,10 +251,10 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 	// unusable (too short, a disclaimer or a link): then there is nothing
 	// to quote, and the answer abstains.
 	if len(focus) == 0 || !answered || len(cands) == 0 {
-		return abstain(b, focus), nil
+		return e.abstain(b, q), nil
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	chosen := e.choose(cands, focus, weights)
+	chosen := e.choose(cands, q, weights)
 	a := Answer{Composer: ComposerExtractive}
 	for _, c := range chosen {
 		a.Sentences = append(a.Sentences, Sentence{Text: c.text, Citations: supporters(c, cands)})
@@ -157,7 +266,7 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 // choose picks up to MaxSentences sentences: the best, then others that score
 // close to it, say something new, and preferably come from other articles.
 // It returns nothing when there is no candidate.
-func (e *Extractive) choose(cands []candidate, focus []string, weights map[string]float64) []candidate {
+func (e *Extractive) choose(cands []candidate, q query, weights map[string]float64) []candidate {
 	if len(cands) == 0 {
 		return nil
 	}
@@ -166,7 +275,7 @@ func (e *Extractive) choose(cands []candidate, focus []string, weights map[strin
 		max = 3
 	}
 	top, topSpecific := cands[0].coverage, cands[0].specific
-	key := keyTerm(cands[0], focus, weights)
+	key := keyTerm(cands[0], q, weights)
 	chosen := []candidate{cands[0]}
 	used := map[string]bool{cands[0].article: true}
 	for len(chosen) < max {
@@ -175,7 +284,7 @@ func (e *Extractive) choose(cands []candidate, focus []string, weights map[strin
 			// A further sentence must be about the same specific things as the
 			// best one, not merely share a word with the question.
 			// It must also carry the best sentence's key word.
-			if c.coverage < 0.6*top || c.specific < 0.8*topSpecific || c.coverage == 0 || !hasTerm(c.terms, key) || redundant(c, chosen) {
+			if c.coverage < 0.6*top || c.specific < 0.8*topSpecific || c.coverage == 0 || !q.has(c.terms, key) || redundant(c, chosen) {
 				continue
 			}
 			s := c.score
@@ -196,10 +305,10 @@ func (e *Extractive) choose(cands []candidate, focus []string, weights map[strin
 }
 
 // keyTerm is the rarest (heaviest) question term the candidate covers.
-func keyTerm(c candidate, focus []string, weights map[string]float64) string {
+func keyTerm(c candidate, q query, weights map[string]float64) string {
 	key, best := "", -1.0
-	for _, t := range focus {
-		if weights[t] > best && hasTerm(c.terms, t) {
+	for _, t := range q.focus {
+		if weights[t] > best && q.has(c.terms, t) {
 			key, best = t, weights[t]
 		}
 	}
@@ -275,7 +384,7 @@ func (e *Extractive) candidates(hits []Hit) []candidate {
 				continue
 			}
 			seen[key] = true
-			out = append(out, candidate{article: h.Passage.ArticleID, text: s, terms: terms.Set(s), rank: rank})
+			out = append(out, candidate{article: h.Passage.ArticleID, text: s, terms: e.lang.TermSet(s), rank: rank})
 		}
 	}
 	return out
@@ -283,12 +392,13 @@ func (e *Extractive) candidates(hits []Hit) []candidate {
 
 // weigh gives each focus term an inverse document frequency weight, and marks
 // the specific ones: those not used by most of the story's passages.
-func (e *Extractive) weigh(focus []string, words map[string][]string, cands []candidate) (map[string]float64, map[string]bool) {
+func (e *Extractive) weigh(q query, cands []candidate) (map[string]float64, map[string]bool) {
+	focus := q.focus
 	weights := map[string]float64{}
 	specific := map[string]bool{}
-	corpus := e.corpusFreqs(focus, words)
+	corpus := e.corpusFreqs(focus, q.words)
 	for _, t := range focus {
-		df, n := e.docFreq(t, cands)
+		df, n := e.docFreq(q, t, cands)
 		if c, ok := corpus[t]; ok {
 			df, n = c[0], c[1]
 		}
@@ -319,26 +429,8 @@ func allFalse(m map[string]bool) bool {
 	return true
 }
 
-// questionWords maps each focus term of a question to the plain words that
-// make it, and to its synonyms' words.
-func questionWords(q string) map[string][]string {
-	out := map[string][]string{}
-	for _, w := range terms.Words(q) {
-		if terms.IsStop(w) || len(w) < 2 {
-			continue
-		}
-		t := terms.Canonical(terms.Stem(w))
-		if len(out[t]) == 0 {
-			out[t] = append(out[t], terms.Synonyms(t)...)
-		}
-		out[t] = append(out[t], w)
-	}
-	return out
-}
-
 // corpusFreqs asks the retriever for corpus-wide document frequencies of the
-// focus terms: a term's frequency is that of its most frequent word (its
-// synonyms included). It returns nil without TermStats.
+// focus terms: a term's frequency is that of its most frequent word. It returns nil without TermStats.
 func (e *Extractive) corpusFreqs(focus []string, words map[string][]string) map[string][2]int {
 	if e.stats == nil {
 		return nil
@@ -365,26 +457,30 @@ func (e *Extractive) corpusFreqs(focus []string, words map[string][]string) map[
 }
 
 // docFreq estimates a term's document frequency from the candidates.
-func (e *Extractive) docFreq(t string, cands []candidate) (int, int) {
+func (e *Extractive) docFreq(q query, t string, cands []candidate) (int, int) {
 	df := 0
 	for _, c := range cands {
-		if hasTerm(c.terms, t) {
+		if q.has(c.terms, t) {
 			df++
 		}
 	}
 	return df, len(cands)
 }
 
-// cover returns the weighted share of focus terms found in ts, over all
-// terms and over the specific ones.
-func cover(ts map[string]bool, focus []string, w map[string]float64, specific map[string]bool) (all, spec float64) {
+// cover returns the weighted share of the question's terms found in ts,
+// over all terms and over the specific ones.
+func (q query) cover(ts map[string]bool, w map[string]float64, specific map[string]bool) (all, spec float64) {
 	var got, total, sgot, stotal float64
-	for _, t := range focus {
+	for _, t := range q.focus {
+		has := q.has(ts, t)
+		if q.weak[t] && !has {
+			continue
+		}
 		total += w[t]
 		if specific[t] {
 			stotal += w[t]
 		}
-		if hasTerm(ts, t) {
+		if has {
 			got += w[t]
 			if specific[t] {
 				sgot += w[t]
@@ -400,40 +496,23 @@ func cover(ts map[string]bool, focus []string, w map[string]float64, specific ma
 	return all, spec
 }
 
-func hasTerm(ts map[string]bool, t string) bool {
-	if ts[t] {
-		return true
-	}
-	if len(t) < 6 {
-		return false
-	}
-	for o := range ts {
-		if terms.Similar(o, t) {
-			return true
-		}
-	}
-	return false
-}
-
-func abstain(b Brief, focus []string) Answer {
+// abstain says which of the question's words no retrieved passage holds.
+func (e *Extractive) abstain(b Brief, q query) Answer {
 	present := map[string]bool{}
 	for _, h := range b.Hits {
-		ts := terms.Set(h.Passage.Text())
-		for _, t := range focus {
-			if hasTerm(ts, t) {
+		ts := e.lang.TermSet(h.Passage.Text())
+		for _, t := range q.focus {
+			if q.has(ts, t) {
 				present[t] = true
 			}
 		}
 	}
 	var missing []string
-	seen := map[string]bool{}
-	for _, w := range terms.Words(b.Question.Text) {
-		t := terms.Canonical(terms.Stem(w))
-		if terms.IsStop(w) || len(w) < 2 || present[t] || seen[t] {
+	for _, t := range q.focus {
+		if present[t] || q.weak[t] || len(q.words[t]) == 0 {
 			continue
 		}
-		seen[t] = true
-		missing = append(missing, "\""+w+"\"")
+		missing = append(missing, "\""+q.words[t][0]+"\"")
 	}
 	text := "The articles I have don't answer that question."
 	if len(missing) > 0 {

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/storybot/storybot/bot/terms"
 )
 
 // MaxQuestionRunes bounds the part of a question that is used for retrieval;
@@ -159,7 +157,7 @@ func (s *Service) answer(ctx context.Context, q Question) (Answer, error) {
 // question as context when context is not empty, and composes the answer.
 func (s *Service) answerWith(ctx context.Context, q Question, text, context string) (Answer, error) {
 	query := strings.TrimSpace(context + " " + text)
-	hits, err := s.retriever.Search(ctx, terms.Expand(query), s.hits)
+	hits, err := s.retriever.Search(ctx, s.extractive.expand(query), s.hits)
 	if err != nil {
 		return Answer{}, fmt.Errorf("search the corpus: %w", err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/storybot/storybot/bot/terms"
+	"github.com/storybot/storybot/bot/lang"
 )
 
 // memCorpus is an in-memory Retriever and Store scoring passages by shared
@@ -41,11 +41,15 @@ func (m *memCorpus) Search(ctx context.Context, query string, limit int) ([]Hit,
 	if m.searchErr != nil {
 		return nil, m.searchErr
 	}
-	q := terms.Set(query)
+	l, err := lang.New()
+	if err != nil {
+		return nil, err
+	}
+	q := l.TermSet(query)
 	var hits []Hit
 	for _, p := range m.passages {
 		n := 0
-		for t := range terms.Set(p.Text()) {
+		for t := range l.TermSet(p.Text()) {
 			if q[t] {
 				n++
 			}

@@ -287,7 +287,7 @@ func (e *Extractive) scene(text string) string {
 // understood: it refers back with a pronoun, or has fewer than two content words.
 func (e *Extractive) leansOnThread(text string) bool {
 	if e.lang == nil {
-		return len(Focus(text)) < 3
+		return len(e.Focus(text)) < 3
 	}
 	return values.LeansOnThread(e.lang, text)
 }

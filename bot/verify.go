@@ -3,8 +3,6 @@ package bot
 import (
 	"fmt"
 	"strings"
-
-	"github.com/storybot/storybot/bot/terms"
 )
 
 // Limits applied by Verify.
@@ -122,7 +120,7 @@ func vfTexts(b Brief) map[string]map[string]bool {
 	}
 	out := make(map[string]map[string]bool, len(raw))
 	for id, sb := range raw {
-		out[id] = terms.Set(sb.String())
+		out[id] = language().TermSet(sb.String())
 	}
 	return out
 }
@@ -130,7 +128,7 @@ func vfTexts(b Brief) map[string]map[string]bool {
 // vfSupported reports whether enough of text's content words occur in the
 // cited articles.
 func vfSupported(text string, cites []string, texts map[string]map[string]bool) bool {
-	words := terms.Set(text)
+	words := language().TermSet(text)
 	if len(words) == 0 {
 		return false
 	}
@@ -193,7 +191,7 @@ func vfModelConflict(c Conflict, allowed map[string]string, texts map[string]map
 // vfGrounded reports whether a claim shares a content word with one of its
 // articles.
 func vfGrounded(claim string, ids []string, texts map[string]map[string]bool) bool {
-	words := terms.Set(claim)
+	words := language().TermSet(claim)
 	for w := range words {
 		for _, id := range ids {
 			if texts[id][w] {

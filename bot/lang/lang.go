@@ -68,6 +68,7 @@ type clockWord struct {
 // concurrent use; build one with New and share it.
 type Lang struct {
 	stop       map[string]bool
+	light      map[string]bool
 	chat       map[string]string
 	numbers    map[string]float64
 	scales     map[string]float64
@@ -108,7 +109,7 @@ func New() (*Lang, error) {
 		return nil, fmt.Errorf("lang: %w", err)
 	}
 	l := &Lang{
-		stop: map[string]bool{}, chat: map[string]string{}, numbers: map[string]float64{},
+		stop: map[string]bool{}, light: map[string]bool{}, chat: map[string]string{}, numbers: map[string]float64{},
 		scales: map[string]float64{}, hedges: map[string]string{}, units: map[string]unit{},
 		currencies: map[string]string{}, calendar: map[string]calendarWord{}, compass: map[string]float64{},
 		clock: map[string]clockWord{}, questions: map[string][]string{}, typeWords: map[string]bool{},
@@ -135,6 +136,7 @@ func New() (*Lang, error) {
 	num := func(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(s), 64) }
 	steps := []error{
 		load("stopwords", 0, func(e Entry) error { l.stop[e.Key] = true; return nil }),
+		load("light", 0, func(e Entry) error { l.light[e.Key] = true; return nil }),
 		load("chat", 1, func(e Entry) error { l.chat[e.Key] = e.Fields[0]; return nil }),
 		load("numbers", 1, func(e Entry) (err error) { l.numbers[e.Key], err = num(e.Fields[0]); return }),
 		load("scales", 1, func(e Entry) (err error) { l.scales[e.Key], err = num(e.Fields[0]); return }),
