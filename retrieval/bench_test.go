@@ -399,3 +399,64 @@ func BenchmarkSearch(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 }
+
+// benchArticleSample returns the first n articles of the benchmark corpus's
+// feed (or of the first .jsonl file of STORYBOT_BENCH_CORPUS).
+func benchArticleSample(b *testing.B, n int) []bot.Article {
+	corpus := generateCorpus(b)
+	var feed string
+	_ = filepath.WalkDir(corpus, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && feed == "" && strings.HasSuffix(p, ".jsonl") {
+			feed = p
+		}
+		return err
+	})
+	f, err := os.Open(feed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var lines strings.Builder
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 64<<20)
+	for i := 0; i < n && sc.Scan(); i++ {
+		lines.WriteString(sc.Text())
+		lines.WriteByte('\n')
+	}
+	arts := parseFile("feed.jsonl", []byte(lines.String())).articles
+	if len(arts) == 0 {
+		b.Fatal("no articles")
+	}
+	return arts
+}
+
+// BenchmarkSplitPassages splits 1,000 articles into passages and sentences.
+func BenchmarkSplitPassages(b *testing.B) {
+	arts := benchArticleSample(b, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, a := range arts {
+			splitPassages(a)
+		}
+	}
+}
+
+// BenchmarkAnalysePassages turns the passages of 1,000 articles into index
+// terms (with a warm piece cache, as in the middle of an ingest).
+func BenchmarkAnalysePassages(b *testing.B) {
+	arts := benchArticleSample(b, 1000)
+	pss := make([][]bot.Passage, len(arts))
+	for i, a := range arts {
+		pss[i], _ = splitPassages(a)
+	}
+	an, err := newAnalyzer(newTermDict())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, ps := range pss {
+			an.passages(ps)
+		}
+	}
+}

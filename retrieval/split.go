@@ -27,27 +27,28 @@ const (
 
 var segmenter = sync.OnceValues(segment.New)
 
-// splitSentences splits one paragraph into sentences with prose's Punkt
-// segmenter (which knows "U.S.", "Nov." and "Gov."); should it fail, it falls
-// back to splitting at sentence punctuation.
+// splitters holds reusable punktSplitters.
+var splitters sync.Pool
+
+// splitSentences splits one paragraph into sentences as prose's Punkt
+// segmenter does (it knows "U.S.", "Nov." and "Gov."), with the faster port
+// of punkt.go; should the model not load, it uses prose itself, and should
+// that fail, it splits at sentence punctuation.
 func splitSentences(p string) (out []string) {
 	p = strings.TrimSpace(p)
 	if p == "" {
 		return nil
 	}
-	seg, err := segmenter()
 	var raw []string
-	if err == nil {
-		func() {
-			defer func() {
-				if recover() != nil {
-					raw = nil
-				}
-			}()
-			for _, s := range seg.Segment(p) {
-				raw = append(raw, s.Text)
-			}
-		}()
+	if m, err := englishPunkt(); err == nil {
+		sp, _ := splitters.Get().(*punktSplitter)
+		if sp == nil {
+			sp = &punktSplitter{m: m}
+		}
+		raw = sp.split(p, nil)
+		splitters.Put(sp)
+	} else {
+		raw = proseSentences(p)
 	}
 	if raw == nil {
 		raw = fallbackSentences(p)
@@ -60,6 +61,23 @@ func splitSentences(p string) (out []string) {
 		out = append(out, chopLong(s)...)
 	}
 	return out
+}
+
+// proseSentences splits p with prose's segmenter; nil if it fails.
+func proseSentences(p string) (raw []string) {
+	seg, err := segmenter()
+	if err != nil {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			raw = nil
+		}
+	}()
+	for _, s := range seg.Segment(p) {
+		raw = append(raw, s.Text)
+	}
+	return raw
 }
 
 // fallbackSentences splits at ". ", "! " and "? " followed by a capital.
