@@ -1,7 +1,7 @@
 package retrieval
 
 import (
-	"strings"
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -75,7 +75,7 @@ func (d *termDict) size() int {
 type analyzer struct {
 	an    analysis.Analyzer
 	dict  *termDict
-	cache map[string][]uint32 // piece → its terms' numbers (nil: none)
+	cache *pieceCache // piece → its terms' numbers
 	// seen is scratch for counting: term number → position + 1 in the
 	// passage's list of distinct terms, 0 when not in it.
 	seen []int32
@@ -86,7 +86,7 @@ func newAnalyzer(dict *termDict) (*analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &analyzer{an: an, dict: dict, cache: make(map[string][]uint32, 1<<14)}, nil
+	return &analyzer{an: an, dict: dict, cache: newPieceCache(1 << 14)}, nil
 }
 
 // bleveTerms analyses s with bleve's analyzer.
@@ -108,31 +108,39 @@ func (a *analyzer) bleveIDs(s string, out []uint32) []uint32 {
 // termIDs appends the numbers of the index terms of text to out, in order,
 // with repeats: exactly the terms bleve's English analyzer gives.
 func (a *analyzer) termIDs(text string, out []uint32) []uint32 {
-	if needsWholeAnalysis(text) {
-		return a.bleveIDs(text, out)
-	}
+	start := len(out)
 	i := 0
 	for i < len(text) {
 		for i < len(text) && isASCIISpace(text[i]) {
 			i++
 		}
 		j := i
+		ascii := true
 		for j < len(text) && !isASCIISpace(text[j]) {
+			if text[j] >= utf8.RuneSelf {
+				ascii = false
+			}
 			j++
 		}
 		if j == i {
 			break
 		}
 		piece := text[i:j]
-		i = j
-		ids, ok := a.cache[piece]
-		if !ok {
-			ids = a.bleveIDs(piece, nil)
-			if len(a.cache) < maxPieceCache {
-				a.cache[strings.Clone(piece)] = ids
-			}
+		if !ascii && (!utf8.ValidString(piece) || (i > 0 && joinsSpace(piece))) {
+			// Broken UTF-8 (the segmenter's handling of it is its own),
+			// or a character joined to the white space before it.
+			return a.bleveIDs(text, out[:start])
 		}
-		out = append(out, ids...)
+		i = j
+		var ok bool
+		if out, ok = a.cache.get(piece, out); ok {
+			continue
+		}
+		n := len(out)
+		out = a.bleveIDs(piece, out)
+		if a.cache.len() < maxPieceCache {
+			a.cache.put(piece, slices.Clone(out[n:]))
+		}
 	}
 	return out
 }
@@ -178,22 +186,9 @@ func isASCIISpace(c byte) bool {
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
 }
 
-// needsWholeAnalysis reports whether some white space in text is followed by
-// a character that UAX #29 attaches to it (a combining mark, a format
-// character or a zero-width joiner), so that splitting at white space could
-// change the words.
-func needsWholeAnalysis(text string) bool {
-	if !utf8.ValidString(text) {
-		return true // the segmenter's handling of broken UTF-8 is its own
-	}
-	for i := 0; i+1 < len(text); i++ {
-		if !isASCIISpace(text[i]) || text[i+1] < utf8.RuneSelf {
-			continue
-		}
-		r, _ := utf8.DecodeRuneInString(text[i+1:])
-		if unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc, unicode.Cf) || r == '\u200d' {
-			return true
-		}
-	}
-	return false
+// joinsSpace reports whether s starts with a character that UAX #29 joins
+// to white space before it.
+func joinsSpace(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc, unicode.Cf) || r == '\u200d'
 }

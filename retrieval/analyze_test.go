@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"io/fs"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -70,4 +71,44 @@ func FuzzAnalyzer(f *testing.F) {
 			t.Errorf("terms(%q)\n got %q\nwant %q", text, got, want)
 		}
 	})
+}
+
+// TestPieceCache checks the cache against a map, across growth, with
+// pieces of every length and zero, one or many terms.
+func TestPieceCache(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	c := newPieceCache(4)
+	want := map[string][]uint32{}
+	var out []uint32
+	for i := range 20000 {
+		b := make([]byte, 1+r.IntN(30))
+		for k := range b {
+			b[k] = byte('a' + r.IntN(3)) // few letters: many near-identical keys
+		}
+		piece := string(b)
+		ids := make([]uint32, r.IntN(4)*r.IntN(2))
+		for k := range ids {
+			ids[k] = r.Uint32()
+		}
+		if i%97 == 0 {
+			ids = make([]uint32, 300) // more terms than a slot counts
+		}
+		got, ok := c.get(piece, out[:0])
+		w, had := want[piece]
+		if ok != had || (ok && !slices.Equal(got, w)) {
+			t.Fatalf("get(%q) = %v, %v; want %v, %v", piece, got, ok, w, had)
+		}
+		if !had {
+			c.put(piece, ids)
+			want[piece] = ids
+		}
+	}
+	if c.len() != len(want) {
+		t.Errorf("len = %d, want %d", c.len(), len(want))
+	}
+	for piece, w := range want {
+		if got, ok := c.get(piece, []uint32{7}); !ok || !slices.Equal(got, append([]uint32{7}, w...)) {
+			t.Fatalf("get(%q) = %v, %v; want 7 then %v", piece, got, ok, w)
+		}
+	}
 }
