@@ -363,7 +363,9 @@ func (x *Index) Article(ctx context.Context, id string) (bot.Article, error) {
 		if v == nil {
 			return fmt.Errorf("article %q: %w", id, bot.ErrNotFound)
 		}
-		return json.Unmarshal(v, &a)
+		var err error
+		a, err = decodeArticle(v)
+		return err
 	})
 	return a, err
 }
@@ -378,8 +380,8 @@ func (x *Index) Articles(ctx context.Context) ([]bot.Article, error) {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			var a bot.Article
-			if err := json.Unmarshal(v, &a); err != nil {
+			a, err := decodeArticle(v)
+			if err != nil {
 				return fmt.Errorf("article %q: %w", k, err)
 			}
 			out = append(out, a)

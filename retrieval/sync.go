@@ -532,7 +532,7 @@ func (x *Index) apply(ctx context.Context, toIndex, sourceOnly []bot.Article, re
 		}
 		for _, a := range sourceOnly {
 			a.FirstSeen, _ = getTime(fb, a.ID)
-			if err := putJSON(ab, a.ID, a); err != nil {
+			if err := ab.Put([]byte(a.ID), encodeArticle(a)); err != nil {
 				return err
 			}
 		}
@@ -585,7 +585,7 @@ func (x *Index) storeChunk(chunk []bot.Article, passages func(i int) []bot.Passa
 					return err
 				}
 			}
-			if err := putJSON(ab, a.ID, a); err != nil {
+			if err := ab.Put([]byte(a.ID), encodeArticle(a)); err != nil {
 				return err
 			}
 			ps := passages(i)
