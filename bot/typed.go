@@ -81,6 +81,16 @@ func (e *Extractive) composeTyped(b Brief) (Answer, bool) {
 			}
 		}
 	}
+	for _, o := range res.Others {
+		// Another article's answer, perhaps about another thing of the same
+		// name: the value, the words around it, and the article.
+		c := o.Candidates[0]
+		text := "Another report gives " + o.Label
+		if cl := clauseAround(cleanSentence(c.Sentence), c.Label); cl != "" && cl != o.Label {
+			text += ": \"" + cl + "\""
+		}
+		a.Sentences = append(a.Sentences, Sentence{Text: text + ".", Citations: supportIDs(o)})
+	}
 	if res.Outcome == values.Conflicting {
 		conf := Conflict{Topic: topicOf(q), Kind: ConflictNumeric}
 		for _, c := range res.Clusters {
@@ -361,4 +371,42 @@ func updatedAnswer(res values.Result, b Brief) Answer {
 	)
 	a.Sources = Sources(a.Citations(), b.Articles)
 	return a
+}
+
+// clauseAround returns the clause of a sentence that holds label: from the
+// punctuation before it to the punctuation after it, at most a dozen words
+// on either side. It returns "" when the sentence does not hold label.
+func clauseAround(sentence, label string) string {
+	at := strings.Index(sentence, label)
+	if at < 0 || label == "" {
+		return ""
+	}
+	const words = 12
+	start, n := at, 0
+	for start > 0 {
+		c := sentence[start-1]
+		if c == ',' || c == ';' || c == ':' || c == '(' || c == '|' || c == '"' {
+			break
+		}
+		if c == ' ' {
+			if n++; n > words {
+				break
+			}
+		}
+		start--
+	}
+	end, n := at+len(label), 0
+	for end < len(sentence) {
+		c := sentence[end]
+		if c == ',' || c == ';' || c == ':' || c == ')' || c == '|' || c == '"' || c == '.' && (end+1 == len(sentence) || sentence[end+1] == ' ') {
+			break
+		}
+		if c == ' ' {
+			if n++; n > words {
+				break
+			}
+		}
+		end++
+	}
+	return strings.TrimSpace(sentence[start:end])
 }

@@ -11,10 +11,12 @@ import (
 // is Relative -1 with IsRelative set).
 type Date struct {
 	Year, Month, Day int
-	Weekday          int
-	Relative         int
-	IsRelative       bool
-	Start, End       int
+	// YearEnd is the last year of a span of years ("1861–1862"), or 0.
+	YearEnd    int
+	Weekday    int
+	Relative   int
+	IsRelative bool
+	Start, End int
 }
 
 // Resolve turns the date into a day, using the article's publication time
@@ -107,12 +109,113 @@ func dayNumber(s string) (int, bool) {
 	return n, true
 }
 
+// yearNumber reads a year beside a month or a day: four digits from 1000
+// to 2100 (history is dated too: "2 July 1829").
 func yearNumber(s string) (int, bool) {
+	if len(s) != 4 {
+		return 0, false
+	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1900 || n > 2100 {
+	if err != nil || n < 1000 || n > 2100 {
 		return 0, false
 	}
 	return n, true
+}
+
+// Span returns the first and last day a date can name: the day itself
+// when it resolves (see Resolve), else the whole month or year (or span of
+// years) it names. ok is false for a date with neither a day nor a year.
+func (d Date) Span(pub time.Time) (lo, hi time.Time, ok bool) {
+	if day, ok := d.Resolve(pub); ok {
+		return day, day, true
+	}
+	if d.Year == 0 {
+		return time.Time{}, time.Time{}, false
+	}
+	if d.Month > 0 {
+		lo = time.Date(d.Year, time.Month(d.Month), 1, 0, 0, 0, 0, time.UTC)
+		return lo, lo.AddDate(0, 1, -1), true
+	}
+	end := d.Year
+	if d.YearEnd > end {
+		end = d.YearEnd
+	}
+	return time.Date(d.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(end, 12, 31, 0, 0, 0, 0, time.UTC), true
+}
+
+// Years reads the years written alone ("founded in 1856", "built
+// 1861–1862", "(1885-1955)") outside the tokens skip marks (the dates
+// Dates reads). A four-digit figure that counts a plural noun or carries a
+// unit or currency ("2000 people", "$1500") is a quantity, not a year; one
+// before a singular noun ("the 2010 census") is the year of that thing.
+func (l *Lang) Years(toks []Token, skip []bool) []Date {
+	var out []Date
+	for i, t := range toks {
+		if skip != nil && i < len(skip) && skip[i] {
+			continue
+		}
+		first, last, ok := yearSpan(t.Text)
+		if !ok {
+			continue
+		}
+		if i+1 < len(toks) {
+			n := toks[i+1]
+			if n.Tag == "NNS" || n.Text == "%" {
+				continue
+			}
+			if _, unit := l.UnitDim(n.Lower); unit && n.Word() {
+				continue
+			}
+		}
+		if i > 0 {
+			if _, cur := l.Currency(toks[i-1].Lower); cur {
+				continue
+			}
+		}
+		d := Date{Year: first, Weekday: -1, Start: i, End: i + 1}
+		if last != first {
+			d.YearEnd = last
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// yearSpan reads "1856" or "1861–1862" (a hyphen or a dash, the second
+// year in full or as its last two digits).
+func yearSpan(s string) (first, last int, ok bool) {
+	a, b, dash := s, "", false
+	for _, sep := range []string{"–", "—", "-"} {
+		if x, y, found := strings.Cut(s, sep); found {
+			a, b, dash = x, y, true
+			break
+		}
+	}
+	first, ok = yearNumber(a)
+	if !ok {
+		return 0, 0, false
+	}
+	if !dash {
+		return first, first, true
+	}
+	switch len(b) {
+	case 2:
+		n, err := strconv.Atoi(b)
+		if err != nil {
+			return 0, 0, false
+		}
+		last = first/100*100 + n
+	case 4:
+		if last, ok = yearNumber(b); !ok {
+			return 0, 0, false
+		}
+	default:
+		return 0, 0, false
+	}
+	if last < first {
+		return 0, 0, false
+	}
+	return first, last, true
 }
 
 // Dates reads the calendar references in toks, in order.
@@ -309,4 +412,11 @@ func (l *Lang) Direction(word string) (float64, bool) {
 		return 0, false // abbreviations only in capitals: "NW", not "w"
 	}
 	return b, ok
+}
+
+// Hedge returns the kind of a hedge phrase ("about" is approx, "at least"
+// min; see data/hedges.txt).
+func (l *Lang) Hedge(phrase string) (string, bool) {
+	k, ok := l.hedges[phrase]
+	return k, ok
 }

@@ -158,6 +158,9 @@ func TestDates(t *testing.T) {
 			t.Errorf("%q: got %v %v, want %s", tc.text, got, ok, tc.want)
 		}
 	}
+	if ds := l.Dates(l.Tokens("The mill opened on 2 July 1829.")); len(ds) != 1 || ds[0].Year != 1829 {
+		t.Errorf("a date long ago: %+v", ds)
+	}
 	for _, text := range []string{"You may go.", "They march on.", "We sat down in the sun."} {
 		if ds := l.Dates(l.Tokens(text)); len(ds) != 0 {
 			t.Errorf("%q: a common word read as a date: %+v", text, ds)
@@ -179,6 +182,39 @@ func TestDatesSame(t *testing.T) {
 	} {
 		if got := date(tc.a).Same(date(tc.b), time.Time{}, time.Time{}); got != tc.same {
 			t.Errorf("%q vs %q: same=%v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+}
+
+func TestYears(t *testing.T) {
+	l := newLang(t)
+	for _, tc := range []struct {
+		text        string
+		first, last int // 0 when no year is read
+	}{
+		{"The mill was founded in 1856 by weavers.", 1856, 1856},
+		{"It was built between 1861–1862 on the quay.", 1861, 1862},
+		{"The wing (1885-92) was added later.", 1885, 1892},
+		{"The 2010 census counted the town.", 2010, 2010},
+		{"Some 2000 people marched.", 0, 0},
+		{"The fine was $1500.", 0, 0},
+		{"It weighs 1200 kg.", 0, 0},
+		{"Room 12 is closed.", 0, 0},
+	} {
+		ys := l.Years(l.Tokens(tc.text), nil)
+		if tc.first == 0 {
+			if len(ys) != 0 {
+				t.Errorf("%q: read a year %+v", tc.text, ys)
+			}
+			continue
+		}
+		if len(ys) != 1 {
+			t.Errorf("%q: %+v", tc.text, ys)
+			continue
+		}
+		lo, hi, ok := ys[0].Span(time.Time{})
+		if !ok || lo.Year() != tc.first || hi.Year() != tc.last || lo.YearDay() != 1 || hi.Month() != 12 || hi.Day() != 31 {
+			t.Errorf("%q: span %v – %v %v, want %d – %d", tc.text, lo, hi, ok, tc.first, tc.last)
 		}
 	}
 }

@@ -103,6 +103,11 @@ type Result struct {
 	// holds, with or without a value: a sentence that covers the whole
 	// focus but gives no value of a known form may still answer.
 	Covered float64
+	// Others are the answers other articles give, each its article's best
+	// value, that neither agree with Clusters nor dispute them: articles
+	// about another thing of the same name, or values too weak to call a
+	// dispute. They are listed beside the answer, not called a conflict.
+	Others []Cluster
 }
 
 // Engine reads and compares values. Weight, when set, gives the weight of a
@@ -277,6 +282,7 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		}
 		res.Clusters = append(res.Clusters, o)
 	}
+	res.Others = others(cands, res.Clusters, minScore)
 	res.Outcome = Agreed
 	if len(res.Clusters) > 1 {
 		res.Outcome = Conflicting
@@ -287,6 +293,57 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		}
 	}
 	return res
+}
+
+// maxOthers bounds the other answers listed beside the main one, and
+// othersShare is the share of the answer's score one needs: a weaker value
+// is more likely about something else the articles mention.
+const (
+	maxOthers   = 3
+	othersShare = 0.6
+)
+
+// others clusters the best value of each article that the shown clusters
+// do not cite, when it is strong enough to answer on its own: an article
+// is about one thing, and its best value is its answer for that thing.
+func others(cands []Candidate, shown []Cluster, minScore float64) []Cluster {
+	cited := map[string]bool{}
+	for _, c := range shown {
+		for _, a := range c.Articles {
+			cited[a] = true
+		}
+	}
+	best := map[string]bool{}
+	var out []Cluster
+	for _, c := range cands { // best first
+		if best[c.Article] {
+			continue
+		}
+		best[c.Article] = true
+		if cited[c.Article] || c.Score < minScore || c.Score < othersShare*shown[0].Score {
+			continue
+		}
+		if c.Type != shown[0].Candidates[0].Type {
+			continue
+		}
+		placed := false
+		for _, s := range shown {
+			if s.Candidates[0].Compatible(c.Value) {
+				placed = true // it agrees with an answer given
+			}
+		}
+		for i := range out {
+			if !placed && out[i].Candidates[0].Compatible(c.Value) {
+				out[i].add(c)
+				placed = true
+			}
+		}
+		if !placed && len(out) < maxOthers {
+			out = append(out, Cluster{Label: c.Label, Score: c.Score})
+			out[len(out)-1].add(c)
+		}
+	}
+	return out
 }
 
 // updates reports whether two clusters of counts are one figure updated

@@ -65,12 +65,36 @@ func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
 		return strings.TrimSpace(s.Text[toks[a].Start:end])
 	}
 	if q.Wants(Date) || q.Wants(Weekday) {
-		for _, d := range l.Dates(toks) {
+		dates := l.Dates(toks)
+		for _, d := range dates {
+			for k := d.Start; k < d.End; k++ {
+				used[k] = true
+			}
+		}
+		if q.Wants(Date) {
+			// A year alone dates what happened long ago or over a year
+			// ("founded in 1856", "built 1861–1862").
+			dates = append(dates, l.Years(toks, used)...)
+		}
+		for _, d := range dates {
 			for k := d.Start; k < d.End; k++ {
 				used[k] = true
 			}
 			day, ok := d.Resolve(pub)
 			if !ok {
+				// A month or a year without a day is a date too, as wide
+				// as what it names ("June 1936", "1856").
+				lo, hi, ok := d.Span(pub)
+				if !ok || !q.Wants(Date) {
+					continue
+				}
+				start := d.Start
+				if start > 0 {
+					if _, hedged := l.Hedge(toks[start-1].Lower); hedged || d.YearEnd > 0 && toks[start-1].Lower == "between" {
+						start-- // "about 1820", "between 1861–1862"
+					}
+				}
+				out = append(out, Value{Type: Date, Label: span(start, d.End), Lo: float64(lo.Unix() / 86400), Hi: float64(hi.Unix() / 86400), Start: start, End: d.End, Head: -1})
 				continue
 			}
 			n := float64(day.Unix() / 86400)
@@ -328,11 +352,36 @@ func SameName(a, b string) bool {
 }
 
 // variant reports spelling variants of one name: the same first five letters
-// and lengths within two.
+// and lengths within two, or transliterations that differ in at most two
+// letters of six or more, with the same first letter ("Dmitry" and "Dmytro").
 func variant(a, b string) bool {
 	if len(a) < 6 || len(b) < 6 {
 		return false
 	}
 	d := len(a) - len(b)
-	return a[:5] == b[:5] && d <= 2 && d >= -2
+	if a[:5] == b[:5] && d <= 2 && d >= -2 {
+		return true
+	}
+	return a[0] == b[0] && editDistance(a, b) <= 2
+}
+
+// editDistance is the Levenshtein distance between two words, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

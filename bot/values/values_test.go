@@ -195,6 +195,12 @@ func TestEngine(t *testing.T) {
 		{"a plural kind lists several answers", "Which towns sent fire crews?",
 			passages("a: Fire crews came from the towns of Arles and Nimes.", "b: The town of Sete also sent fire crews, the prefect said."),
 			Several, nil},
+		{"a year alone dates what happened long ago", "When was the mill built?",
+			passages("a: The mill was built in 1846 by a weaver."),
+			Agreed, []string{"1846"}},
+		{"a year and a day in it agree", "When was the mill built?",
+			passages("a: The mill was built in 1846 by a weaver.", "b: The mill was built on 3 May 1846 by a weaver."),
+			Agreed, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q := Analyze(l, tc.q)
@@ -224,6 +230,8 @@ func TestSameName(t *testing.T) {
 		{"Volodimir Petrenkoy", "Volodimir Petrenko", true},
 		{"Golden Harbor", "Golden Meadow", false},
 		{"Ostel River", "Ostra River", false},
+		{"Dmitri Volkov", "Dmytro Volkov", true},
+		{"Dmitri Volkov", "Andrei Volkov", false},
 	} {
 		if got := SameName(tc.a, tc.b); got != tc.want {
 			t.Errorf("SameName(%q, %q) = %v", tc.a, tc.b, got)
@@ -259,5 +267,37 @@ func TestHugeQuestionIsBounded(t *testing.T) {
 	}
 	if q := Analyze(l, "How many "+b.String()+"?"); len(q.Focus) > MaxFocus {
 		t.Fatalf("%d focus words", len(q.Focus))
+	}
+}
+
+func TestOthers(t *testing.T) {
+	l := newLang(t)
+	eng := &Engine{Lang: l}
+	// Two articles about two mills of one name: each gives its own year.
+	res := eng.Answer(Analyze(l, "When was the Orrin Mill built?"), passages(
+		"a: The Orrin Mill was built in 1846 by a weaver.",
+		"b: The Orrin Mill was built in 1846 on the river.",
+		"c: The Orrin Mill, a cotton mill in the north, was built in 1912 by a trust."))
+	if len(res.Clusters) == 0 || res.Clusters[0].Label != "1846" {
+		t.Fatalf("clusters %+v\n%s", res.Clusters, strings.Join(res.Trace, "\n"))
+	}
+	var others []string
+	for _, o := range res.Others {
+		others = append(others, o.Label)
+	}
+	if res.Outcome == Conflicting {
+		for _, c := range res.Clusters[1:] {
+			others = append(others, c.Label)
+		}
+	}
+	if strings.Join(others, "|") != "1912" {
+		t.Errorf("other answers %q, want 1912\n%s", others, strings.Join(res.Trace, "\n"))
+	}
+	// An article's weaker values are not answers of their own.
+	res = eng.Answer(Analyze(l, "When was the Orrin Mill built?"), passages(
+		"a: The Orrin Mill was built in 1846 by a weaver.",
+		"a: The Orrin Mill closed in 1950."))
+	if len(res.Others) != 0 {
+		t.Errorf("others from the answer's own article: %+v", res.Others)
 	}
 }
