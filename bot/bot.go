@@ -187,6 +187,10 @@ type Answer struct {
 	// in rank order (an article with several passages repeats): what any
 	// composer could at best cite and call out.
 	Evidence []string `json:"evidence,omitempty"`
+	// compared is set when the value reader compared the asked value
+	// across the articles: agreement or dispute is settled, and the
+	// question-independent ledger is not consulted.
+	compared bool
 }
 
 // Citations returns every article ID the answer cites (sentences, then

@@ -227,7 +227,7 @@ func (s *Service) compose(ctx context.Context, brief Brief) (Answer, error) {
 		return Answer{}, err
 	}
 	offline.Evidence = evidenceIDs(brief.Hits)
-	if !offline.Abstained && len(offline.Conflicts) == 0 {
+	if !offline.Abstained && len(offline.Conflicts) == 0 && !offline.compared {
 		brief.Conflicts = RelevantConflicts(brief.Question, supportingHits(brief.Hits, offline), ledger)
 		offline.Conflicts = brief.Conflicts
 		offline.Sources = Sources(offline.Citations(), brief.Articles)

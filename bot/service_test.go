@@ -310,3 +310,28 @@ func TestMissingFillerWordDoesNotAbstain(t *testing.T) {
 		t.Errorf("a question about things no article names was answered:\n%s", a.Text())
 	}
 }
+
+// TestJudgedRivalOverridesLedger: when the value reader has seen another
+// article's figure and judged it to count something else, a ledger entry
+// pairing the two by shared words does not turn the answer into a dispute.
+func TestJudgedRivalOverridesLedger(t *testing.T) {
+	m := newMemCorpus(
+		Article{ID: "b1", Outlet: "Harbour Times", Text: "Dock crews have unloaded 180 containers from the freighter Osprey so far."},
+		Article{ID: "b2", Outlet: "Coastal Courier", Text: "Dock crews said the freighter Osprey was carrying about 4,700 containers when it ran aground."},
+	)
+	m.conflicts = []Conflict{{Topic: "containers: Osprey", Kind: ConflictNumeric, Positions: []Position{
+		{Claim: "180 containers", Articles: []string{"b1"}, Evidence: []Evidence{{ArticleID: "b1", Sentence: "Dock crews have unloaded 180 containers from the freighter Osprey so far."}}},
+		{Claim: "about 4,700 containers", Articles: []string{"b2"}, Evidence: []Evidence{{ArticleID: "b2", Sentence: "Dock crews said the freighter Osprey was carrying about 4,700 containers when it ran aground."}}},
+	}}}
+	s := newTestService(t, m, nil)
+	a, err := s.Answer(context.Background(), Question{Text: "How many containers have dock crews unloaded from the Osprey?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Abstained || !strings.Contains(a.Text(), "180") {
+		t.Fatalf("answer:\n%s", a.Text())
+	}
+	if len(a.Conflicts) != 0 {
+		t.Fatalf("the ledger's pairing overrode the reader's judgement: %+v\n%s", a.Conflicts, a.Text())
+	}
+}

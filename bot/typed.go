@@ -64,7 +64,7 @@ func (e *Extractive) composeTyped(b Brief) (Answer, bool) {
 	default:
 		return Answer{}, false
 	}
-	a := Answer{Composer: ComposerExtractive}
+	a := Answer{Composer: ComposerExtractive, compared: res.Outcome != values.Agreed || res.Judged > 0}
 	used := map[string]bool{}
 	for i, c := range res.Clusters {
 		lead := c.Candidates[0]

@@ -108,6 +108,11 @@ type Result struct {
 	// about another thing of the same name, or values too weak to call a
 	// dispute. They are listed beside the answer, not called a conflict.
 	Others []Cluster
+	// Judged counts the clusters from other articles that scored as
+	// rivals but were judged to be about something else (another noun,
+	// day, report or thing): the reader settled that they do not dispute
+	// the answer.
+	Judged int
 }
 
 // Engine reads and compares values. Weight, when set, gives the weight of a
@@ -269,15 +274,19 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 			continue // "who" questions name several actors; they do not dispute one
 		}
 		if len(q.Counted) > 0 && headMismatch(o.Candidates[0]) && !headMismatch(top.Candidates[0]) {
+			res.Judged++
 			continue // it counts something else ("300 rescuers" against "12 miners")
 		}
 		if o.Candidates[0].unanchored && !top.Candidates[0].unanchored {
+			res.Judged++
 			continue // a report other than the one the question names
 		}
 		if top.Candidates[0].dated && !o.Candidates[0].dated {
+			res.Judged++
 			continue // the top report gives the asked day; this one may be of another
 		}
 		if lacks(o.Candidates[0].modifiers, top.Candidates[0].modifiers) {
+			res.Judged++
 			continue // "the new bridge's span" against the old one's: another thing
 		}
 		res.Clusters = append(res.Clusters, o)
