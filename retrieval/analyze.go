@@ -5,15 +5,11 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// The passage index analyses text with bleve's English analyzer (Unicode
+// The passage index analyses text with bleve's English analysis (Unicode
 // word segmentation, English possessives, lower case, English stop words,
-// Porter stemming): retrieval quality rests on it. Running it on every word
+// Porter stemming; english.go): retrieval quality rests on it. Running it on every word
 // of a corpus costs more than the rest of an ingest, so an analyzer splits
 // text at ASCII white space, which is a word boundary under Unicode's rules
 // (UAX #29), and memoises the terms of each piece: a corpus repeats the
@@ -21,11 +17,6 @@ import (
 // combining mark or format character follows white space (where UAX #29
 // would join it to the space), or that is not valid UTF-8, is analysed
 // whole, without the cache.
-
-// englishAnalyzer returns bleve's English analyzer.
-var englishAnalyzer = sync.OnceValues(func() (analysis.Analyzer, error) {
-	return registry.NewCache().AnalyzerNamed(en.AnalyzerName)
-})
 
 // maxPieceCache bounds the memo of one analyzer (pieces seen once, like
 // numbers, would otherwise grow it without end).
@@ -70,10 +61,8 @@ func (d *termDict) size() int {
 }
 
 // analyzer turns text into index terms. It is not safe for concurrent use:
-// each goroutine has its own (they share the bleve analyzer and the term
-// dictionary, which are).
+// each goroutine has its own (they share the term dictionary, which is).
 type analyzer struct {
-	an    analysis.Analyzer
 	dict  *termDict
 	cache *pieceCache // piece → its terms' numbers
 	// seen is scratch for counting: term number → position + 1 in the
@@ -82,25 +71,21 @@ type analyzer struct {
 }
 
 func newAnalyzer(dict *termDict) (*analyzer, error) {
-	an, err := englishAnalyzer()
-	if err != nil {
-		return nil, err
-	}
-	return &analyzer{an: an, dict: dict, cache: newPieceCache(1 << 14)}, nil
+	return &analyzer{dict: dict, cache: newPieceCache(1 << 14)}, nil
 }
 
-// bleveTerms analyses s with bleve's analyzer.
+// bleveTerms analyses s whole with the English analysis.
 func (a *analyzer) bleveTerms(s string, out []string) []string {
-	for _, tok := range a.an.Analyze([]byte(s)) {
-		out = append(out, string(tok.Term))
+	for _, t := range analyzeEnglish([]byte(s)) {
+		out = append(out, string(t))
 	}
 	return out
 }
 
-// bleveIDs analyses s with bleve's analyzer and numbers the terms.
+// bleveIDs analyses s whole with the English analysis and numbers the terms.
 func (a *analyzer) bleveIDs(s string, out []uint32) []uint32 {
-	for _, tok := range a.an.Analyze([]byte(s)) {
-		out = append(out, a.dict.id(string(tok.Term)))
+	for _, t := range analyzeEnglish([]byte(s)) {
+		out = append(out, a.dict.id(string(t)))
 	}
 	return out
 }

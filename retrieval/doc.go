@@ -1,7 +1,7 @@
 // Package retrieval loads a corpus of news articles, splits them into
 // sentences and passages, and keeps a persistent BM25 passage index (a
-// purpose-built one, bm25.go, with bleve's English analysis and bleve's BM25
-// scores) plus an article store in a data directory.
+// purpose-built one, bm25.go, with bleve's English analysis, reproduced in
+// english.go, and bleve's BM25 scores) plus an article store in a data directory.
 //
 // Open loads a corpus from an fs.FS (a directory via os.DirFS, or the
 // built-in sample.FS) and returns an *Index, which implements bot.Retriever

@@ -17,7 +17,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/storybot/storybot/bot"
 	bolt "go.etcd.io/bbolt"
 )
@@ -101,7 +100,6 @@ type Index struct {
 	now    func() time.Time
 	dir    string
 	db     *bolt.DB
-	an     analysis.Analyzer // for queries; it is safe for concurrent use
 	syncMu sync.Mutex
 
 	// seg is the passage index, loaded on first use (an ingest that
@@ -308,12 +306,7 @@ func (x *Index) openStores() error {
 		_ = db.Close()
 		return fmt.Errorf("prepare the article store: %w", err)
 	}
-	an, err := englishAnalyzer()
-	if err != nil {
-		_ = db.Close()
-		return fmt.Errorf("the English analyzer: %w", err)
-	}
-	x.db, x.an = db, an
+	x.db = db
 	return nil
 }
 

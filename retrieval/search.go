@@ -33,8 +33,8 @@ func (x *Index) queryTerms(q string) []string {
 	}
 	seen := map[string]bool{}
 	var terms []string
-	for _, tok := range x.an.Analyze([]byte(q)) {
-		t := string(tok.Term)
+	for _, term := range analyzeEnglish([]byte(q)) {
+		t := string(term)
 		if t == "" || seen[t] {
 			continue
 		}

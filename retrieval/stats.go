@@ -18,11 +18,11 @@ func (x *Index) DocFreqs(words []string) (dfs []int, n int) {
 	}
 	dfs = make([]int, len(words))
 	for i, w := range words {
-		toks := x.an.Analyze([]byte(w))
-		if len(toks) == 0 {
+		terms := analyzeEnglish([]byte(w))
+		if len(terms) == 0 {
 			continue
 		}
-		dfs[i] = seg.docFreq(string(toks[0].Term))
+		dfs[i] = seg.docFreq(string(terms[0]))
 	}
 	return dfs, seg.nDocs
 }
