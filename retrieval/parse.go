@@ -369,15 +369,18 @@ func parseJSONLLines(p *parsed, name, text string, first int) {
 		if line == "" {
 			continue
 		}
-		var r record
-		dec := json.NewDecoder(strings.NewReader(line))
-		if err := dec.Decode(&r); err != nil {
-			p.problem(name, n, "invalid JSON: %v", err)
-			continue
-		}
-		if dec.More() {
-			p.problem(name, n, "invalid JSON: more than one value on the line")
-			continue
+		r, ok := fastRecord(line)
+		if !ok {
+			r = record{} // what fastRecord read before it declined
+			dec := json.NewDecoder(strings.NewReader(line))
+			if err := dec.Decode(&r); err != nil {
+				p.problem(name, n, "invalid JSON: %v", err)
+				continue
+			}
+			if dec.More() {
+				p.problem(name, n, "invalid JSON: more than one value on the line")
+				continue
+			}
 		}
 		recordArticle(p, name, n, fmt.Sprintf("%s#%d", name, n), r, "")
 	}

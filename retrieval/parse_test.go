@@ -1,9 +1,11 @@
 package retrieval
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -344,12 +346,86 @@ func cleanLineRef(s string) string {
 }
 
 func FuzzCleanLine(f *testing.F) {
-	for _, s := range []string{"", "  a\tb\x00c\x7f d ", "naïve\u00a0café\u200b", "\xff\xfeabc", "a\x85b\u2028c", "\r\n\v\f"} {
+	for _, s := range []string{"", "Already clean, one space a word: naïve café.", "two  spaces", " lead", "trail ", "a\u3000b", "  a\tb\x00c\x7f d ", "naïve\u00a0café\u200b", "\xff\xfeabc", "a\x85b\u2028c", "\r\n\v\f"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := cleanLine(s), cleanLineRef(s); got != want {
 			t.Errorf("cleanLine(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// jsonRecord decodes a feed line with encoding/json, as parseJSONLLines
+// does when fastRecord declines it.
+func jsonRecord(line string) (record, bool) {
+	var r record
+	dec := json.NewDecoder(strings.NewReader(line))
+	if err := dec.Decode(&r); err != nil || dec.More() {
+		return r, false
+	}
+	return r, true
+}
+
+// fastRecordCases are feed lines of every shape fastRecord meets.
+var fastRecordCases = []string{
+	`{"id": "a-1", "title": "A title", "outlet": "Outlet", "url": "https://news.example/1", "published": "2025-11-14T09:44:00Z", "text": "Body text."}`,
+	`{"id": 42, "text": "numeric id"}`, `{"id": -4.5e+3, "text": "x"}`, `{"id": 01, "text": "x"}`, `{"id": 1., "text": "x"}`,
+	`{"id": null, "text": "null id"}`, `{"id": true, "text": "x"}`, `{"id": {"a": 1}, "text": "x"}`, `{"id": ["a"], "text": "x"}`,
+	`{"ID": "upper", "Text": "case-insensitive keys", "TITLE": "T"}`, `{"id": "a", "text": "first", "text": "last wins"}`,
+	`{"id": "a", "text": "kept", "text": null}`, `{"id": "a", "text": 5}`, `{"id": "a", "title": false, "text": "x"}`,
+	`{"id": "a", "text": "escapes \" \\ \/ \b \f \n \r \t \u00e9 \u20ac \ud83d\ude00 end"}`,
+	`{"id": "a", "text": "lone surrogate \ud83d end"}`, `{"id": "a", "text": "bad escape \x"}`, `{"id": "a", "text": "short \u12"}`,
+	"{\"id\": \"a\", \"text\": \"invalid utf-8 \xff here\"}", "{\"id\": \"a\", \"text\": \"control \x01 char\"}",
+	`{"id": "a", "extra": {"nested": [1, 2]}, "text": "x"}`, `{"id": "a", "extra": 3, "more": "s", "flag": true, "text": "x"}`,
+	`{"id": "a", "t\u0065xt": "escaped key"}`, `{"id": "a", "téxt": "non-ASCII key"}`, "{\"id\": \"a\", \"\u212aey\": \"kelvin\"}",
+	`{"id": "a", "text": "x"} {"id": "b"}`, `{"id": "a", "text": "x"} trailing`, `{"id": "a", "text": "x"`, `{"id": "a",}`,
+	`{}`, `[]`, `"just a string"`, `42`, ``, `{"id" "a"}`, ` { "id" : "a" , "text" : "spaced" } `, "{\"id\":\"a\",\r\n\t\"text\":\"x\"}",
+	`{"id": "a", "body": "in body", "content": "in content", "date": "2025-01-01"}`,
+}
+
+func TestFastRecordMatchesEncodingJSON(t *testing.T) {
+	fast := 0
+	for _, line := range fastRecordCases {
+		got, ok := fastRecord(line)
+		if !ok {
+			continue
+		}
+		fast++
+		want, wok := jsonRecord(line)
+		if !wok || !reflect.DeepEqual(got, want) {
+			t.Errorf("fastRecord(%q) = %+v\nencoding/json: %+v (ok %v)", line, got, want, wok)
+		}
+	}
+	if fast < 12 {
+		t.Errorf("only %d of the lines took the fast path", fast)
+	}
+}
+
+// TestFeedLineDeclinedByFastPath: lines fastRecord declines after reading
+// part of them load through encoding/json, or are reported by it.
+func TestFeedLineDeclinedByFastPath(t *testing.T) {
+	line := `{"title": "Read first", "text": "Body.", "id": {"not": "a string"}}` + "\n" + `{"id": "b", "text": "B.", "extra": [1]}`
+	p := parseFile("feed.jsonl", []byte(line))
+	if len(p.problems) != 1 || !strings.Contains(p.problems[0].Reason, "id must be a string or a number") {
+		t.Errorf("problems = %v", p.problems)
+	}
+	if len(p.articles) != 1 || p.articles[0].ID != "b" || p.articles[0].Title != "B." {
+		t.Errorf("articles = %+v", p.articles)
+	}
+}
+
+func FuzzFastRecord(f *testing.F) {
+	for _, line := range fastRecordCases {
+		f.Add(line)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		got, ok := fastRecord(line)
+		if !ok {
+			return
+		}
+		if want, wok := jsonRecord(line); !wok || !reflect.DeepEqual(got, want) {
+			t.Errorf("fastRecord(%q) = %+v\nencoding/json: %+v (ok %v)", line, got, want, wok)
 		}
 	})
 }

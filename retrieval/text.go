@@ -134,6 +134,9 @@ func isBoilerplate(line string) bool {
 // cleanLine maps odd spaces to plain spaces, drops invisible and control
 // characters and collapses runs of spaces.
 func cleanLine(s string) string {
+	if isClean(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -174,6 +177,42 @@ func cleanLine(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isClean reports whether cleanLine would return s unchanged: valid UTF-8
+// with single plain spaces between words, none at the ends, and no other
+// white space, control or invisible character. Most lines are.
+func isClean(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	prevSpace := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == ' ':
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+			case c < 0x20 || c == 0x7f:
+				return false
+			default:
+				prevSpace = false
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\u200b' || r == '\ufeff' || r == '\u00ad' || r == '\u2060' ||
+			r == '\u202f' || r == '\u205f' || (r >= '\u2000' && r <= '\u200a') || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return false
+		}
+		i += size
+		prevSpace = false
+	}
+	return true
 }
 
 // normalizeText returns text as paragraphs separated by one blank line, each
