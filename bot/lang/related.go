@@ -182,3 +182,17 @@ func (l *Lang) InflectedVerb(word string) bool {
 	}
 	return false
 }
+
+// Person reports whether a noun names a kind of person in one of its first
+// two WordNet senses ("officer", "spokeswoman", "CEO"): a title or role.
+func (l *Lang) Person(word string) bool {
+	if l.wn == nil {
+		return false
+	}
+	for _, b := range l.wn.Base(strings.ToLower(word), wordnet.Noun) {
+		if l.wn.IsA(b, wordnet.Noun, "person", wordnet.FirstSenses(2)) {
+			return true
+		}
+	}
+	return false
+}

@@ -40,6 +40,8 @@ const (
 	Direction = "direction"
 	YesNo     = "yesno"
 	Describe  = "describe"
+	// Title is the title or function a person holds ("chief executive").
+	Title = "title"
 )
 
 // Term is one content word of a question.
@@ -57,6 +59,8 @@ type Term struct {
 	// Ruiz, the last worker found"): it describes the named one and does
 	// not tell it from another.
 	Described bool
+	// Proper is set for a proper name ("Ruiz").
+	Proper bool
 	// Rel maps the stems the word matches in text to the strength of the
 	// match: its own (1), base forms, WordNet synonyms and derived forms.
 	Rel map[string]float64
@@ -253,6 +257,19 @@ func Analyze(l *lang.Lang, text string) Query {
 	if len(q.Types) == 0 {
 		q.Types = []string{Describe}
 	}
+	// "what is Ana Ruiz's job?": a title question with its noun after the
+	// name it belongs to, asked as "what job" would ask it.
+	if q.Wants(Describe) && bestAt >= 0 && toks[bestAt].Lower == "what" {
+		for k := bestAt + 2; k < len(toks); k++ {
+			if toks[k-1].Text != "'s" && toks[k-1].Text != "’s" {
+				continue
+			}
+			if ty, n := l.QuestionTypes([]lang.Token{toks[bestAt], toks[k]}, 0); n == 2 && ty[0] == Title {
+				q.Types = []string{Title}
+				used[k] = true
+			}
+		}
+	}
 	// "in miles", "how many feet": a unit of measure names the dimension asked for.
 	for k := 0; k < len(toks); k++ {
 		dim, ok := l.UnitDim(toks[k].Lower)
@@ -354,6 +371,7 @@ func Analyze(l *lang.Lang, text string) Query {
 		seen[st] = true
 		term := Term{Word: t.Lower, Stem: st, Noun: t.Noun(), Verb: t.Verb(), Adj: !t.Noun() && !t.Verb(), Rel: l.Related(t)}
 		term.Described = appos[k]
+		term.Proper = strings.HasPrefix(t.Tag, "NNP")
 		term.Modifier = t.Adj() && k+1 < len(toks) && toks[k+1].Noun() && !term.Described
 		// A phrasal verb matches its one-word synonyms: "pull out" matches
 		// "withdraw".

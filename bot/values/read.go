@@ -36,6 +36,8 @@ func (v Value) Compatible(o Value) bool {
 	switch v.Type {
 	case Person, Org, Place, Name:
 		return SameName(v.Key, o.Key)
+	case Title:
+		return sameTitle(v.Key, o.Key)
 	case Direction:
 		d := math.Abs(v.Lo - o.Lo)
 		return math.Min(d, 360-d) <= 11.25
@@ -191,7 +193,119 @@ func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
 			out = append(out, v)
 		}
 	}
+	if q.Wants(Title) {
+		out = append(out, titles(l, toks, q, span)...)
+	}
 	return out
+}
+
+// titles reads the titles a sentence gives the people the question names:
+// in apposition after the name ("Ana Ruiz, the company's chief financial
+// officer") or before it ("chief financial officer Ana Ruiz"). A title is a
+// noun run whose head is a kind of person.
+func titles(l *lang.Lang, toks []lang.Token, q Query, span func(a, b int) string) []Value {
+	var out []Value
+	for k := 0; k < len(toks); k++ {
+		if !strings.HasPrefix(toks[k].Tag, "NNP") {
+			continue
+		}
+		// The whole name ("Ana Maria Ruiz"), which must hold one the
+		// question names.
+		start, end, named := k, k, false
+		for end < len(toks) && strings.HasPrefix(toks[end].Tag, "NNP") {
+			named = named || namesFocus(l, q, toks[end])
+			end++
+		}
+		k = end - 1
+		if !named {
+			continue
+		}
+		// After: ", [the|a] [Owner's] title".
+		if m := end; m+1 < len(toks) && toks[m].Text == "," {
+			m++
+			if toks[m].Tag == "DT" {
+				m++
+			}
+			for p := m; p < len(toks) && p < m+4; p++ {
+				if toks[p].Text == "'s" || toks[p].Text == "’s" {
+					m = p + 1
+					break
+				}
+			}
+			if a, b, ok := titleRun(l, toks, m); ok {
+				out = append(out, titleValue(toks, a, b, span))
+			}
+		}
+		// Before: "title Name".
+		a := start
+		for a > 0 && titleWord(toks[a-1]) && a > start-5 {
+			a--
+		}
+		if a < start && l.Person(toks[start-1].Lower) {
+			out = append(out, titleValue(toks, a, start, span))
+		}
+	}
+	return out
+}
+
+// titleRun returns the noun run from m whose last noun is a kind of person.
+func titleRun(l *lang.Lang, toks []lang.Token, m int) (int, int, bool) {
+	b := m
+	for b < len(toks) && titleWord(toks[b]) && b < m+6 {
+		b++
+	}
+	for b > m && !toks[b-1].Noun() {
+		b--
+	}
+	if b == m || !l.Person(toks[b-1].Lower) {
+		return 0, 0, false
+	}
+	return m, b, true
+}
+
+func titleWord(t lang.Token) bool {
+	return t.Noun() || t.Adj() || t.Tag == "VBG"
+}
+
+func titleValue(toks []lang.Token, a, b int, span func(a, b int) string) Value {
+	var key []string
+	for _, t := range toks[a:b] {
+		key = append(key, t.Lower)
+	}
+	return Value{Type: Title, Label: span(a, b), Key: strings.Join(key, " "), Start: a, End: b, Head: -1}
+}
+
+// namesFocus reports whether a token is one of the question's proper names.
+func namesFocus(l *lang.Lang, q Query, t lang.Token) bool {
+	st := l.Stems(t)
+	for _, f := range q.Focus {
+		if f.Proper && f.Match(st) >= 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// sameTitle reports whether two titles can name one post: the words of one
+// hold the other's ("financial officer", "chief financial officer").
+func sameTitle(a, b string) bool {
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	for _, w := range wa {
+		found := false
+		for _, x := range wb {
+			if x == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return len(wa) > 0
 }
 
 // locative reports whether a preposition of place stands before token i
