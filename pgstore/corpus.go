@@ -18,9 +18,13 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// maxCorpusFile bounds a corpus file copied into the database, as the
-// retrieval package bounds what it reads.
-const maxCorpusFile = 64 << 20
+// maxCorpusFile bounds a corpus file copied into the database when the
+// syncer has no MaxSize. maxStoredFile is the most one value can hold: a
+// PostgreSQL field holds less than 1 GB.
+const (
+	maxCorpusFile = 64 << 20
+	maxStoredFile = 1<<30 - 1<<20
+)
 
 // articleFile reports whether name is an article file by its extension
 // (the formats the retrieval package reads).
@@ -43,6 +47,14 @@ type CorpusReport struct {
 // CorpusSyncer copies a corpus folder into the database. Create it with
 // Store.CorpusSyncer; it is safe for concurrent use.
 type CorpusSyncer struct {
+	// MaxSize, when set, returns the largest size of a file to copy (the
+	// reader's own limit, e.g. retrieval.SizeLimit, so that the shared
+	// corpus holds every file an index would read); nil means 64 MB for
+	// every file. A file larger than PostgreSQL can hold in a value (just
+	// under 1 GB) is skipped whatever MaxSize says. Set it before the
+	// first Sync.
+	MaxSize func(name string) int64
+
 	s    *Store
 	fsys fs.FS
 	mu   sync.Mutex
@@ -61,6 +73,14 @@ type fileStamp struct {
 // corpus folder, or the built-in sample).
 func (s *Store) CorpusSyncer(fsys fs.FS) *CorpusSyncer {
 	return &CorpusSyncer{s: s, fsys: fsys, stamps: map[string]fileStamp{}}
+}
+
+// limit returns the largest size of the file name that is copied.
+func (c *CorpusSyncer) limit(name string) int64 {
+	if c.MaxSize == nil {
+		return maxCorpusFile
+	}
+	return min(c.MaxSize(name), maxStoredFile)
 }
 
 // channel is the LISTEN/NOTIFY channel of this schema's corpus changes.
@@ -125,7 +145,11 @@ func (c *CorpusSyncer) Sync(ctx context.Context) (CorpusReport, error) {
 				return nil
 			}
 			info, err := fs.Stat(c.fsys, p) // follows a link to a file
-			if err != nil || !info.Mode().IsRegular() || info.Size() > maxCorpusFile {
+			if err != nil || !info.Mode().IsRegular() {
+				return nil
+			}
+			if limit := c.limit(p); info.Size() > limit {
+				c.s.log.WarnContext(ctx, "corpus file too large to share; skipped", "path", p, "mb", info.Size()>>20, "limit_mb", limit>>20)
 				return nil
 			}
 			hash, content, err := c.hash(p, info)

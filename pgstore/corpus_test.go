@@ -248,3 +248,37 @@ func (f fakeStore) Article(_ context.Context, id string) (bot.Article, error) {
 }
 func (f fakeStore) Articles(context.Context) ([]bot.Article, error)   { return f.arts, nil }
 func (f fakeStore) Conflicts(context.Context) ([]bot.Conflict, error) { return nil, nil }
+
+// TestCorpusSyncSizeLimit: the syncer copies the files its MaxSize allows,
+// by name, as the index reading them would (a feed may be larger than an
+// article file), and skips larger ones.
+func TestCorpusSyncSizeLimit(t *testing.T) {
+	url := pgtest.URL(t, os.Getenv)
+	dir := t.TempDir()
+	write(t, dir, "small.txt", "Small\n\nText.")
+	write(t, dir, "large.txt", "Large\n\nText that is longer than twenty bytes.")
+	write(t, dir, "feed.jsonl", `{"id":"f1","text":"A feed line longer than twenty bytes."}`)
+	s := open(t, url, pgstore.Options{})
+	sync := s.CorpusSyncer(os.DirFS(dir))
+	sync.MaxSize = func(name string) int64 {
+		if filepath.Ext(name) == ".jsonl" {
+			return 1000
+		}
+		return 20
+	}
+	rep, err := sync.Sync(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 2 {
+		t.Errorf("added %d files, want 2", rep.Added)
+	}
+	m := s.Mirror()
+	if _, err := m.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := mirrorFiles(t, m)
+	if _, ok := got["large.txt"]; ok || len(got) != 2 || got["feed.jsonl"] == "" || got["small.txt"] == "" {
+		t.Errorf("shared files = %v, want small.txt and feed.jsonl", got)
+	}
+}

@@ -312,8 +312,8 @@ func TestSizeLimit(t *testing.T) {
 		"a.txt": maxFileSize, "b/c.json": maxFileSize, "d.html": maxFileSize,
 		"feed.jsonl": maxFeedSize, "FEED.NDJSON": maxFeedSize,
 	} {
-		if got := sizeLimit(name); got != want {
-			t.Errorf("sizeLimit(%q) = %d, want %d", name, got, want)
+		if got := SizeLimit(name); got != want {
+			t.Errorf("SizeLimit(%q) = %d, want %d", name, got, want)
 		}
 	}
 	if maxFeedSize < 200<<20 {

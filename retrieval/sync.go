@@ -28,8 +28,9 @@ const (
 	maxFeedSize = 1 << 30
 )
 
-// sizeLimit returns the largest size accepted for a corpus file.
-func sizeLimit(name string) int64 {
+// SizeLimit returns the largest size of a corpus file read: 64 MB, or 1 GB
+// for a line-delimited feed (.jsonl, .ndjson), named by its path.
+func SizeLimit(name string) int64 {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".jsonl", ".ndjson":
 		return maxFeedSize
@@ -110,7 +111,7 @@ func scanCorpus(ctx context.Context, fsys fs.FS, root string) (files []scannedFi
 			problems = append(problems, Problem{File: p, Reason: "not a regular file; skipped"})
 			return nil
 		}
-		if limit := sizeLimit(p); info.Size() > limit {
+		if limit := SizeLimit(p); info.Size() > limit {
 			problems = append(problems, Problem{File: p, Reason: fmt.Sprintf("file is larger than %d MB (%d MB); skipped", limit>>20, info.Size()>>20)})
 			return nil
 		}

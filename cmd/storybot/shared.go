@@ -56,7 +56,8 @@ func (s *server) openShared(ctx context.Context, g *errgroup.Group) (*app, error
 		dir, src = abs, os.DirFS(abs)
 	}
 	syncer := s.store.CorpusSyncer(src)
-	var folderPending atomic.Bool // a folder sync failed: retry it once the database is back
+	syncer.MaxSize = retrieval.SizeLimit // the database holds every file the index would read
+	var folderPending atomic.Bool        // a folder sync failed: retry it once the database is back
 	syncFolder := func(ctx context.Context) error {
 		rep, err := syncer.Sync(ctx)
 		if err != nil {
