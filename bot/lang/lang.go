@@ -213,7 +213,14 @@ func (l *Lang) Tokens(text string) []Token {
 // contraction glued to its word ("he'd") into two tokens.
 func (l *Lang) splitSymbols(toks []token.Token) []token.Token {
 	var out []token.Token
-	for _, t := range toks {
+	for i, t := range toks {
+		// The tokenizer keeps the full stop of some last words as if they
+		// were abbreviations ("Bow."): a word with no other stop in it
+		// ends the sentence there.
+		if i == len(toks)-1 && len(t.Text) > 2 && strings.HasSuffix(t.Text, ".") && !strings.Contains(t.Text[:len(t.Text)-1], ".") && t.Text[0] != '.' {
+			out = append(out, token.Token{Text: t.Text[:len(t.Text)-1], Start: t.Start}, token.Token{Text: ".", Start: t.Start + len(t.Text) - 1})
+			continue
+		}
 		if r, n := utf8.DecodeRuneInString(t.Text); n < len(t.Text) && !unicode.IsLetter(r) && !unicode.IsDigit(r) && isDigit(t.Text[n]) {
 			if _, ok := l.currencies[t.Text[:n]]; ok {
 				out = append(out, token.Token{Text: t.Text[:n], Start: t.Start}, token.Token{Text: t.Text[n:], Start: t.Start + n})

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -284,4 +285,21 @@ func near(a, b float64) bool {
 		return math.IsInf(a, 1) && math.IsInf(b, 1)
 	}
 	return math.Abs(a-b) <= 0.01*math.Max(1, math.Abs(b))
+}
+
+func TestLastWordFullStop(t *testing.T) {
+	l := newLang(t)
+	for _, text := range []string{"The road runs north of Broken Bow.", "It stands in the U.S."} {
+		toks := l.Tokens(text)
+		last := toks[len(toks)-1].Text
+		if strings.HasSuffix(text, "U.S.") {
+			if last != "U.S." {
+				t.Errorf("%q: an abbreviation lost its stops: %q", text, last)
+			}
+			continue
+		}
+		if last != "." || toks[len(toks)-2].Text != "Bow" {
+			t.Errorf("%q: last tokens %q %q", text, toks[len(toks)-2].Text, last)
+		}
+	}
 }

@@ -172,15 +172,16 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 	var cands []Candidate
 	seen := map[string]bool{}
 	for _, p := range passages {
-		var prev [][]string
+		var prev, earlier [][]string
 		for _, text := range p.Sentences {
 			s := Sentence{Text: text, Toks: l.Tokens(text)}
 			stems := make([][]string, len(s.Toks))
 			for i, t := range s.Toks {
 				stems[i] = l.Stems(t)
 			}
-			before := prev
+			before, above := prev, earlier
 			prev = stems
+			earlier = append(earlier, stems...)
 			key := p.Article + "\x00" + text
 			if seen[key] {
 				continue
@@ -199,6 +200,11 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 				// A sentence often continues the one before it ("Two were
 				// saved, but the remaining six went into the river").
 				rel = math.Max(rel, 0.8*e.relevance(q, append(append([][]string{}, prev...), stems...)))
+			}
+			if above != nil {
+				// A text names its subject once and then leaves the name
+				// out ("The parish was founded in 1856").
+				rel = math.Max(rel, 0.7*e.carried(q, stems, above))
 			}
 			if len(q.Owner) > 0 && !hasAny(stems, q.Owner) {
 				continue // the captain of another ship
@@ -431,6 +437,39 @@ func (e *Engine) relevance(q Query, stems [][]string) float64 {
 	}
 	if all == 0 {
 		return 0.5
+	}
+	return have / all
+}
+
+// carried is the relevance of a sentence whose passage named the
+// question's proper names earlier: the names count where the passage has
+// them, every other focus word must be in the sentence itself.
+func (e *Engine) carried(q Query, stems, above [][]string) float64 {
+	var have, all float64
+	names := false
+	for _, t := range q.Focus {
+		w := e.termWeight(t)
+		all += w
+		best := 0.0
+		for _, st := range stems {
+			if m := t.Match(st); m > best {
+				best = m
+			}
+		}
+		if t.Name {
+			names = true
+			for _, st := range above {
+				if m := t.Match(st); m > best {
+					best = m
+				}
+			}
+		} else if best < 0.5 {
+			return 0 // the sentence must say what is asked of the thing
+		}
+		have += w * best
+	}
+	if all == 0 || !names {
+		return 0
 	}
 	return have / all
 }

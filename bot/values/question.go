@@ -61,6 +61,10 @@ type Term struct {
 	Described bool
 	// Proper is set for a proper name ("Ruiz").
 	Proper bool
+	// Name is set for a word of a proper name ("Ostel" in "the Ostel
+	// bridge"): a text about the thing names it once, and its next
+	// sentences may leave the name out ("The bridge opened in 1970").
+	Name bool
 	// Rel maps the stems the word matches in text to the strength of the
 	// match: its own (1), base forms, WordNet synonyms and derived forms.
 	Rel map[string]float64
@@ -199,6 +203,11 @@ func Analyze(l *lang.Lang, text string) Query {
 			}
 		}
 		after := bestAt + bestN
+		// "the population of": the noun before "of" names the measure.
+		if bestN >= 2 && toks[after-1].Lower == "of" && toks[after-2].Noun() && wantsFigure(Query{Types: best}) && q.Dimension == nil {
+			t := toks[after-2]
+			q.Dimension = &Term{Word: t.Lower, Stem: l.Stem(t.Lower), Noun: true, Rel: l.Related(t)}
+		}
 		// "what river", "which airline": the noun after what/which names the kind of answer.
 		// The word after "what" or "which" is a noun by grammar, whatever
 		// its tag, unless it is an auxiliary or a function word.
@@ -251,6 +260,11 @@ func Analyze(l *lang.Lang, text string) Query {
 				}
 				q.Counted = append(q.Counted, l.Stem(toks[k].Lower))
 				k++
+			}
+			// A proper name after the phrase ("the population of Port
+			// Ellis") names the owner of the figure, not what it counts.
+			if k > after && toks[k-1].Proper() && toks[after].Proper() {
+				q.Counted = nil
 			}
 		}
 	}
@@ -372,6 +386,7 @@ func Analyze(l *lang.Lang, text string) Query {
 		term := Term{Word: t.Lower, Stem: st, Noun: t.Noun(), Verb: t.Verb(), Adj: !t.Noun() && !t.Verb(), Rel: l.Related(t)}
 		term.Described = appos[k]
 		term.Proper = strings.HasPrefix(t.Tag, "NNP")
+		term.Name = k > 0 && t.Text != t.Lower && t.Text[0] >= 'A' && t.Text[0] <= 'Z'
 		term.Modifier = t.Adj() && k+1 < len(toks) && toks[k+1].Noun() && !term.Described
 		// A phrasal verb matches its one-word synonyms: "pull out" matches
 		// "withdraw".

@@ -37,6 +37,9 @@ func TestAnalyze(t *testing.T) {
 		{"Why did the roof fall?", "describe", "", "", "roof fall"},
 		{"what was the estimated flood damage in euros?", "money", "", "", "estimated flood damage"},
 		{"Did the mayor resign?", "yesno", "", "", "mayor resign"},
+		{"What is the population of Port Ellis?", "count", "", "", "port ellis"},
+		{"What is the birth date of Ana Varga?", "date", "", "", "birth ana varga"},
+		{"The mill was built in which year?", "date", "", "", "mill built"},
 	} {
 		q := Analyze(l, tc.q)
 		var focus []string
@@ -207,6 +210,12 @@ func TestEngine(t *testing.T) {
 		{"a year alone dates what happened long ago", "When was the mill built?",
 			passages("a: The mill was built in 1846 by a weaver."),
 			Agreed, []string{"1846"}},
+		{"a passage names its subject once", "When was the Orrin Mill built?",
+			[]Passage{{Article: "a", Sentences: []string{"The Orrin Mill stands on the quay of a small port.", "It has a slate roof and a tall chimney.", "The mill was built in 1846 by a weaver."}}},
+			Agreed, []string{"1846"}},
+		{"a population is a count", "What is the population of Port Ellis?",
+			[]Passage{{Article: "a", Sentences: []string{"Port Ellis is a town on the coast.", "At the last census, the population was 4,210."}}},
+			Agreed, []string{"4,210"}},
 		{"a year and a day in it agree", "When was the mill built?",
 			passages("a: The mill was built in 1846 by a weaver.", "b: The mill was built on 3 May 1846 by a weaver."),
 			Agreed, nil},
