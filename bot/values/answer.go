@@ -580,16 +580,21 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 		// figure ("magnitude 5.1"); a figure without it measures something
 		// else.
 		beside := false
-		for k := max(0, v.Start-6); k < len(stems) && k < v.End+6; k++ {
+		for k := max(0, v.Start-3); k < len(stems) && k < v.End+2; k++ {
 			if q.Dimension.Match(stems[k]) >= 0.5 {
 				beside = true
 				break
 			}
 		}
-		if beside {
+		switch {
+		case beside:
 			att = math.Min(1, att+0.3)
-		} else if q.Dimension.Noun {
+		case q.Dimension.Noun:
 			att *= 0.8
+		case !q.Wants(Count) && matchAny(*q.Dimension, stems):
+			// The sentence gives the measure beside another figure ("16 km
+			// north, at a depth of 10 km"): this one measures something else.
+			att *= 0.7
 		}
 	}
 	if len(q.Dates) > 0 && v.Type != Date && v.Type != Weekday {

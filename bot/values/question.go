@@ -197,8 +197,15 @@ func Analyze(l *lang.Lang, text string) Query {
 			used[k] = true
 			// "how deep", "what magnitude": the measure named by an adjective
 			// or by a noun of a figure question.
-			if (toks[k].Adj() || toks[k].Noun() && wantsFigure(Query{Types: best})) && bestN == 2 && k == bestAt+1 {
-				t := Term{Word: toks[k].Lower, Stem: l.Stem(toks[k].Lower), Adj: !toks[k].Noun(), Noun: toks[k].Noun(), Rel: l.Related(toks[k])}
+			// After "how" the word is an adjective by grammar ("how deep"),
+			// whatever its tag; after "what" it is a noun ("what magnitude").
+			if bestN == 2 && k == bestAt+1 && (toks[bestAt].Lower == "how" && (toks[k].Adj() || toks[k].Noun()) || toks[bestAt].Lower != "how" && toks[k].Noun() && wantsFigure(Query{Types: best})) {
+				tk := toks[k]
+				noun := toks[bestAt].Lower != "how"
+				if !noun {
+					tk.Tag = "JJ"
+				}
+				t := Term{Word: tk.Lower, Stem: l.Stem(tk.Lower), Adj: !noun, Noun: noun, Rel: l.Related(tk)}
 				q.Dimension = &t
 			}
 		}
