@@ -93,6 +93,18 @@ func (a *analyzer) bleveIDs(s string, out []uint32) []uint32 {
 // termIDs appends the numbers of the index terms of text to out, in order,
 // with repeats: exactly the terms bleve's English analyzer gives.
 func (a *analyzer) termIDs(text string, out []uint32) []uint32 {
+	if ids, ok := a.pieceIDs(text, out, false); ok {
+		return ids
+	}
+	return a.bleveIDs(text, out)
+}
+
+// pieceIDs appends the terms of text piece by piece, from the memo. When
+// the pieces would not give bleve's terms (broken UTF-8, whose handling is
+// the segmenter's own, or a character that joins the white space before
+// it, at the start of text too when afterSpace), it returns out unchanged
+// and false: text must be analysed whole.
+func (a *analyzer) pieceIDs(text string, out []uint32, afterSpace bool) ([]uint32, bool) {
 	start := len(out)
 	i := 0
 	for i < len(text) {
@@ -111,10 +123,8 @@ func (a *analyzer) termIDs(text string, out []uint32) []uint32 {
 			break
 		}
 		piece := text[i:j]
-		if !ascii && (!utf8.ValidString(piece) || (i > 0 && joinsSpace(piece))) {
-			// Broken UTF-8 (the segmenter's handling of it is its own),
-			// or a character joined to the white space before it.
-			return a.bleveIDs(text, out[:start])
+		if !ascii && (!utf8.ValidString(piece) || ((i > 0 || afterSpace) && joinsSpace(piece))) {
+			return out[:start], false
 		}
 		i = j
 		var ok bool
@@ -127,7 +137,7 @@ func (a *analyzer) termIDs(text string, out []uint32) []uint32 {
 			a.cache.put(piece, slices.Clone(out[n:]))
 		}
 	}
-	return out
+	return out, true
 }
 
 // terms returns the index terms of text, in order, with repeats.

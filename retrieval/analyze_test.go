@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"github.com/storybot/storybot/bot"
 	"io/fs"
 	"math/rand/v2"
 	"slices"
@@ -109,6 +110,34 @@ func TestPieceCache(t *testing.T) {
 	for piece, w := range want {
 		if got, ok := c.get(piece, []uint32{7}); !ok || !slices.Equal(got, append([]uint32{7}, w...)) {
 			t.Fatalf("get(%q) = %v, %v; want 7 then %v", piece, got, ok, w)
+		}
+	}
+}
+
+// TestPassageTermsMatchJoinedText: a passage analysed sentence by sentence
+// gives the terms of its text, the sentences joined by spaces, also when a
+// sentence starts with a character that joins the space before it or holds
+// broken UTF-8 (then the whole text is analysed).
+func TestPassageTermsMatchJoinedText(t *testing.T) {
+	tests := [][]string{
+		{"The convoy left at dawn.", "It reached the border by noon."},
+		{"One."},
+		{"Plain first.", "\u0301accent opens the second.", "Third."},
+		{"\u0301accent opens the first.", "Second."},
+		{"Zero\u200dwidth inside.", "\u200djoiner opens this one."},
+		{"Broken \xff byte.", "Next."},
+		{"Naïve café owners’ “quotes”.", "Ünïcödé 東京都 ١٢٣."},
+	}
+	a, err := newAnalyzer(newTermDict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sents := range tests {
+		p := bot.Passage{Sentences: sents}
+		got := a.passages([]bot.Passage{p})[0]
+		ids := a.termIDs(p.Text(), nil)
+		if want := a.count(ids); !slices.Equal(got.terms, want) || got.length != len(ids) {
+			t.Errorf("%q: terms %v (length %d), want %v (%d)", sents, got.terms, got.length, want, len(ids))
 		}
 	}
 }

@@ -478,7 +478,18 @@ func mergeSegment(old *bm25Seg, drop map[string]bool, add *segBuilder, gen uint6
 	}
 	slices.SortFunc(newTerms, func(a, b newTerm) int { return strings.Compare(a.term, b.term) })
 
-	var strs, posts []byte
+	// The postings are at most the old ones and the new ones; the strings
+	// at most the old ones and the new terms and articles.
+	newPosts, newStrs := 0, 0
+	for _, t := range newTerms {
+		newPosts += len(t.buf.buf) + 2*binary.MaxVarintLen32
+		newStrs += len(t.term)
+	}
+	for _, d := range add.docs {
+		newStrs += len(d.article)
+	}
+	posts := make([]byte, 0, len(old.posts)+newPosts)
+	strs := make([]byte, 0, len(old.strs)+newStrs)
 	articleOff := map[string][2]uint32{}
 	docTab := make([]byte, 0, len(docs)*bm25DocEntry)
 	for _, d := range docs {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -288,7 +289,14 @@ func (x *Index) wipe() error {
 }
 
 func (x *Index) openStores() error {
-	db, err := bolt.Open(filepath.Join(x.dir, "store.db"), 0o644, &bolt.Options{Timeout: 2 * time.Second})
+	opts := &bolt.Options{Timeout: 2 * time.Second}
+	if strconv.IntSize == 64 {
+		// Address space for the store to grow into without remapping
+		// (each remap copies every page the writing transaction holds,
+		// and waits for readers); only pages in use take memory.
+		opts.InitialMmapSize = 1 << 30
+	}
+	db, err := bolt.Open(filepath.Join(x.dir, "store.db"), 0o644, opts)
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
 			return fmt.Errorf("%s: %w", x.dir, errInUse)

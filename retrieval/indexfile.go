@@ -129,7 +129,16 @@ func (a *analyzer) passages(ps []bot.Passage) []analysedPassage {
 	out := make([]analysedPassage, len(ps))
 	var buf []uint32
 	for i, p := range ps {
-		buf = a.termIDs(p.Text(), buf[:0])
+		// The terms of p.Text(), the sentences joined by spaces, without
+		// joining them.
+		buf = buf[:0]
+		ok := true
+		for j, s := range p.Sentences {
+			if buf, ok = a.pieceIDs(s, buf, j > 0); !ok {
+				buf = a.bleveIDs(p.Text(), buf[:0])
+				break
+			}
+		}
 		out[i] = analysedPassage{terms: a.count(buf), length: len(buf)}
 	}
 	return out

@@ -177,8 +177,17 @@ func (p *jsonScan) str() (string, bool) {
 
 // escaped continues str at the first backslash, building the value.
 func (p *jsonScan) escaped(start int) (string, bool) {
+	// The value is no longer than its JSON: size the buffer to the
+	// string's end.
+	end := p.i
+	for end < len(p.s) && p.s[end] != '"' {
+		if p.s[end] == '\\' {
+			end++
+		}
+		end++
+	}
 	var b strings.Builder
-	b.Grow(p.i - start + 64)
+	b.Grow(min(end, len(p.s)) - start)
 	b.WriteString(p.s[start:p.i])
 	for p.i < len(p.s) {
 		c := p.s[p.i]

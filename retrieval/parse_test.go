@@ -3,6 +3,7 @@ package retrieval
 import (
 	"encoding/json"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -426,6 +427,60 @@ func FuzzFastRecord(f *testing.F) {
 		}
 		if want, wok := jsonRecord(line); !wok || !reflect.DeepEqual(got, want) {
 			t.Errorf("fastRecord(%q) = %+v\nencoding/json: %+v (ok %v)", line, got, want, wok)
+		}
+	})
+}
+
+// normalizeTextRef is normalizeText as it was, building every paragraph:
+// the reference for the version that takes one-line paragraphs as they are.
+func normalizeTextRef(s string) string {
+	if !norm.NFC.IsNormalString(s) {
+		s = norm.NFC.String(s)
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	var paras []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			paras = append(paras, cur.String())
+			cur.Reset()
+		}
+	}
+	for line := range strings.SplitSeq(s, "\n") {
+		line = cleanLine(line)
+		if line == "" {
+			flush()
+			continue
+		}
+		if isBoilerplate(line) {
+			continue
+		}
+		if cur.Len() > 0 && hardWrapped(cur.String(), line) {
+			cur.WriteByte(' ')
+			cur.WriteString(line)
+			continue
+		}
+		flush()
+		cur.WriteString(line)
+	}
+	flush()
+	return strings.Join(paras, "\n\n")
+}
+
+func FuzzNormalizeText(f *testing.F) {
+	for _, s := range []string{
+		"One paragraph on one line.",
+		"A hard-wrapped line\nthat goes on\nand on.\n\nNext paragraph.\nA new line here.",
+		"Ends with a comma,\nnext starts lower.\r\nAdvertisement\r\n\r\n\r\nLast one",
+		"  spaced\t out \u00a0 line  \n\n\n  ",
+		"Quote ends here”\nlower start",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := normalizeText(s), normalizeTextRef(s); got != want {
+			t.Errorf("normalizeText(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

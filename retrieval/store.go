@@ -54,11 +54,16 @@ func hashBytes(b []byte) string {
 // FirstSeen).
 func articleHash(a bot.Article) string {
 	h := sha256.New()
+	var buf [4096]byte
 	for _, s := range []string{a.ID, a.Title, a.Outlet, a.URL, a.Published.UTC().Format(time.RFC3339Nano), a.Text} {
-		var n [8]byte
-		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
-		h.Write(n[:])
-		h.Write([]byte(s))
+		binary.LittleEndian.PutUint64(buf[:8], uint64(len(s)))
+		h.Write(buf[:8])
+		// Through buf: h.Write([]byte(s)) would copy the whole text.
+		for len(s) > 0 {
+			n := copy(buf[:], s)
+			h.Write(buf[:n])
+			s = s[n:]
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }

@@ -227,11 +227,18 @@ func normalizeText(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	var paras []string
-	var cur strings.Builder
+	// The paragraph being read: cur, a line taken as it is, until a
+	// hard-wrapped line continues it in the builder.
+	cur := ""
+	var wrapped strings.Builder
 	flush := func() {
-		if cur.Len() > 0 {
-			paras = append(paras, cur.String())
-			cur.Reset()
+		if wrapped.Len() > 0 {
+			cur = wrapped.String()
+			wrapped = strings.Builder{}
+		}
+		if cur != "" {
+			paras = append(paras, cur)
+			cur = ""
 		}
 	}
 	for line := range strings.SplitSeq(s, "\n") {
@@ -243,13 +250,17 @@ func normalizeText(s string) string {
 		if isBoilerplate(line) {
 			continue
 		}
-		if cur.Len() > 0 && hardWrapped(cur.String(), line) {
-			cur.WriteByte(' ')
-			cur.WriteString(line)
+		if cur != "" && hardWrapped(cur, line) {
+			if wrapped.Len() == 0 {
+				wrapped.WriteString(cur)
+			}
+			wrapped.WriteByte(' ')
+			wrapped.WriteString(line)
+			cur = line // its last character decides what follows
 			continue
 		}
 		flush()
-		cur.WriteString(line)
+		cur = line
 	}
 	flush()
 	return strings.Join(paras, "\n\n")
