@@ -123,7 +123,7 @@ func supportIDs(c values.Cluster) []string {
 func isFigure(q values.Query) bool {
 	for _, t := range q.Types {
 		switch t {
-		case values.Person, values.Org, values.Place, values.Name, values.Direction:
+		case values.Person, values.Org, values.Place, values.Name, values.KindOf, values.Direction:
 			return false
 		}
 	}

@@ -93,6 +93,7 @@ type Lang struct {
 	stemCache  sync.Map
 	lemmaCache sync.Map
 	relCache   sync.Map
+	kindCache  sync.Map
 }
 
 // cacheSize bounds each generation of the token cache.

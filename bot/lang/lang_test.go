@@ -303,3 +303,25 @@ func TestLastWordFullStop(t *testing.T) {
 		}
 	}
 }
+
+func TestIsKind(t *testing.T) {
+	l := newLang(t)
+	for _, tc := range []struct {
+		word, kind string
+		want       bool
+	}{
+		{"hockey", "sport", true},
+		{"ice hockey", "sport", true},
+		{"cricket", "sport", true}, // a rarer sense than the insect
+		{"Peru", "country", true},
+		{"sport", "sport", false},
+		{"hockey", "country", false},
+	} {
+		if got := l.IsKind(tc.word, tc.kind); got != tc.want {
+			t.Errorf("IsKind(%q, %q) = %v", tc.word, tc.kind, got)
+		}
+	}
+	if l.IsKindFirst("sport", "person") || !l.IsKindFirst("welder", "person") {
+		t.Error("IsKindFirst follows the most frequent sense")
+	}
+}

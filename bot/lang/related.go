@@ -196,3 +196,28 @@ func (l *Lang) Person(word string) bool {
 	}
 	return false
 }
+
+// IsKind reports whether a noun (or a two-word noun, "ice hockey") is a
+// kind or an instance of kind in WordNet: "hockey" is a sport, "Peru" a
+// country, "guitar" an instrument. A word is not a kind of itself.
+func (l *Lang) IsKind(word, kind string) bool {
+	if l.wn == nil || word == "" || kind == "" {
+		return false
+	}
+	key := strings.ToLower(word) + "\x00" + kind
+	if v, ok := l.kindCache.Load(key); ok {
+		return v.(bool)
+	}
+	ok := l.wn.IsA(strings.ToLower(word), wordnet.Noun, kind)
+	l.kindCache.Store(key, ok)
+	return ok
+}
+
+// IsKindFirst is IsKind for the word's most frequent sense only: "sport"
+// is a person in a rare sense ("a good sport"), an activity first.
+func (l *Lang) IsKindFirst(word, kind string) bool {
+	if l.wn == nil || word == "" || kind == "" {
+		return false
+	}
+	return l.wn.IsA(strings.ToLower(word), wordnet.Noun, kind, wordnet.FirstSenses(1))
+}

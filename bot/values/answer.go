@@ -279,6 +279,9 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		if q.Category == "" && q.Wants(Person) {
 			continue // "who" questions name several actors; they do not dispute one
 		}
+		if o.Candidates[0].Type == KindOf {
+			continue // "hockey" and "cricket" may both be so; they are listed, not disputed
+		}
 		if len(q.Counted) > 0 && headMismatch(o.Candidates[0]) && !headMismatch(top.Candidates[0]) {
 			res.Judged++
 			continue // it counts something else ("300 rescuers" against "12 miners")
@@ -310,6 +313,10 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 	return res
 }
 
+// nameLike reports whether values of type t name something (a name or a
+// noun of the asked kind) rather than measure it.
+func nameLike(t string) bool { return t == Name || t == KindOf }
+
 // maxOthers bounds the other answers listed beside the main one, and
 // othersShare is the share of the answer's score one needs: a weaker value
 // is more likely about something else the articles mention.
@@ -338,7 +345,7 @@ func others(cands []Candidate, shown []Cluster, minScore float64) []Cluster {
 		if cited[c.Article] || c.Score < minScore || c.Score < othersShare*shown[0].Score {
 			continue
 		}
-		if c.Type != shown[0].Candidates[0].Type {
+		if t := shown[0].Candidates[0].Type; c.Type != t && !(nameLike(c.Type) && nameLike(t)) {
 			continue
 		}
 		placed := false
@@ -476,7 +483,7 @@ func (e *Engine) carried(q Query, stems, above [][]string) float64 {
 
 // ownWords reports whether a name value repeats the question's own words.
 func (e *Engine) ownWords(q Query, stems [][]string, v Value) bool {
-	if v.Type != Name && v.Type != Person && v.Type != Org && v.Type != Place {
+	if v.Type != Name && v.Type != Person && v.Type != Org && v.Type != Place && v.Type != KindOf {
 		return false
 	}
 	for k := v.Start; k < v.End; k++ {

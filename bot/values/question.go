@@ -19,24 +19,27 @@ import (
 
 // Answer types a question can ask for.
 const (
-	Count     = "count"
-	Amount    = "amount"
-	Money     = "money"
-	Length    = "length"
-	Duration  = "duration"
-	Mass      = "mass"
-	Area      = "area"
-	Speed     = "speed"
-	Age       = "age"
-	Percent   = "percent"
-	Degree    = "degree"
-	Date      = "date"
-	Weekday   = "weekday"
-	Time      = "time"
-	Person    = "person"
-	Org       = "org"
-	Place     = "place"
-	Name      = "name"
+	Count    = "count"
+	Amount   = "amount"
+	Money    = "money"
+	Length   = "length"
+	Duration = "duration"
+	Mass     = "mass"
+	Area     = "area"
+	Speed    = "speed"
+	Age      = "age"
+	Percent  = "percent"
+	Degree   = "degree"
+	Date     = "date"
+	Weekday  = "weekday"
+	Time     = "time"
+	Person   = "person"
+	Org      = "org"
+	Place    = "place"
+	Name     = "name"
+	// KindOf is a common noun of the asked kind ("hockey" for "what
+	// sport"): it answers, but never disputes another answer.
+	KindOf    = "kind"
 	Direction = "direction"
 	YesNo     = "yesno"
 	Describe  = "describe"
@@ -92,6 +95,9 @@ type Query struct {
 	// Category is the kind of thing a "which X" or "the name of the X"
 	// question asks for (its stem), or "".
 	Category string
+	// Kind is the category as written ("sport" in "what sport"): a common
+	// noun that WordNet files under it ("hockey") answers too.
+	Kind string
 	// Counted are the stems of the noun run a "how many" or measure
 	// question asks about ("crew members": crew, member); the last is its head.
 	Counted []string
@@ -226,7 +232,7 @@ func Analyze(l *lang.Lang, text string) Query {
 			for k+1 < len(toks) && toks[k+1].Noun() && !l.Stop(toks[k+1].Lower) && l.Content(toks[k+1]) && !l.InflectedVerb(toks[k+1].Lower) {
 				k++
 			}
-			q.Types, q.Category = []string{Name}, l.Stem(toks[k].Lower)
+			q.Types, q.Category, q.Kind = []string{Name}, l.Stem(toks[k].Lower), toks[k].Lower
 			q.Plural = l.Plural(toks[k].Lower)
 			used[k] = true
 		}
@@ -244,7 +250,7 @@ func Analyze(l *lang.Lang, text string) Query {
 					}
 					if h >= 0 {
 						q.Explicit = true
-						q.Types, q.Category = []string{Name}, l.Stem(toks[h].Lower)
+						q.Types, q.Category, q.Kind = []string{Name}, l.Stem(toks[h].Lower), toks[h].Lower
 						q.Plural = toks[k].Lower == "names" || l.Plural(toks[h].Lower)
 						used[h] = true
 						used[k], used[k+1] = true, true
@@ -498,7 +504,7 @@ func subjectStart(t lang.Token) bool {
 // question's focus words it lacks (the thing "it" refers to).
 func FollowUp(q, prev Query) Query {
 	if !q.Typed() && prev.Typed() && len(q.Focus) == 0 {
-		q.Types, q.Category, q.Counted = prev.Types, prev.Category, prev.Counted
+		q.Types, q.Category, q.Kind, q.Counted = prev.Types, prev.Category, prev.Kind, prev.Counted
 	}
 	for _, t := range prev.Focus {
 		if !q.hasFocus(t.Stem) && t.Noun {

@@ -34,7 +34,7 @@ func (v Value) Compatible(o Value) bool {
 		return false
 	}
 	switch v.Type {
-	case Person, Org, Place, Name:
+	case Person, Org, Place, Name, KindOf:
 		return SameName(v.Key, o.Key)
 	case Title:
 		return sameTitle(v.Key, o.Key)
@@ -192,6 +192,11 @@ func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
 			}
 			out = append(out, v)
 		}
+		// A person's answer is a name, and a question that asks for a
+		// name in so many words wants one.
+		if q.Kind != "" && !q.Explicit && !l.IsKindFirst(q.Kind, "person") {
+			out = append(out, kindNouns(l, toks, used, q.Kind, span)...)
+		}
 	}
 	if q.Wants(Title) {
 		out = append(out, titles(l, toks, q, span)...)
@@ -306,6 +311,27 @@ func sameTitle(a, b string) bool {
 		}
 	}
 	return len(wa) > 0
+}
+
+// kindNouns reads the nouns WordNet files under the asked kind ("what
+// sport": "hockey", "ice hockey"), names or not, that no other value
+// holds. A noun before one that makes a kind with it ("ice hockey",
+// "American football") belongs to the answer.
+func kindNouns(l *lang.Lang, toks []lang.Token, used []bool, kind string, span func(a, b int) string) []Value {
+	var out []Value
+	for k := 0; k < len(toks); k++ {
+		t := toks[k]
+		if used[k] || !t.Noun() || !t.Word() || l.Stop(t.Lower) || !l.IsKind(t.Lower, kind) {
+			continue
+		}
+		start := k
+		if k > 0 && (toks[k-1].Noun() || toks[k-1].Adj()) && !used[k-1] && l.IsKind(toks[k-1].Lower+" "+t.Lower, kind) {
+			start = k - 1
+		}
+		label := span(start, k+1)
+		out = append(out, Value{Type: KindOf, Label: label, Key: strings.ToLower(label), Start: start, End: k + 1, Head: -1})
+	}
+	return out
 }
 
 // locative reports whether a preposition of place stands before token i

@@ -219,6 +219,9 @@ func TestEngine(t *testing.T) {
 		{"a population is a count", "What is the population of Port Ellis?",
 			[]Passage{{Article: "a", Sentences: []string{"Port Ellis is a town on the coast.", "At the last census, the population was 4,210."}}},
 			Agreed, []string{"4,210"}},
+		{"a noun of the asked kind answers", "What sport is Tam Oduya associated with?",
+			passages("a: Tam Oduya played hockey for the county side.", "b: Tam Oduya won a medal in ice hockey in 1998."),
+			Agreed, []string{"hockey"}},
 		{"a year and a day in it agree", "When was the mill built?",
 			passages("a: The mill was built in 1846 by a weaver.", "b: The mill was built on 3 May 1846 by a weaver."),
 			Agreed, nil},
@@ -320,5 +323,23 @@ func TestOthers(t *testing.T) {
 		"a: The Orrin Mill closed in 1950."))
 	if len(res.Others) != 0 {
 		t.Errorf("others from the answer's own article: %+v", res.Others)
+	}
+}
+
+func TestKindNouns(t *testing.T) {
+	l := newLang(t)
+	eng := &Engine{Lang: l}
+	// Two people of one name, each in their own sport: both are listed,
+	// neither disputes the other.
+	res := eng.Answer(Analyze(l, "What sport is Tam Oduya associated with?"), passages(
+		"a: Tam Oduya played cricket for the county side.",
+		"b: Tam Oduya, a swimmer from the north, won a medal in swimming."))
+	if res.Outcome != Agreed || len(res.Others) != 1 {
+		t.Fatalf("outcome %s, others %+v\n%s", res.Outcome, res.Others, strings.Join(res.Trace, "\n"))
+	}
+	// A person's answer is a name, not a common noun of their kind.
+	q := Analyze(l, "Which worker found the leak?")
+	for _, v := range Read(l, Sentence{Text: "A welder found the leak.", Toks: l.Tokens("A welder found the leak.")}, q, time.Time{}) {
+		t.Errorf("read %+v for a person kind", v)
 	}
 }
