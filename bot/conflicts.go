@@ -32,7 +32,7 @@ func DetectConflicts(ctx context.Context, passages []Passage) ([]Conflict, error
 			sents = append(sents, claims.Sentence{ArticleID: p.ArticleID, Text: s})
 		}
 	}
-	disputes := claims.Detect(sents)
+	disputes := claims.Detect(language(), sents)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("detect conflicts: %w", err)
 	}

@@ -2,6 +2,7 @@ package claims
 
 import (
 	"strings"
+	"time"
 )
 
 // Kind says what sort of claim a Claim is.
@@ -39,9 +40,6 @@ type Claim struct {
 	// Stance is true when the holder wants, demands, offers or accepts the
 	// claim (a party's position) rather than reports it.
 	Stance bool `json:"stance,omitempty"`
-
-	// Number is the quantity of a numeric claim.
-	Number *Number `json:"number,omitempty"`
 
 	// Role, Qualifier and Person describe a role claim: "NATO Secretary
 	// General Jens Stoltenberg" has Role "secretary general", Qualifier "nato".
@@ -113,10 +111,6 @@ func analyze(s string) analysis {
 		return a
 	}
 	a.holder, a.stance = holderOf(toks)
-	for _, n := range numbers(s, toks) {
-		n := n
-		a.claims = append(a.claims, Claim{Kind: KindNumber, Text: n.Text, Number: &n})
-	}
 	a.claims = append(a.claims, roleClaims(s, toks)...)
 	a.claims = append(a.claims, statusClaims(s, toks)...)
 	a.claims = append(a.claims, slotClaims(s, toks)...)
@@ -277,4 +271,7 @@ func dateClaims(s string, toks []token) []Claim {
 type Sentence struct {
 	ArticleID string
 	Text      string
+	// Published is the article's publication time, zero when unknown: it
+	// resolves relative dates and tells an updated count from a dispute.
+	Published time.Time
 }

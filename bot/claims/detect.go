@@ -6,6 +6,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+
+	"github.com/storybot/storybot/bot/lang"
 )
 
 // Evidence is a sentence of an article that carries a claim.
@@ -48,7 +51,7 @@ type item struct {
 // Version identifies the detection rules. It changes whenever Detect may
 // give different disputes for the same sentences, so a persisted ledger
 // stamped with another version should be recomputed.
-const Version = "2026-11-22.7"
+const Version = "2026-12-02.2"
 
 // maxBucket bounds how many claims one fact key may gather before it is
 // deemed too generic to compare (it keeps Detect near linear).
@@ -57,7 +60,12 @@ const maxBucket = 200
 // Detect finds the disputes among sentences: claims from different articles
 // about the same fact whose values cannot all be true. It is deterministic:
 // the same input gives the same disputes in the same order.
-func Detect(sentences []Sentence) []Dispute {
+//
+// Figures (counts, amounts, measures, shares) are read with bot/values and
+// compared per key (Figures); roles, event status, negated statements and
+// details by this package's own analysis.
+func Detect(l *lang.Lang, sentences []Sentence) []Dispute {
+	figures := figureDisputes(l, sentences)
 	ans := analyzeAll(sentences)
 	n := 0
 	for _, a := range ans {
@@ -82,13 +90,44 @@ func Detect(sentences []Sentence) []Dispute {
 		}
 	}
 	d := &detector{sents: sentences}
-	var out []Dispute
+	out := figures
 	out = append(out, d.roles(items)...)
 	out = append(out, d.statuses(items)...)
 	out = append(out, d.details(items)...)
-	out = append(out, d.numbers(items)...)
 	out = append(out, d.polarity(items, ans)...)
 	return dedupe(out)
+}
+
+// figureDisputes reads the figures of every sentence in parallel and
+// compares them per key.
+func figureDisputes(l *lang.Lang, sentences []Sentence) []Dispute {
+	f := NewFigures(l)
+	read := make([][]Figure, len(sentences))
+	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(sentences) {
+					return
+				}
+				read[i] = f.Read(sentences[i].Text, sentences[i].Published)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, figs := range read {
+		f.Merge(sentences[i].ArticleID, figs)
+	}
+	var out []Dispute
+	for _, d := range f.Disputes() {
+		out = append(out, d.Dispute(l))
+	}
+	return out
 }
 
 // analyzeAll analyses sentences in parallel.
@@ -739,264 +778,6 @@ func (d *detector) displaySpeaker(b []item, key string) string {
 }
 
 // --- numbers ---
-
-var outcomeTerms = setOf(`death injury missing arrest evacuat displac rescu hospitalis hospitaliz recover`)
-
-func (d *detector) numbers(items []item) []Dispute {
-	var numIdx []int32
-	for i := range items {
-		n := items[i].c.Number
-		if items[i].c.Kind != KindNumber || n == nil || n.Unit == "" || n.Value <= 0 {
-			continue
-		}
-		numIdx = append(numIdx, int32(i))
-	}
-	nums := make([]*item, len(numIdx))
-	for j, i := range numIdx {
-		nums[j] = &items[i]
-	}
-	buckets := map[string][]int{}
-	var keys []string
-	for i, it := range nums {
-		for _, t := range it.terms {
-			k := it.c.Number.Unit + "|" + t
-			if buckets[k] == nil {
-				keys = append(keys, k)
-			}
-			buckets[k] = append(buckets[k], i)
-		}
-	}
-	sort.Strings(keys)
-	// union-find over comparable pairs
-	parent := make([]int, len(nums))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
-	tried := map[[2]int]bool{}
-	for _, k := range keys {
-		b := buckets[k]
-		if len(b) < 2 || len(b) > maxBucket {
-			continue
-		}
-		for x := 0; x < len(b); x++ {
-			for y := x + 1; y < len(b); y++ {
-				p := [2]int{b[x], b[y]}
-				if tried[p] {
-					continue
-				}
-				tried[p] = true
-				if comparableNumbers(*nums[b[x]], *nums[b[y]]) {
-					parent[find(b[x])] = find(b[y])
-				}
-			}
-		}
-	}
-	compIdx := map[int][]int{}
-	var roots []int
-	for i := range nums {
-		r := find(i)
-		if len(compIdx[r]) == 0 {
-			roots = append(roots, r)
-		}
-		compIdx[r] = append(compIdx[r], i)
-	}
-	comps := map[int][]item{}
-	for r, ix := range compIdx {
-		if len(ix) < 2 || len(ix) > 50 {
-			continue
-		}
-		c := make([]item, len(ix))
-		for j, i := range ix {
-			c[j] = *nums[i]
-		}
-		comps[r] = c
-	}
-	sort.Ints(roots)
-	var out []Dispute
-	for _, r := range roots {
-		c := comps[r]
-		if len(c) < 2 || len(c) > 50 || !multiArticle(c) {
-			continue
-		}
-		// a figure presented as an update is the story moving on, not a
-		// contradiction: leave it out of the comparison
-		kept := c[:0:0]
-		for _, it := range c {
-			if !it.c.Number.Update {
-				kept = append(kept, it)
-			}
-		}
-		c = kept
-		if len(c) < 2 || !multiArticle(c) {
-			continue
-		}
-		// cluster values: sort by low, merge overlapping ranges
-		sort.SliceStable(c, func(i, j int) bool { return c[i].c.Number.Low < c[j].c.Number.Low })
-		var clusters [][]item
-		for _, it := range c {
-			if len(clusters) > 0 {
-				last := clusters[len(clusters)-1]
-				if anyOverlap(last, it) {
-					clusters[len(clusters)-1] = append(last, it)
-					continue
-				}
-			}
-			clusters = append(clusters, []item{it})
-		}
-		if len(clusters) < 2 {
-			continue
-		}
-		idx := map[string]string{}
-		for ci, cl := range clusters {
-			for _, it := range cl {
-				idx[fmt.Sprint(it.sent, it.c.Text)] = fmt.Sprint(ci)
-			}
-		}
-		groups, order, straddle := splitSides(c, func(it item) string { return idx[fmt.Sprint(it.sent, it.c.Text)] })
-		if straddle {
-			continue
-		}
-		sort.Slice(order, func(i, j int) bool { return order[i] < order[j] })
-		unit := c[0].c.Number.Unit
-		shared := sharedTerms(c)
-		dp := Dispute{Kind: KindNumber, Topic: d.numberTopic(c, unit, shared), Terms: shared}
-		for _, g := range order {
-			s := groups[g]
-			dp.Positions = append(dp.Positions, d.position(*s, distinctTexts(s.items, 2)))
-		}
-		if len(dp.Positions) >= 2 {
-			out = append(out, dp)
-		}
-	}
-	return out
-}
-
-func anyOverlap(cl []item, it item) bool {
-	for _, o := range cl {
-		if o.c.Number.Overlap(*it.c.Number) {
-			return true
-		}
-	}
-	return false
-}
-
-// comparableNumbers reports whether two quantities are about one fact.
-func comparableNumbers(a, b item) bool {
-	na, nb := a.c.Number, b.c.Number
-	if na.Unit != nb.Unit {
-		return false
-	}
-	if (a.c.Stance || b.c.Stance) && a.c.Holder != "" && b.c.Holder != "" && a.c.Holder != b.c.Holder {
-		return false // two parties' positions
-	}
-	if na.Of != "" && nb.Of != "" && na.Of != nb.Of {
-		return false // tonnes of grain, tonnes of fuel
-	}
-	if len(na.Local) > 0 && len(nb.Local) > 0 && overlap(na.Local, nb.Local) == 0 {
-		return false // figures about different named places or bodies
-	}
-	if yearsDisagree(a.dates, b.dates) || (len(a.dates) > 0 && len(b.dates) > 0 && overlap(a.dates, b.dates) == 0) {
-		return false // figures for different days or years
-	}
-	oa, ob := outcomes(a.terms), outcomes(b.terms)
-	if len(oa) > 0 && len(ob) > 0 && overlap(oa, ob) == 0 {
-		return false
-	}
-	if (len(oa) > 0) != (len(ob) > 0) {
-		return false
-	}
-	need := 3
-	if na.Noun != "" && na.Noun == nb.Noun && na.Unit != "%" {
-		need = 2
-	}
-	// short sentences ("Turnout was 62%.") share fewer words
-	need = min(need, max(1, (max(len(a.terms), len(b.terms))+1)/2))
-	return overlap(a.terms, b.terms) >= need
-}
-
-func outcomes(terms []string) []string {
-	var out []string
-	for _, t := range terms {
-		if outcomeTerms[t] {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-func sharedTerms(c []item) []string {
-	count := map[string]int{}
-	arts := map[string]bool{}
-	for _, it := range c {
-		arts[it.art] = true
-	}
-	perArt := map[string]map[string]bool{}
-	for _, it := range c {
-		if perArt[it.art] == nil {
-			perArt[it.art] = map[string]bool{}
-		}
-		for _, t := range it.terms {
-			perArt[it.art][t] = true
-		}
-	}
-	for _, set := range perArt {
-		for t := range set {
-			count[t]++
-		}
-	}
-	var out []string
-	for t, n := range count {
-		if n == len(arts) {
-			out = append(out, t)
-		}
-	}
-	if len(out) < 2 && len(arts) >= 3 {
-		// one terse report ("about 38,000 litres of the chemical"): the
-		// terms all the others share
-		out = out[:0]
-		for t, n := range count {
-			if n >= len(arts)-1 {
-				out = append(out, t)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func (d *detector) numberTopic(c []item, unit string, shared []string) string {
-	what := "figure"
-	switch {
-	case unit == "%":
-		what = "share (%)"
-	case len(unit) == 3 && strings.ToUpper(unit) == unit:
-		what = "amount (" + unit + ")"
-	default:
-		what = "number of " + unit
-	}
-	var words []string
-	for _, t := range shared {
-		if t == unit {
-			continue
-		}
-		words = append(words, surfaceIn(d.sents[c[0].sent].Text, t))
-		if len(words) == 4 {
-			break
-		}
-	}
-	if len(words) == 0 {
-		return what
-	}
-	return what + ": " + strings.Join(words, ", ")
-}
 
 // --- polarity ---
 

@@ -5,7 +5,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/storybot/storybot/bot/lang"
 )
 
 var sentEnd = regexp.MustCompile(`[.!?…]["”’]?\s+`)
@@ -65,3 +68,15 @@ func loadDir(t testing.TB, dir string) []Sentence {
 	}
 	return out
 }
+
+// testLang returns one shared language layer for the package's tests.
+func testLang(t testing.TB) *lang.Lang {
+	t.Helper()
+	l, err := sharedLang()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+var sharedLang = sync.OnceValues(lang.New)

@@ -362,3 +362,18 @@ func sameWords(a, b []string) bool {
 	}
 	return true
 }
+
+// Measure reports whether a lower-case noun names a unit of measurement in
+// WordNet ("litres", "barrels", "acres"): a figure of it measures an amount
+// of something rather than counting things.
+func (l *Lang) Measure(noun string) bool {
+	if l.wn == nil {
+		return false
+	}
+	for _, b := range l.wn.Base(noun, wordnet.Noun) {
+		if l.wn.IsA(b, wordnet.Noun, "unit of measurement", wordnet.FirstSenses(1)) {
+			return true
+		}
+	}
+	return false
+}
