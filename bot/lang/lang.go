@@ -80,6 +80,7 @@ type Lang struct {
 	clock      map[string]clockWord
 	questions  map[string][]string
 	typeWords  map[string]bool
+	complete   map[string]bool
 	maxPhrase  int
 
 	tok    *tokenize.Tokenizer
@@ -110,7 +111,7 @@ func New() (*Lang, error) {
 		return nil, fmt.Errorf("lang: %w", err)
 	}
 	l := &Lang{
-		stop: map[string]bool{}, light: map[string]bool{}, chat: map[string]string{}, numbers: map[string]float64{},
+		stop: map[string]bool{}, light: map[string]bool{}, complete: map[string]bool{}, chat: map[string]string{}, numbers: map[string]float64{},
 		scales: map[string]float64{}, hedges: map[string]string{}, units: map[string]unit{},
 		currencies: map[string]string{}, calendar: map[string]calendarWord{}, compass: map[string]float64{},
 		clock: map[string]clockWord{}, questions: map[string][]string{}, typeWords: map[string]bool{},
@@ -138,6 +139,7 @@ func New() (*Lang, error) {
 	steps := []error{
 		load("stopwords", 0, func(e Entry) error { l.stop[e.Key] = true; return nil }),
 		load("light", 0, func(e Entry) error { l.light[e.Key] = true; return nil }),
+		load("completion", 0, func(e Entry) error { l.complete[e.Key] = true; return nil }),
 		load("chat", 1, func(e Entry) error { l.chat[e.Key] = e.Fields[0]; return nil }),
 		load("numbers", 1, func(e Entry) (err error) { l.numbers[e.Key], err = num(e.Fields[0]); return }),
 		load("scales", 1, func(e Entry) (err error) { l.scales[e.Key], err = num(e.Fields[0]); return }),

@@ -70,6 +70,11 @@ func TestLexiconsAreReachable(t *testing.T) {
 			t.Errorf("unit %q: got %+v", u, qs)
 		}
 	}
+	for w := range l.complete {
+		if qs := l.Shares(l.Tokens("The work was nearly " + w + ".")); len(qs) != 1 || qs[0].Dim != "percent" || qs[0].Hi != 100 || qs[0].Lo >= 100 {
+			t.Errorf("completion word %q: got %+v", w, qs)
+		}
+	}
 	for h := range l.hedges {
 		qs := l.Quantities(l.Tokens("They counted "+h+" 40 boats."), nil)
 		if len(qs) != 1 || qs[0].Hedge != l.hedges[h] {
@@ -106,6 +111,8 @@ func TestQuantities(t *testing.T) {
 		{"More than 2,000 homes burned.", 2000, inf, "", "homes"},
 		{"Up to 15 reboots may be needed.", 0, 15, "", "reboots"},
 		{"The fund holds 50 lakh rupees.", 5e6, 5e6, "money:INR", ""},
+		{"Some 38,000 litres of fuel spilled.", 34.2, 41.8, "volume", "fuel"},
+		{"They shipped 70 tons of rice.", 63503, 63503.1, "mass", "rice"},
 	} {
 		qs := l.Quantities(l.Tokens(tc.text), nil)
 		if len(qs) != 1 {

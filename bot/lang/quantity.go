@@ -316,8 +316,9 @@ func (l *Lang) quantityAt(toks []Token, i int, skip []bool) (Quantity, bool) {
 	// noun of the noun run that follows.
 	if q.Head < 0 || q.Dim != "" {
 		k := end
-		// A share names what it is a share of: "25% of the region".
-		if q.Dim == "percent" && k+1 < len(toks) && toks[k].Lower == "of" {
+		// A share or a measure names what it is of: "25% of the region",
+		// "38,000 litres of fuel".
+		if q.Dim != "" && q.Dim != "age" && k+1 < len(toks) && toks[k].Lower == "of" {
 			k++
 			for k < len(toks) && (toks[k].Tag == "DT" || toks[k].Tag == "PRP$") {
 				k++
@@ -401,4 +402,27 @@ func (l *Lang) IsNumeral(t Token) bool {
 // HasDigit reports whether s holds a digit.
 func HasDigit(s string) bool {
 	return strings.IndexFunc(s, unicode.IsDigit) >= 0
+}
+
+// Shares reads the shares a hedged word of completion states: "nearly
+// finished" is just under 100%, "about half built" needs no rule (a figure
+// reads it), "close to completion" is "close to" 100%. Each is a percent
+// Quantity spanning the hedge and the word.
+func (l *Lang) Shares(toks []Token) []Quantity {
+	var out []Quantity
+	for i := 1; i < len(toks); i++ {
+		if !l.complete[toks[i].Lower] {
+			continue
+		}
+		for n := min(l.maxPhrase, i); n >= 1; n-- {
+			kind, ok := l.hedges[phrase(toks[i-n:i])]
+			if !ok {
+				continue
+			}
+			lo, hi := hedge(kind, 100, 100, 100)
+			out = append(out, Quantity{Value: 100, Lo: lo, Hi: math.Min(hi, 100), Dim: "percent", Hedge: kind, Start: i - n, End: i + 1, Head: -1})
+			break
+		}
+	}
+	return out
 }

@@ -172,7 +172,8 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 	var cands []Candidate
 	seen := map[string]bool{}
 	for _, p := range passages {
-		var prev, earlier [][]string
+		var prev [][]string
+		earlier := e.before(p)
 		for _, text := range p.Sentences {
 			s := Sentence{Text: text, Toks: l.Tokens(text)}
 			stems := make([][]string, len(s.Toks))
@@ -212,6 +213,9 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 			for _, v := range vals {
 				if e.ownWords(q, stems, v) || isAnchor(q, v) {
 					continue // a name or figure the question itself gives is not its answer
+				}
+				if measuresOther(q, s, stems, v) {
+					continue // "38,000 litres of fuel" for "how much was the firm fined?"
 				}
 				att := e.attach(q, s, stems, v, p.Published, prev != nil && e.relevance(q, prev) > 0)
 				headOK := len(q.Counted) > 0 && v.Head >= 0 && runHas(l, s.Toks, v, q.Counted)
@@ -448,6 +452,25 @@ func (e *Engine) relevance(q Query, stems [][]string) float64 {
 	return have / all
 }
 
+// before returns the stems of the article's text before the passage, when
+// the article's text is known and holds the passage: a name given there is
+// carried into the passage ("the building" after "the Audit Office
+// building"). It returns nil otherwise.
+func (e *Engine) before(p Passage) [][]string {
+	if p.Text == "" || len(p.Sentences) == 0 {
+		return nil
+	}
+	at := strings.Index(p.Text, p.Sentences[0])
+	if at <= 0 {
+		return nil
+	}
+	var out [][]string
+	for _, t := range e.Lang.Tokens(p.Text[:at]) {
+		out = append(out, e.Lang.Stems(t))
+	}
+	return out
+}
+
 // carried is the relevance of a sentence whose passage named the
 // question's proper names earlier: the names count where the passage has
 // them, every other focus word must be in the sentence itself.
@@ -470,7 +493,7 @@ func (e *Engine) carried(q Query, stems, above [][]string) float64 {
 					best = m
 				}
 			}
-		} else if best < 0.5 {
+		} else if best < 0.5 && t.Noun {
 			return 0 // the sentence must say what is asked of the thing
 		}
 		have += w * best
@@ -501,6 +524,9 @@ func (e *Engine) ownWords(q Query, stems [][]string, v Value) bool {
 // modifiers least.
 func (e *Engine) termWeight(t Term) float64 {
 	w := e.weight(t.Word)
+	if t.Described {
+		w *= 0.3 // it says when or who, not what is asked
+	}
 	switch {
 	case t.Noun:
 	case t.Verb:
@@ -509,6 +535,28 @@ func (e *Engine) termWeight(t Term) float64 {
 		w *= 0.3
 	}
 	return w
+}
+
+// measuresOther reports whether a physical measure is of a thing the
+// question does not name ("38,000 litres of fuel" when the question asks
+// how much a firm was fined, and counts nothing).
+func measuresOther(q Query, s Sentence, stems [][]string, v Value) bool {
+	switch v.Type {
+	case Volume, Mass, Length, Area:
+	default:
+		return false
+	}
+	return len(q.Counted) == 0 && v.Head > v.End && v.Head < len(stems) && s.Toks[v.End].Lower == "of" && !focusMatch(q, stems[v.Head])
+}
+
+// focusMatch reports whether a token's stems match a focus word.
+func focusMatch(q Query, stems []string) bool {
+	for _, t := range q.Focus {
+		if t.Match(stems) >= 0.5 {
+			return true
+		}
+	}
+	return false
 }
 
 // hasAny reports whether any token's stems hold one of want.
@@ -569,7 +617,7 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 		// was leaving port" after a sentence naming it): bound, loosely.
 		att = 0.4
 	}
-	if len(q.Counted) > 0 && (v.Type == Count || v.Type == Amount || v.Type == Percent && v.Head >= 0) {
+	if len(q.Counted) > 0 && (v.Type == Count || v.Type == Amount || v.Dim != "" && v.Head >= 0) {
 		switch {
 		case v.Head >= 0 && (runHas(e.Lang, s.Toks, v, q.Counted) || runRelates(q, stems, v)):
 			att = math.Min(1, att+0.4)

@@ -26,6 +26,7 @@ const (
 	Duration = "duration"
 	Mass     = "mass"
 	Area     = "area"
+	Volume   = "volume"
 	Speed    = "speed"
 	Age      = "age"
 	Percent  = "percent"
@@ -62,8 +63,6 @@ type Term struct {
 	// Ruiz, the last worker found"): it describes the named one and does
 	// not tell it from another.
 	Described bool
-	// Proper is set for a proper name ("Ruiz").
-	Proper bool
 	// Name is set for a word of a proper name ("Ostel" in "the Ostel
 	// bridge"): a text about the thing names it once, and its next
 	// sentences may leave the name out ("The bridge opened in 1970").
@@ -380,6 +379,11 @@ func Analyze(l *lang.Lang, text string) Query {
 		}
 	}
 	appos := appositives(toks)
+	if bestAt >= 0 {
+		for k, in := range sceneClauses(toks, bestAt+bestN) {
+			appos[k] = appos[k] || in
+		}
+	}
 	seen := map[string]bool{}
 	for k, t := range toks {
 		if len(q.Focus) >= MaxFocus {
@@ -398,7 +402,6 @@ func Analyze(l *lang.Lang, text string) Query {
 		seen[st] = true
 		term := Term{Word: t.Lower, Stem: st, Noun: t.Noun(), Verb: t.Verb(), Adj: !t.Noun() && !t.Verb(), Rel: l.Related(t)}
 		term.Described = appos[k]
-		term.Proper = strings.HasPrefix(t.Tag, "NNP")
 		term.Name = k > 0 && t.Text != t.Lower && t.Text[0] >= 'A' && t.Text[0] <= 'Z'
 		term.Modifier = t.Adj() && k+1 < len(toks) && toks[k+1].Noun() && !term.Described
 		// A phrasal verb matches its one-word synonyms: "pull out" matches
@@ -442,6 +445,35 @@ func appositives(toks []lang.Token) []bool {
 		}
 		for m := k; m < len(toks) && toks[m].Text != "," && toks[m].Text != "?" && toks[m].Text != "." && toks[m].Text != "!"; m++ {
 			out[m] = true
+		}
+	}
+	return out
+}
+
+// sceneClauses marks the tokens of a subordinate clause after the question
+// phrase ("... when it fell down?", "... after the dam burst?"): it says
+// when, not which thing. A clause opens with a subordinating word (tagged
+// WRB or IN) before a subject, and holds a finite verb; a prepositional
+// phrase ("in the collapse") has none.
+func sceneClauses(toks []lang.Token, from int) []bool {
+	out := make([]bool, len(toks))
+	for k := max(from, 1); k+1 < len(toks); k++ {
+		if (toks[k].Tag != "WRB" && toks[k].Tag != "IN") || !subjectStart(toks[k+1]) {
+			continue
+		}
+		end, finite := k+1, false
+		for end < len(toks) && toks[end].Text != "," && toks[end].Text != "?" && toks[end].Text != "." && toks[end].Text != "!" {
+			switch toks[end].Tag {
+			case "VBD", "VBZ", "VBP", "MD":
+				finite = true
+			}
+			end++
+		}
+		if finite {
+			for m := k; m < end; m++ {
+				out[m] = true
+			}
+			k = end
 		}
 	}
 	return out

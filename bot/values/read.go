@@ -154,6 +154,12 @@ func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
 			}
 			out = append(out, Value{Type: ty, Label: span(x.Start, x.End), Lo: x.Lo, Hi: x.Hi, Dim: x.Dim, Start: x.Start, End: x.End, HeadWord: x.HeadWord, Head: x.Head})
 		}
+		if q.Wants(Percent) {
+			// "nearly finished" is a share: just under all of it.
+			for _, x := range l.Shares(toks) {
+				out = append(out, Value{Type: Percent, Label: span(x.Start, x.End), Lo: x.Lo, Hi: x.Hi, Dim: x.Dim, Start: x.Start, End: x.End, Head: -1})
+			}
+		}
 	}
 	if q.Wants(Direction) {
 		for k, t := range toks {
@@ -284,7 +290,7 @@ func titleValue(toks []lang.Token, a, b int, span func(a, b int) string) Value {
 func namesFocus(l *lang.Lang, q Query, t lang.Token) bool {
 	st := l.Stems(t)
 	for _, f := range q.Focus {
-		if f.Proper && f.Match(st) >= 1 {
+		if f.Name && f.Match(st) >= 1 {
 			return true
 		}
 	}
@@ -361,7 +367,7 @@ func anyLocal(cs []lang.Clock) bool {
 func wantsFigure(q Query) bool {
 	for _, t := range q.Types {
 		switch t {
-		case Count, Amount, Money, Length, Duration, Mass, Area, Speed, Age, Percent:
+		case Count, Amount, Money, Length, Duration, Mass, Area, Volume, Speed, Age, Percent:
 			return true
 		}
 	}
@@ -502,7 +508,34 @@ func variant(a, b string) bool {
 	if a[:5] == b[:5] && d <= 2 && d >= -2 {
 		return true
 	}
-	return a[0] == b[0] && editDistance(a, b) <= 2
+	if a[0] == b[0] && editDistance(a, b) <= 2 {
+		return true
+	}
+	// Transliterations of one name keep its consonants and change its
+	// vowels and digraphs ("Zhukovsky", "Joukovski"): the same skeleton of
+	// five or more consonants is one name.
+	ka, kb := skeleton(a), skeleton(b)
+	return len(ka) >= 5 && ka == kb
+}
+
+// skeleton is a word's consonants, with the digraphs that transliterations
+// swap folded to one letter and doubled letters written once.
+func skeleton(w string) string {
+	r := strings.NewReplacer("zh", "j", "kh", "h", "ph", "f", "ck", "k", "x", "ks", "w", "v", "dj", "j", "tch", "ch")
+	w = r.Replace(w)
+	var b strings.Builder
+	var last byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if strings.IndexByte("aeiouy", c) >= 0 || c < 'a' || c > 'z' {
+			continue
+		}
+		if c != last {
+			b.WriteByte(c)
+		}
+		last = c
+	}
+	return b.String()
 }
 
 // editDistance is the Levenshtein distance between two words, in bytes.
