@@ -69,13 +69,13 @@ func (e *Extractive) composeTyped(b Brief) (Answer, bool) {
 	for i, c := range res.Clusters {
 		lead := c.Candidates[0]
 		ids := supportIDs(c)
-		a.Sentences = append(a.Sentences, Sentence{Text: cleanSentence(lead.Sentence), Citations: ids})
+		a.Sentences = append(a.Sentences, Sentence{Text: quote(lead), Citations: ids})
 		used[lead.Sentence] = true
 		if len(res.Clusters) == 1 && i == 0 {
 			// One answer: a second sentence from another article, if one says it.
 			for _, o := range c.Candidates[1:] {
 				if o.Article != lead.Article && !used[o.Sentence] && len(a.Sentences) < 2 {
-					a.Sentences = append(a.Sentences, Sentence{Text: cleanSentence(o.Sentence), Citations: []string{o.Article}})
+					a.Sentences = append(a.Sentences, Sentence{Text: quote(o), Citations: []string{o.Article}})
 					used[o.Sentence] = true
 				}
 			}
@@ -86,7 +86,7 @@ func (e *Extractive) composeTyped(b Brief) (Answer, bool) {
 		// name: the value, the words around it, and the article.
 		c := o.Candidates[0]
 		text := "Another report gives " + o.Label
-		if cl := clauseAround(cleanSentence(c.Sentence), c.Label); cl != "" && cl != o.Label {
+		if cl := clauseAround(cleanSentence(c.Sentence), c.Label, 12); cl != "" && cl != o.Label {
 			text += ": \"" + cl + "\""
 		}
 		a.Sentences = append(a.Sentences, Sentence{Text: text + ".", Citations: supportIDs(o)})
@@ -374,14 +374,13 @@ func updatedAnswer(res values.Result, b Brief) Answer {
 }
 
 // clauseAround returns the clause of a sentence that holds label: from the
-// punctuation before it to the punctuation after it, at most a dozen words
+// punctuation before it to the punctuation after it, at most words words
 // on either side. It returns "" when the sentence does not hold label.
-func clauseAround(sentence, label string) string {
+func clauseAround(sentence, label string, words int) string {
 	at := strings.Index(sentence, label)
 	if at < 0 || label == "" {
 		return ""
 	}
-	const words = 12
 	start, n := at, 0
 	for start > 0 {
 		c := sentence[start-1]
@@ -409,4 +408,22 @@ func clauseAround(sentence, label string) string {
 		end++
 	}
 	return strings.TrimSpace(sentence[start:end])
+}
+
+// maxQuote is the length in words beyond which a sentence is quoted by the
+// clause that holds its value: a run-on sentence (a table or a list read as
+// one sentence) carries other figures and names that are not the answer.
+const maxQuote = 40
+
+// quote is the text that supports a candidate: its sentence, or the clause
+// holding its value when the sentence is long.
+func quote(c values.Candidate) string {
+	s := cleanSentence(c.Sentence)
+	if len(strings.Fields(s)) <= maxQuote {
+		return s
+	}
+	if cl := clauseAround(s, c.Label, maxQuote/2); cl != "" {
+		return "… " + cl + " …"
+	}
+	return s
 }

@@ -8,7 +8,7 @@ func TestClauseAround(t *testing.T) {
 		{"Built 1846; restored 1990.", "1846", "Built 1846"},
 		{"The mill was built in 1846.", "1912", ""},
 	} {
-		if got := clauseAround(tc.sentence, tc.label); got != tc.want {
+		if got := clauseAround(tc.sentence, tc.label, 12); got != tc.want {
 			t.Errorf("clauseAround(%q, %q) = %q, want %q", tc.sentence, tc.label, got, tc.want)
 		}
 	}

@@ -158,7 +158,98 @@ func (e *Engine) Answer(q Query, passages []Passage) Result {
 	for _, c := range cands {
 		res.Trace = append(res.Trace, traceLine(c))
 	}
+	cands, altered := e.dropAltered(cands)
+	for _, c := range altered {
+		res.Trace = append(res.Trace, "altered copy: "+traceLine(c))
+	}
 	return e.decide(q, cands, res, minScore, rival)
+}
+
+// dropAltered sets aside the values that only an altered copy gives: a
+// sentence that repeats, word for word but for its value, a sentence of
+// another article whose value a third, independent article confirms. With
+// no publication dates to tell an update from an error, two copies of one
+// report disagree because one was changed, and the version another report
+// confirms is the report. Dated copies are left alone: a later one may be
+// an update, which the comparison reports as such.
+func (e *Engine) dropAltered(cands []Candidate) (kept, dropped []Candidate) {
+	l := e.Lang
+	words := map[string][]string{}
+	wordsOf := func(s string) []string {
+		if w, ok := words[s]; ok {
+			return w
+		}
+		var w []string
+		for _, t := range l.Tokens(s) {
+			if t.Word() {
+				w = append(w, t.Lower)
+			}
+		}
+		words[s] = w
+		return w
+	}
+	altered := make([]bool, len(cands))
+	for i, c := range cands {
+		if !c.Published.IsZero() {
+			continue
+		}
+		for j, t := range cands {
+			if j == i || t.Article == c.Article || !t.Published.IsZero() || c.Compatible(t.Value) || !nearCopy(wordsOf(c.Sentence), wordsOf(t.Sentence)) {
+				continue
+			}
+			// The twin's value must be confirmed by a third article whose
+			// sentence is not a copy too, and the copy's by none.
+			confirmed, seconded := false, false
+			for k, x := range cands {
+				if k == i || k == j || x.Article == c.Article || x.Article == t.Article {
+					continue
+				}
+				if x.Compatible(t.Value) && !nearCopy(wordsOf(x.Sentence), wordsOf(t.Sentence)) {
+					confirmed = true
+				}
+				if x.Compatible(c.Value) {
+					seconded = true
+				}
+			}
+			if confirmed && !seconded {
+				altered[i] = true
+				break
+			}
+		}
+	}
+	for i, c := range cands {
+		if altered[i] {
+			dropped = append(dropped, c)
+		} else {
+			kept = append(kept, c)
+		}
+	}
+	return kept, dropped
+}
+
+// nearCopy reports whether two sentences are one sentence with a word or
+// few changed: at least eight words each, and all but a fifth of the
+// longer one's words shared.
+func nearCopy(a, b []string) bool {
+	if len(a) < 8 || len(b) < 8 {
+		return false
+	}
+	n := max(len(a), len(b))
+	if min(len(a), len(b)) < n-2 {
+		return false
+	}
+	count := map[string]int{}
+	for _, w := range a {
+		count[w]++
+	}
+	shared := 0
+	for _, w := range b {
+		if count[w] > 0 {
+			count[w]--
+			shared++
+		}
+	}
+	return float64(shared) >= 0.8*float64(n)
 }
 
 // candidates reads and scores every value of the question's type in the

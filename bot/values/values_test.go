@@ -358,3 +358,40 @@ func TestKindNouns(t *testing.T) {
 		t.Errorf("read %+v for a person kind", v)
 	}
 }
+
+func TestAlteredCopy(t *testing.T) {
+	l := newLang(t)
+	eng := &Engine{Lang: l}
+	q := Analyze(l, "When was the Orrin Mill built?")
+	undated := func(texts ...string) []Passage {
+		ps := passages(texts...)
+		for i := range ps {
+			ps[i].Published = time.Time{}
+		}
+		return ps
+	}
+	// b repeats a's sentence with another year; c confirms a's: b's year is
+	// an altered copy, not a second answer.
+	res := eng.Answer(q, undated(
+		"a: The Orrin Mill was built in 1846 by a weaver from the valley and his two sons.",
+		"b: The Orrin Mill was built in 1872 by a weaver from the valley and his two sons.",
+		"c: Records show the Orrin Mill was built in 1846."))
+	if res.Outcome != Agreed || len(res.Others) != 0 || res.Clusters[0].Label != "1846" {
+		t.Errorf("outcome %s clusters %+v others %+v\n%s", res.Outcome, res.Clusters, res.Others, strings.Join(res.Trace, "\n"))
+	}
+	// Without a third report, the two copies are a dispute.
+	res = eng.Answer(q, undated(
+		"a: The Orrin Mill was built in 1846 by a weaver from the valley and his two sons.",
+		"b: The Orrin Mill was built in 1872 by a weaver from the valley and his two sons."))
+	if res.Outcome != Conflicting {
+		t.Errorf("outcome %s, want conflicting\n%s", res.Outcome, strings.Join(res.Trace, "\n"))
+	}
+	// Dated copies may be an update: they are left to the comparison.
+	ps := passages(
+		"a: The Orrin Mill was built in 1846 by a weaver from the valley and his two sons.",
+		"b: The Orrin Mill was built in 1872 by a weaver from the valley and his two sons.",
+		"c: Records show the Orrin Mill was built in 1846.")
+	if _, dropped := eng.dropAltered(eng.candidates(q, ps, nil)); len(dropped) != 0 {
+		t.Errorf("dated copies set aside: %+v", dropped)
+	}
+}
