@@ -37,6 +37,11 @@ type Passage struct {
 	Index int `json:"index"`
 	// Sentences are the passage's sentences, in order.
 	Sentences []string `json:"sentences"`
+	// Published is when the passage's article was published (when it was
+	// first seen, if its date is unknown). It is set on the passages handed
+	// to the conflict ledger, which tells an updated figure from a dispute
+	// by it; elsewhere it may be zero.
+	Published time.Time `json:"published,omitzero"`
 }
 
 // Text returns the passage's sentences joined by spaces.

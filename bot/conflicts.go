@@ -29,7 +29,7 @@ func DetectConflicts(ctx context.Context, passages []Passage) ([]Conflict, error
 	sents := make([]claims.Sentence, 0, n)
 	for _, p := range passages {
 		for _, s := range p.Sentences {
-			sents = append(sents, claims.Sentence{ArticleID: p.ArticleID, Text: s})
+			sents = append(sents, claims.Sentence{ArticleID: p.ArticleID, Text: s, Published: p.Published})
 		}
 	}
 	disputes := claims.Detect(language(), sents)

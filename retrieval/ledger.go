@@ -147,10 +147,18 @@ func (x *Index) Ledger(ctx context.Context) ([]bot.Conflict, error) {
 	}
 	err = x.db.View(func(tx *bolt.Tx) error {
 		key = x.currentLedgerKey(tx)
+		arts := tx.Bucket(bucketArticles)
 		return tx.Bucket(bucketPassages).ForEach(func(k, v []byte) error {
 			ps, err := decodePassages(string(k), v, -1)
 			if err != nil {
 				return fmt.Errorf("article %q: %w", k, err)
+			}
+			// The ledger tells a figure updated over time from a dispute by
+			// the articles' dates.
+			if date := articleDate(arts.Get(k)); !date.IsZero() {
+				for i := range ps {
+					ps[i].Published = date
+				}
 			}
 			all = append(all, ps...)
 			return nil

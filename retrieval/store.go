@@ -211,6 +211,42 @@ func decodeArticle(v []byte) (bot.Article, error) {
 	return a, nil
 }
 
+// articleDate returns an encoded article's publication time, or its
+// first-seen time when that is unknown, without decoding its text; zero
+// when v is not a readable article.
+func articleDate(v []byte) time.Time {
+	if len(v) > 0 && v[0] == '{' {
+		a, err := decodeArticle(v)
+		if err != nil {
+			return time.Time{}
+		}
+		if a.Published.IsZero() {
+			return a.FirstSeen
+		}
+		return a.Published
+	}
+	if len(v) == 0 || v[0] != articleEncoding {
+		return time.Time{}
+	}
+	v = v[1:]
+	for range 6 {
+		n, k := binary.Uvarint(v)
+		if k <= 0 || n > uint64(len(v)-k) {
+			return time.Time{}
+		}
+		v = v[k+int(n):]
+	}
+	pub, v, ok := readTime(v)
+	if !ok {
+		return time.Time{}
+	}
+	if pub.IsZero() {
+		seen, _, _ := readTime(v)
+		return seen
+	}
+	return pub
+}
+
 // readTime reverses appendTime.
 func readTime(v []byte) (time.Time, []byte, bool) {
 	if len(v) == 0 {

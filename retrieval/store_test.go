@@ -44,6 +44,13 @@ func TestArticleEncodingRoundTrip(t *testing.T) {
 		if !sameArticle(got, a) {
 			t.Errorf("%s: round trip gave\n%+v\nwant\n%+v", a.ID, got, a)
 		}
+		want := a.Published
+		if want.IsZero() {
+			want = a.FirstSeen
+		}
+		if d := articleDate(encodeArticle(a)); !d.Equal(want) {
+			t.Errorf("%s: articleDate %v, want %v", a.ID, d, want)
+		}
 		// Records written as JSON by older versions still read.
 		old, err := json.Marshal(a)
 		if err != nil {
@@ -79,8 +86,12 @@ func FuzzDecodeArticle(f *testing.F) {
 	f.Add([]byte(`{"id":"c","text":"z"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		a, err := decodeArticle(b)
+		d := articleDate(b) // never panics, whatever b holds
 		if err != nil {
 			return
+		}
+		if want := a.Published; !want.IsZero() && !d.Equal(want) {
+			t.Fatalf("articleDate %v, decodeArticle's Published %v", d, want)
 		}
 		// Whatever decodes encodes and decodes to the same article.
 		again, err := decodeArticle(encodeArticle(a))

@@ -105,6 +105,12 @@ func (f *Figures) Read(s string, published time.Time) []Figure {
 		if v.Type == values.Count && (v.Lo != math.Trunc(v.Lo) || v.Hi != math.Trunc(v.Hi) && !math.IsInf(v.Hi, 1)) {
 			continue // things are counted in whole numbers: "a 7.7 earthquake" is a measure
 		}
+		if v.Type == values.Count && v.End < len(toks) && toks[v.End].Lower == "of" && v.Head > v.End {
+			continue // "eight of the 23 crew members": a part, not the count
+		}
+		if v.Type == values.Count && noun != "" && !countable(f.lang, toks, v) {
+			noun = "" // "1990 August", "the 1 Henry ...": not a count of things
+		}
 		measure := v.Type == values.Count && noun != "" && f.lang.Measure(strings.ToLower(v.HeadWord))
 		var keys []string
 		switch {
@@ -288,6 +294,23 @@ func overlaps(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// countable reports whether a count's head is a thing counted: a common
+// noun, plural when the count is more than one ("three children", "one
+// child"; not "1990 August" or "2 Henry").
+func countable(l *lang.Lang, toks []lang.Token, v values.Value) bool {
+	if v.Head < 0 || v.Head >= len(toks) {
+		return false
+	}
+	h := toks[v.Head]
+	if h.Proper() || !h.Noun() && v.Head != v.End-1 {
+		return false
+	}
+	if v.Lo > 1 && h.Tag != "NNS" && !l.Plural(h.Lower) && !strings.ContainsAny(h.Lower, "-") {
+		return v.Head == v.End-1 // "22-member": the noun inside the figure's compound
+	}
+	return true
 }
 
 // measured returns the stem of what a measure without a counted noun is
