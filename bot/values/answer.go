@@ -121,9 +121,9 @@ type Result struct {
 type Engine struct {
 	Lang   *lang.Lang
 	Weight func(word string) float64
-	// MinScore is the score a candidate needs (default 0.45); a second
+	// MinScore is the score a candidate needs (default 0.4); a second
 	// cluster needs RivalShare of the first's score to be a conflict
-	// (default 0.75).
+	// (default 0.55).
 	MinScore   float64
 	RivalShare float64
 	// Dropped, when set, sees every candidate too weak to keep (for traces).

@@ -461,12 +461,20 @@ func sceneClauses(toks []lang.Token, from int) []bool {
 		if (toks[k].Tag != "WRB" && toks[k].Tag != "IN") || !subjectStart(toks[k+1]) {
 			continue
 		}
-		end, finite := k+1, false
-		for end < len(toks) && toks[end].Text != "," && toks[end].Text != "?" && toks[end].Text != "." && toks[end].Text != "!" {
-			switch toks[end].Tag {
+		// The subject, a simple noun phrase, then its finite verb.
+		v := k + 1
+		for v < len(toks) && (subjectStart(toks[v]) || toks[v].Adj() || toks[v].Tag == "POS") {
+			v++
+		}
+		finite := false
+		if v < len(toks) {
+			switch toks[v].Tag {
 			case "VBD", "VBZ", "VBP", "MD":
 				finite = true
 			}
+		}
+		end := v
+		for end < len(toks) && toks[end].Text != "," && toks[end].Text != "?" && toks[end].Text != "." && toks[end].Text != "!" {
 			end++
 		}
 		if finite {

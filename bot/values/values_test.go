@@ -76,6 +76,23 @@ func TestSplitAndFollowUp(t *testing.T) {
 	if got := Split(l, "How many bakers and cooks work there?"); len(got) != 1 {
 		t.Errorf("a simple question was split: %q", got)
 	}
+	for _, tc := range []struct {
+		q         string
+		described []string
+	}{
+		{"how close to finished was the depot when it fell down?", []string{"fell", "down"}},
+		{"whats the name of the Lindow hotel where rescuers found a man?", nil},
+	} {
+		var got []string
+		for _, f := range Analyze(l, tc.q).Focus {
+			if f.Described {
+				got = append(got, f.Word)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(tc.described, " ") {
+			t.Errorf("%q: described %q, want %q", tc.q, got, tc.described)
+		}
+	}
 	if got := Split(l, "when the agency said 40 had died, how many were hurt?"); len(got) != 1 {
 		t.Errorf("a clause that sets the scene was split off: %q", got)
 	}
