@@ -81,7 +81,7 @@ func TestSplitAndFollowUp(t *testing.T) {
 		described []string
 	}{
 		{"how close to finished was the depot when it fell down?", []string{"fell", "down"}},
-		{"whats the name of the Lindow hotel where rescuers found a man?", nil},
+		{"whats the name of the Lindow hotel where rescuers found a man?", []string{"rescuers", "found", "man"}},
 	} {
 		var got []string
 		for _, f := range Analyze(l, tc.q).Focus {
