@@ -14,7 +14,7 @@ import (
 // segment: the Punkt algorithm of gopkg.in/neurosnap/sentences with its
 // English model and prose's customisations) decision for decision, without
 // its per-token allocations and regular expressions: on a news corpus it
-// is about ten times faster, and splitting sentences was a third of an
+// is about five times faster, and splitting sentences was a third of an
 // ingest's CPU. It gives the same sentences as prose
 // (TestPunktMatchesProse, FuzzPunktMatchesProse; checked on whole corpora
 // with STORYBOT_SPLIT_CORPUS).
@@ -22,9 +22,9 @@ import (
 // The rules, in the order prose applies them to the words around sentence
 // punctuation ("." "!" "?"):
 //  1. type-based: a word ending in "?", "!" or a closing quote or bracket
-//     after one or after ".", or containing ".(" and the like, ends a sentence; a word
-//     ending in "." is an abbreviation when the model knows it, otherwise
-//     it ends a sentence;
+//     after one or after ".", or containing ".(" and the like, ends a
+//     sentence; a word ending in "." is an abbreviation when the model
+//     knows it, otherwise it ends a sentence;
 //  2. token-based (Punkt §4): collocations, the orthographic heuristic,
 //     frequent sentence starters, initials and ordinals;
 //  3. prose's multi-punctuation pass: ellipses, closing quotes, and
