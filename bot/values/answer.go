@@ -535,12 +535,39 @@ func (e *Engine) relevance(q Query, stems [][]string) float64 {
 				best = m
 			}
 		}
+		if best < 0.5 && spelled(t.Word, stems) {
+			best = 1 // "vm" for "virtual machines"
+		}
 		have += w * best
 	}
 	if all == 0 {
 		return 0.5
 	}
 	return have / all
+}
+
+// spelled reports whether a short word (two to five letters) is the
+// acronym of consecutive words of the text: their initials spell it ("VM"
+// for "Virtual Machines", "NTSB" for "National Transportation Safety
+// Board").
+func spelled(word string, stems [][]string) bool {
+	if len(word) < 2 || len(word) > 5 {
+		return false
+	}
+	for i := 0; i+len(word) <= len(stems); i++ {
+		ok := true
+		for k := 0; k < len(word); k++ {
+			st := stems[i+k]
+			if len(st) == 0 || st[0] == "" || st[0][0] != word[k] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // before returns the stems of the article's text before the passage, when

@@ -276,6 +276,30 @@ func TestEngine(t *testing.T) {
 	}
 }
 
+func TestSpelled(t *testing.T) {
+	l := newLang(t)
+	stems := func(text string) [][]string {
+		var out [][]string
+		for _, tk := range l.Tokens(text) {
+			out = append(out, l.Stems(tk))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		word, text string
+		want       bool
+	}{
+		{"vm", "Restart the Azure Virtual Machines first.", true},
+		{"ecb", "The European Central Bank raised rates.", true},
+		{"ecb", "The bank raised rates in Europe.", false},
+		{"a", "A man.", false},
+	} {
+		if got := spelled(tc.word, stems(tc.text)); got != tc.want {
+			t.Errorf("spelled(%q, %q) = %v", tc.word, tc.text, got)
+		}
+	}
+}
+
 func TestSameName(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string
