@@ -45,7 +45,7 @@ func (e *Extractive) composeTyped(b Brief) (Answer, bool) {
 	}
 	switch res.Outcome {
 	case values.Unanswered:
-		if !q.Explicit && (q.Wants(values.Name) || q.Wants(values.Person) || q.Wants(values.Place) || q.Wants(values.Org) || q.Wants(values.Date)) {
+		if !q.Explicit && (q.Wants(values.Name) || q.Wants(values.Person) || q.Wants(values.Place) || q.Wants(values.Org) || q.Wants(values.Date) || q.Wants(values.Define)) {
 			// "who is paying?", "where was it headed?", "when will they
 			// vote?": the answer may be a common noun ("the federal
 			// government") or a phrase ("next month"), so sentences answer.
@@ -123,7 +123,7 @@ func supportIDs(c values.Cluster) []string {
 func isFigure(q values.Query) bool {
 	for _, t := range q.Types {
 		switch t {
-		case values.Person, values.Org, values.Place, values.Name, values.KindOf, values.Direction:
+		case values.Person, values.Org, values.Place, values.Name, values.KindOf, values.Define, values.Direction:
 			return false
 		}
 	}

@@ -374,7 +374,7 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		if q.Category == "" && q.Wants(Person) {
 			continue // "who" questions name several actors; they do not dispute one
 		}
-		if o.Candidates[0].Type == KindOf {
+		if o.Candidates[0].Type == KindOf || o.Candidates[0].Type == Define {
 			continue // "hockey" and "cricket" may both be so; they are listed, not disputed
 		}
 		if len(q.Counted) > 0 && headMismatch(o.Candidates[0]) && !headMismatch(top.Candidates[0]) {
@@ -624,7 +624,7 @@ func (e *Engine) carried(q Query, stems, above [][]string) float64 {
 
 // ownWords reports whether a name value repeats the question's own words.
 func (e *Engine) ownWords(q Query, stems [][]string, v Value) bool {
-	if v.Type != Name && v.Type != Person && v.Type != Org && v.Type != Place && v.Type != KindOf {
+	if v.Type != Name && v.Type != Person && v.Type != Org && v.Type != Place && v.Type != KindOf && v.Type != Define {
 		return false
 	}
 	for k := v.Start; k < v.End; k++ {

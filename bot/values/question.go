@@ -46,6 +46,9 @@ const (
 	Describe  = "describe"
 	// Title is the title or function a person holds ("chief executive").
 	Title = "title"
+	// Define is the class a defining sentence gives a thing ("Ana Ruiz is
+	// a British architect": architect): its profession, genre or medium.
+	Define = "define"
 )
 
 // Term is one content word of a question.
@@ -290,8 +293,8 @@ func Analyze(l *lang.Lang, text string) Query {
 			if toks[k-1].Text != "'s" && toks[k-1].Text != "’s" {
 				continue
 			}
-			if ty, n := l.QuestionTypes([]lang.Token{toks[bestAt], toks[k]}, 0); n == 2 && ty[0] == Title {
-				q.Types = []string{Title}
+			if ty, n := l.QuestionTypes([]lang.Token{toks[bestAt], toks[k]}, 0); n == 2 && (ty[0] == Title || ty[0] == Define) {
+				q.Types = []string{ty[0]}
 				used[k] = true
 			}
 		}
@@ -299,6 +302,11 @@ func Analyze(l *lang.Lang, text string) Query {
 	// "in miles", "how many feet": a unit of measure names the dimension asked for.
 	for k := 0; k < len(toks); k++ {
 		dim, ok := l.UnitDim(toks[k].Lower)
+		// A capitalised unit word inside a question is part of a name
+		// ("the genre of Six Feet Under").
+		if k > 0 && toks[k].Text != toks[k].Lower && toks[k].Text[0] >= 'A' && toks[k].Text[0] <= 'Z' {
+			ok = false
+		}
 		if !ok || !toks[k].Word() || dim == "duration" && !(k > 0 && (toks[k-1].Lower == "in" || toks[k-1].Lower == "many")) {
 			continue
 		}

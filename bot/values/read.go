@@ -34,7 +34,7 @@ func (v Value) Compatible(o Value) bool {
 		return false
 	}
 	switch v.Type {
-	case Person, Org, Place, Name, KindOf:
+	case Person, Org, Place, Name, KindOf, Define:
 		return SameName(v.Key, o.Key)
 	case Title:
 		return sameTitle(v.Key, o.Key)
@@ -206,6 +206,72 @@ func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
 	}
 	if q.Wants(Title) {
 		out = append(out, titles(l, toks, q, span)...)
+	}
+	if q.Wants(Define) {
+		out = append(out, definitions(l, toks, q, span)...)
+	}
+	return out
+}
+
+// definitions reads what a sentence says one of the question's names is:
+// the noun phrase after "is" or "was" ("Ana Ruiz (1910–1982) was a British
+// architect": British architect), or in apposition ("Ana Ruiz, an
+// architect, ..."). A bracketed aside after the name is passed over.
+func definitions(l *lang.Lang, toks []lang.Token, q Query, span func(a, b int) string) []Value {
+	var out []Value
+	for k := 0; k < len(toks); k++ {
+		if !namesFocus(l, q, toks[k]) {
+			continue
+		}
+		m := k + 1
+		for m < len(toks) && namesFocus(l, q, toks[m]) {
+			m++
+		}
+		k = m - 1
+		if m < len(toks) && toks[m].Text == "(" {
+			for d := m; d < len(toks) && d < m+30; d++ {
+				if toks[d].Text == ")" {
+					m = d + 1
+					break
+				}
+			}
+		}
+		if m+1 >= len(toks) {
+			continue
+		}
+		switch w := toks[m].Lower; {
+		case w == "is" || w == "was" || w == "are" || w == "were":
+			m++
+		case w == "," && (toks[m+1].Lower == "a" || toks[m+1].Lower == "an"):
+			m++
+		default:
+			continue
+		}
+		if m < len(toks) && toks[m].Tag == "DT" {
+			m++
+		}
+		a, b, head := m, m, -1
+		for b < len(toks) && b < m+8 {
+			t := toks[b]
+			if t.Noun() || t.Adj() || t.Tag == "CD" || t.Tag == "VBN" || t.Tag == "VBG" && b+1 < len(toks) && toks[b+1].Noun() || t.Text == "-" {
+				if t.Noun() {
+					head = b
+				}
+				b++
+				continue
+			}
+			// "actor and director": a coordinated noun belongs to the class.
+			if t.Lower == "and" && head == b-1 && b+1 < len(toks) && toks[b+1].Noun() {
+				b++
+				continue
+			}
+			break
+		}
+		if head < 0 {
+			continue
+		}
+		label := span(a, head+1)
+		out = append(out, Value{Type: Define, Label: label, Key: strings.ToLower(label), Start: a, End: head + 1, Head: -1})
 	}
 	return out
 }

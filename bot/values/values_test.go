@@ -1,6 +1,7 @@
 package values
 
 import (
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,9 @@ func TestAnalyze(t *testing.T) {
 		{"What is the population of Port Ellis?", "count", "", "", "port ellis"},
 		{"What is the birth date of Ana Varga?", "date", "", "", "birth ana varga"},
 		{"The mill was built in which year?", "date", "", "", "mill built"},
+		{"What is the profession of Ana Varga?", "define", "", "", "ana varga"},
+		{"What is Ana Varga's profession?", "define", "", "", "ana varga"},
+		{"What is the genre of Nine Feet Down?", "define", "", "", "feet down"},
 	} {
 		q := Analyze(l, tc.q)
 		var focus []string
@@ -434,5 +438,22 @@ func TestAlteredCopy(t *testing.T) {
 		"c: Records show the Orrin Mill was built in 1846.")
 	if _, dropped := eng.dropAltered(eng.candidates(q, ps, nil)); len(dropped) != 0 {
 		t.Errorf("dated copies set aside: %+v", dropped)
+	}
+}
+
+func TestDefinitions(t *testing.T) {
+	l := newLang(t)
+	eng := &Engine{Lang: l}
+	// Two people of one name, each defined by their own article.
+	res := eng.Answer(Analyze(l, "What is the profession of Ana Varga?"), passages(
+		"a: Ana Varga (1901–1970) was a Hungarian architect who designed schools.",
+		"b: Ana Varga, a chemist, led the institute until 1990."))
+	var got []string
+	for _, c := range append(res.Clusters, res.Others...) {
+		got = append(got, c.Label)
+	}
+	sort.Strings(got)
+	if res.Outcome != Agreed || strings.Join(got, "|") != "Hungarian architect|chemist" {
+		t.Errorf("outcome %s, answers %q\n%s", res.Outcome, got, strings.Join(res.Trace, "\n"))
 	}
 }
