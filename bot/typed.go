@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/storybot/storybot/bot/values"
@@ -218,23 +217,49 @@ func (e *Extractive) Select(b Brief, n int) []Hit {
 		q := e.analyze(b)
 		if q.Typed() {
 			eng := values.Engine{Lang: e.lang, Weight: e.idf(q)}
-			best := eng.PassageScores(q, passagesOf(hits, b.Articles))
-			order := make([]int, len(hits))
-			for i := range order {
-				order[i] = i
-			}
-			sort.SliceStable(order, func(i, j int) bool { return best[order[i]] > best[order[j]] })
-			out := make([]Hit, len(hits))
-			for i, k := range order {
-				out[i] = hits[k]
-			}
-			hits = out
+			hits = byValue(hits, eng.PassageValues(q, passagesOf(hits, b.Articles)))
 		}
 	}
 	if len(hits) > n {
 		hits = hits[:n]
 	}
 	return hits
+}
+
+// byValue orders hits by their best value's score, greedily: a passage
+// whose value agrees with ones already taken counts for less each time
+// (0.85 per earlier agreeing passage), so the passages that give other
+// values, the other side of a dispute, are handed over too. Passages
+// without a value follow in retrieval order.
+func byValue(hits []Hit, best []values.Candidate) []Hit {
+	out := make([]Hit, 0, len(hits))
+	taken := make([]bool, len(hits))
+	var picked []values.Candidate
+	for len(out) < len(hits) {
+		at, top := -1, -1.0
+		for i := range hits {
+			if taken[i] {
+				continue
+			}
+			s := best[i].Score
+			if s > 0 && best[i].Label != "" {
+				for _, p := range picked {
+					if p.Compatible(best[i].Value) {
+						s *= 0.85
+					}
+				}
+			}
+			if s > top {
+				at, top = i, s
+			}
+		}
+		taken[at] = true
+		out = append(out, hits[at])
+		if best[at].Label != "" {
+			picked = append(picked, best[at])
+		}
+	}
+	return out
 }
 
 // recase capitalises the question's lower-case words that the passages

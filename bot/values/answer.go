@@ -1027,15 +1027,26 @@ func f2(x float64) string {
 // value in it (0 when it has none).
 func (e *Engine) PassageScores(q Query, passages []Passage) []float64 {
 	out := make([]float64, len(passages))
+	for i, c := range e.PassageValues(q, passages) {
+		out[i] = c.Score
+	}
+	return out
+}
+
+// PassageValues returns, for each passage, its best candidate value (a
+// zero Candidate when it has none). A passage that gives the figure the
+// question anchors itself with scores 1: it is context for any answer.
+func (e *Engine) PassageValues(q Query, passages []Passage) []Candidate {
+	out := make([]Candidate, len(passages))
 	anchored := e.anchored(q, passages)
 	for i, p := range passages {
 		p.Rank = i
 		r := e.candidates(q, []Passage{p}, anchored)
 		if len(r) > 0 {
-			out[i] = r[0].Score
+			out[i] = r[0]
 		}
 		if anchored[p.Article] && e.holdsAnchor(q, p) {
-			out[i] = 1 // it names the report the question means: context for any answer
+			out[i].Score = 1
 		}
 	}
 	return out
