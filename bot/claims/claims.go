@@ -101,6 +101,25 @@ func Extract(sentence string) []Claim {
 	return analyze(sentence).claims
 }
 
+// Stances returns the stances one sentence takes, for comparing stances
+// keyed to a question's focus the way the ledger compares them across the
+// corpus: events reported as done or only possible (KindStatus, with Event,
+// Object and Status), negated statements (KindPolarity, with Predicate) and
+// who holds a role (KindRole, with Role, Qualifier and Person), each with the
+// holder the sentence attributes it to. Two stances contradict when their
+// kinds, events or predicates and objects match and their Status, polarity
+// or Person differ (see Detect).
+func Stances(sentence string) []Claim {
+	var out []Claim
+	for _, c := range analyze(sentence).claims {
+		switch c.Kind {
+		case KindStatus, KindPolarity, KindRole:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func analyze(s string) analysis {
 	if len(s) > 4000 {
 		s = s[:4000]

@@ -200,3 +200,28 @@ func TestNames(t *testing.T) {
 		t.Errorf("display %q", got)
 	}
 }
+
+func TestStances(t *testing.T) {
+	tests := []struct {
+		sentence string
+		want     Kind
+	}{
+		{"The council has formally abandoned the Eastport tunnel.", KindStatus},
+		{"The dam was not inspected by engineers.", KindPolarity},
+		{"Lakeside Mayor Ola Nordin opened the bridge.", KindRole},
+	}
+	for _, tt := range tests {
+		got := Stances(tt.sentence)
+		if len(got) == 0 || got[0].Kind != tt.want {
+			t.Errorf("%q: stances %+v, want one of kind %s", tt.sentence, got, tt.want)
+		}
+		for _, c := range got {
+			if c.Kind != KindStatus && c.Kind != KindPolarity && c.Kind != KindRole {
+				t.Errorf("%q: %s is not a stance", tt.sentence, c.Kind)
+			}
+		}
+	}
+	if got := Stances("Twelve people died in the flood on Monday."); len(got) != 0 {
+		t.Errorf("a sentence of figures gave stances %+v", got)
+	}
+}

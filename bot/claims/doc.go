@@ -1,11 +1,14 @@
-// Package claims is storybot's pure text analysis of reported facts: it reads
-// claims out of single sentences (numbers as value ranges, role-person pairs,
-// event status, negated statements, dates and times, and the slot fillers of
-// an event such as the vehicle, tool or medium) and finds, across articles,
-// the claims about one fact that cannot all be true (Detect).
+// Package claims is storybot's question-independent conflict ledger: it
+// finds, across articles, the reports about one fact that cannot all be true
+// (Detect).
 //
-// The package uses only the standard library and generic English lexicons
-// (hedges, number and scale words, modality cues, role nouns, vehicle and
-// channel nouns). Nothing in it knows about any particular story: names are
+// Figures (counts, amounts, measures, shares) are read with bot/values, the
+// same reader the answers use, and compared per key: what each figure counts
+// or measures, found from the part-of-speech tags (Figures). Stances (events
+// reported as done or only possible, negated statements, who holds a role)
+// and the slot fillers of an event (the vehicle, tool or medium) are read by
+// this package's own sentence analysis (Stances, Extract), which still has
+// its own tokenizer, stemmer and word lists; porting it onto bot/lang is
+// unfinished. Nothing in it knows about any particular story: names are
 // compared by a generic spelling-variant folding, never by lists of people.
 package claims

@@ -89,7 +89,8 @@ func (f *Figures) Read(s string, published time.Time) []Figure {
 		return nil
 	}
 	toks := f.lang.Tokens(s)
-	dateSpans := f.lang.Dates(toks)
+	var dateSpans []lang.Date
+	datesRead := false
 	var out []Figure
 	var terms map[string]bool
 	for _, v := range values.Read(f.lang, values.Sentence{Text: s, Toks: toks}, f.query, published) {
@@ -150,6 +151,9 @@ func (f *Figures) Read(s string, published time.Time) []Figure {
 			}
 			claim = strings.TrimSpace(s[toks[v.Start].Start:end])
 		}
+		if !datesRead {
+			dateSpans, datesRead = f.lang.Dates(toks), true
+		}
 		names, dates := f.anchors(toks, v, dateSpans)
 		for _, key := range keys {
 			out = append(out, Figure{names: names, dates: dates, Key: key, Noun: noun, Verb: verb, Proper: proper, Claim: claim, verbTok: vt, measure: measure, Value: v, Sentence: s, Published: published, terms: terms})
@@ -169,6 +173,9 @@ func (f *Figures) Merge(articleID string, figs []Figure) {
 // mayHoldFigure reports whether a sentence has a number other than a year,
 // in digits or in words: the cheap test before tagging.
 func (f *Figures) mayHoldFigure(s string) bool {
+	if !lang.HasDigit(s) && !f.hasNumberWord(s) {
+		return false
+	}
 	for _, w := range lang.Words(s) {
 		if lang.HasDigit(w) {
 			if !(len(w) == 4 && allDigits(w) && w >= "1800" && w <= "2100") {
@@ -178,6 +185,25 @@ func (f *Figures) mayHoldFigure(s string) bool {
 		}
 		if _, ok := f.lang.NumberWord(w); ok {
 			return true
+		}
+	}
+	return false
+}
+
+// hasNumberWord reports whether s holds a number word ("twelve", "dozen"),
+// without splitting it into a slice of words.
+func (f *Figures) hasNumberWord(s string) bool {
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		letter := i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z' || s[i] == '-')
+		if letter && start < 0 {
+			start = i
+		}
+		if !letter && start >= 0 {
+			if _, ok := f.lang.NumberWord(strings.ToLower(s[start:i])); ok {
+				return true
+			}
+			start = -1
 		}
 	}
 	return false
