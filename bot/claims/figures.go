@@ -173,21 +173,36 @@ func (f *Figures) Merge(articleID string, figs []Figure) {
 // mayHoldFigure reports whether a sentence has a number other than a year,
 // in digits or in words: the cheap test before tagging.
 func (f *Figures) mayHoldFigure(s string) bool {
-	if !lang.HasDigit(s) && !f.hasNumberWord(s) {
-		return false
-	}
-	for _, w := range lang.Words(s) {
-		if lang.HasDigit(w) {
-			if !(len(w) == 4 && allDigits(w) && w >= "1800" && w <= "2100") {
-				return true // a year alone is a date, not a figure
+	// Words of letters and digits holding a digit, found without splitting
+	// the sentence: any but a lone year is a figure to read.
+	start, digits, other := -1, 0, false
+	for i := 0; i <= len(s); i++ {
+		c := byte(' ')
+		if i < len(s) {
+			c = s[i]
+		}
+		switch {
+		case c >= '0' && c <= '9':
+			if start < 0 {
+				start = i
 			}
-			continue
-		}
-		if _, ok := f.lang.NumberWord(w); ok {
-			return true
+			digits++
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 || (c == ',' || c == '.') && start >= 0 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
+			if start < 0 {
+				start = i
+			}
+			other = true
+		default:
+			if start >= 0 && digits > 0 {
+				w := s[start:i]
+				if other || digits != 4 || w < "1800" || w > "2100" {
+					return true // a year alone is a date, not a figure
+				}
+			}
+			start, digits, other = -1, 0, false
 		}
 	}
-	return false
+	return f.hasNumberWord(s)
 }
 
 // hasNumberWord reports whether s holds a number word ("twelve", "dozen"),
@@ -395,7 +410,7 @@ func clauseEnd(t lang.Token) bool {
 
 // maxBucket bounds the figures one key may gather before it is deemed too
 // generic to compare; it keeps the pairwise check inside a bucket cheap.
-const maxFigureBucket = 300
+const maxFigureBucket = 200
 
 // Disputes returns the facts on which the articles disagree. Within a key,
 // figures about the same fact are joined (same counted noun and verb, or

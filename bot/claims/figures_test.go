@@ -105,3 +105,27 @@ func FuzzFiguresRead(f *testing.F) {
 		}
 	})
 }
+
+func TestMayHoldFigure(t *testing.T) {
+	l, err := lang.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFigures(l)
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"The bridge opened in 1977.", false},
+		{"The bridge opened in 1977 and carried 31,000 vehicles a day.", true},
+		{"Twelve people were hurt.", true},
+		{"The A320 landed.", true},
+		{"Nobody was hurt.", false},
+		{"It rose 3.5 percent.", true},
+	}
+	for _, tc := range tests {
+		if got := f.mayHoldFigure(tc.s); got != tc.want {
+			t.Errorf("mayHoldFigure(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}
