@@ -36,6 +36,9 @@ type Candidate struct {
 	headOK, headWrong bool
 	// dated is set when the sentence names a day the question names.
 	dated bool
+	// measured is set when the measure a noun question names ("what
+	// magnitude") stands beside the value.
+	measured bool
 	// unanchored is set when the question anchors itself with a figure
 	// its article does not give: another report than the one meant.
 	unanchored bool
@@ -311,7 +314,7 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 				att := e.attach(q, s, stems, v, p.Published, prev != nil && e.relevance(q, prev) > 0)
 				headOK := len(q.Counted) > 0 && v.Head >= 0 && runHas(l, s.Toks, v, q.Counted)
 				headWrong := len(q.Counted) > 0 && v.HeadWord != "" && !headOK && !countedBefore(l, s.Toks, v, q.Counted)
-				c := Candidate{Value: v, Article: p.Article, Published: p.Published, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems), headOK: headOK, headWrong: headWrong, dated: namesDay(l, q, s, p.Published)}
+				c := Candidate{Value: v, Article: p.Article, Published: p.Published, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems), headOK: headOK, headWrong: headWrong, dated: namesDay(l, q, s, p.Published), measured: q.Dimension != nil && q.Dimension.Noun && besideMeasure(q, stems, v)}
 				c.Score = rel * (0.4 + 0.6*att)
 				if missesModifier(q, stems, prev) {
 					c.Score *= 0.6 // "the original bridge" asked, another one described
@@ -384,6 +387,10 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		if o.Candidates[0].unanchored && !top.Candidates[0].unanchored {
 			res.Judged++
 			continue // a report other than the one the question names
+		}
+		if top.Candidates[0].measured && !o.Candidates[0].measured {
+			res.Judged++
+			continue // "magnitude 7.1" against a bare figure: that one measures something else
 		}
 		if top.Candidates[0].dated && !o.Candidates[0].dated {
 			res.Judged++
@@ -752,13 +759,7 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 		// A measure named by a noun ("what magnitude") is bound to its
 		// figure ("magnitude 5.1"); a figure without it measures something
 		// else.
-		beside := false
-		for k := max(0, v.Start-3); k < len(stems) && k < v.End+2; k++ {
-			if q.Dimension.Match(stems[k]) >= 0.5 {
-				beside = true
-				break
-			}
-		}
+		beside := besideMeasure(q, stems, v)
 		switch {
 		case beside:
 			att = math.Min(1, att+0.3)
@@ -872,6 +873,21 @@ func namesDay(l *lang.Lang, q Query, s Sentence, pub time.Time) bool {
 			if qd.Same(d, pub, pub) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// besideMeasure reports whether the measure the question names ("deep",
+// "magnitude") stands right beside a value ("a depth of 10 km", "magnitude
+// 7.1").
+func besideMeasure(q Query, stems [][]string, v Value) bool {
+	if q.Dimension == nil {
+		return false
+	}
+	for k := max(0, v.Start-3); k < len(stems) && k < v.End+2; k++ {
+		if q.Dimension.Match(stems[k]) >= 0.5 {
+			return true
 		}
 	}
 	return false
