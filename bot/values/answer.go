@@ -536,12 +536,7 @@ func (e *Engine) relevance(q Query, stems [][]string) float64 {
 	for _, t := range q.Focus {
 		w := e.termWeight(t)
 		all += w
-		best := 0.0
-		for _, st := range stems {
-			if m := t.Match(st); m > best {
-				best = m
-			}
-		}
+		best := bestMatch(t, stems)
 		if best < 0.5 && spelled(t.Word, stems) {
 			best = 1 // "vm" for "virtual machines"
 		}
@@ -551,6 +546,17 @@ func (e *Engine) relevance(q Query, stems [][]string) float64 {
 		return 0.5
 	}
 	return have / all
+}
+
+// bestMatch is how strongly the best token of stems matches t.
+func bestMatch(t Term, stems [][]string) float64 {
+	best := 0.0
+	for _, st := range stems {
+		if m := t.Match(st); m > best {
+			best = m
+		}
+	}
+	return best
 }
 
 // spelled reports whether a short word (two to five letters) is the
@@ -605,19 +611,10 @@ func (e *Engine) carried(q Query, stems, above [][]string) float64 {
 	for _, t := range q.Focus {
 		w := e.termWeight(t)
 		all += w
-		best := 0.0
-		for _, st := range stems {
-			if m := t.Match(st); m > best {
-				best = m
-			}
-		}
+		best := bestMatch(t, stems)
 		if t.Name {
 			names = true
-			for _, st := range above {
-				if m := t.Match(st); m > best {
-					best = m
-				}
-			}
+			best = max(best, bestMatch(t, above))
 		} else if best < 0.5 && t.Noun {
 			return 0 // the sentence must say what is asked of the thing
 		}
@@ -995,12 +992,7 @@ func modifiersIn(q Query, stems [][]string) []string {
 }
 
 func matchAny(t Term, stems [][]string) bool {
-	for _, st := range stems {
-		if t.Match(st) >= 0.5 {
-			return true
-		}
-	}
-	return false
+	return bestMatch(t, stems) >= 0.5
 }
 
 // lacks reports whether have misses a modifier of want.
