@@ -174,38 +174,63 @@ type crashCase struct {
 // single- and a multi-part digest, for Slack and Discord; a restarted
 // process finds what arrived and posts the rest: exactly one copy of each
 // part.
+//
+// The four runs (platform × size) are independent, each with stand-ins of
+// its own, and run in parallel with each other and the other parallel
+// tests: most of their time is spent waiting for processes.
 func TestServeDigestExactlyOnceAcrossKills(t *testing.T) {
+	t.Parallel()
 	corpus := copyCorpus(t)
-	sf := slackfake.New(t)
-	fd := discordfake.New(t)
 	pub, _, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	discordChannels := 0
-	cases := []crashCase{{
-		name: "slack",
-		channel: func(key string) (string, map[string]string) {
-			ch := "CD" + key
-			return "slack:" + ch, map[string]string{
-				"SLACK_BOT_TOKEN": slackfake.BotToken, "SLACK_SIGNING_SECRET": "crash-secret",
-				"SLACK_API_URL": sf.APIURL(), "SLACK_DIGEST_CHANNEL": ch,
-			}
-		},
-		onPost: func(name string, hook func(int)) {
-			ch := strings.TrimPrefix(name, "slack:")
-			if hook == nil {
-				sf.OnPost(nil)
-				return
-			}
-			sf.OnPost(func(c slackfake.Call) {
-				if c.Channel == ch && c.Metadata != nil {
-					hook(len(slackDigestKeys(sf, ch)))
-				}
+	digests := map[string]map[string]bot.Digest{
+		"slack":   {"single": manySources(3), "multi": manySources(1100)},
+		"discord": {"single": manyConflicts(1), "multi": manyConflicts(60)},
+	}
+	for _, platform := range []string{"slack", "discord"} {
+		for _, size := range []string{"single", "multi"} {
+			t.Run(platform+"/"+size, func(t *testing.T) {
+				t.Parallel()
+				crashRun(t, newCrashCase(t, platform, pub), digests[platform][size], size, corpus)
 			})
-		},
-		copies: func(name string) map[string]int { return slackDigestKeys(sf, strings.TrimPrefix(name, "slack:")) },
-	}, {
+		}
+	}
+}
+
+// newCrashCase returns the platform's side of the crash test, with
+// stand-ins of its own.
+func newCrashCase(t *testing.T, platform string, pub ed25519.PublicKey) crashCase {
+	if platform == "slack" {
+		sf := slackfake.New(t)
+		return crashCase{
+			name: "slack",
+			channel: func(key string) (string, map[string]string) {
+				ch := "CD" + key
+				return "slack:" + ch, map[string]string{
+					"SLACK_BOT_TOKEN": slackfake.BotToken, "SLACK_SIGNING_SECRET": "crash-secret",
+					"SLACK_API_URL": sf.APIURL(), "SLACK_DIGEST_CHANNEL": ch,
+				}
+			},
+			onPost: func(name string, hook func(int)) {
+				ch := strings.TrimPrefix(name, "slack:")
+				if hook == nil {
+					sf.OnPost(nil)
+					return
+				}
+				sf.OnPost(func(c slackfake.Call) {
+					if c.Channel == ch && c.Metadata != nil {
+						hook(len(slackDigestKeys(sf, ch)))
+					}
+				})
+			},
+			copies: func(name string) map[string]int { return slackDigestKeys(sf, strings.TrimPrefix(name, "slack:")) },
+		}
+	}
+	fd := discordfake.New(t)
+	discordChannels := 0
+	return crashCase{
 		name: "discord",
 		channel: func(key string) (string, map[string]string) {
 			discordChannels++
@@ -230,70 +255,66 @@ func TestServeDigestExactlyOnceAcrossKills(t *testing.T) {
 			})
 		},
 		copies: func(name string) map[string]int { return discordDigestParts(fd, strings.TrimPrefix(name, "discord:")) },
-	}}
-	digests := map[string]map[string]bot.Digest{
-		"slack":   {"single": manySources(3), "multi": manySources(1100)},
-		"discord": {"single": manyConflicts(1), "multi": manyConflicts(60)},
 	}
-	for _, pc := range cases {
-		for _, size := range []string{"single", "multi"} {
-			d := digests[pc.name][size]
-			parts := 0
-			for crashAt := 0; crashAt == 0 || crashAt < parts; crashAt++ {
-				t.Run(fmt.Sprintf("%s/%s/kill after part %d", pc.name, size, crashAt+1), func(t *testing.T) {
-					name, penv := pc.channel(fmt.Sprintf("%s%d", strings.ToUpper(size[:1]), crashAt))
-					data := t.TempDir()
-					period := seedPeriod(t, data, d)
-					env := map[string]string{"STORYBOT_DATA": data, "STORYBOT_DIGEST_AT": "00:00", "STORYBOT_DIGEST_TZ": "UTC", "STORYBOT_WATCH": "0"}
-					for k, v := range penv {
-						env[k] = v
-					}
-					var once sync.Once
-					var first *child
-					killed := make(chan struct{})
-					started := make(chan struct{}) // first is set: the hook runs on the fake's goroutines
-					pc.onPost(name, func(n int) {
-						if n == crashAt+1 {
-							<-started
-							once.Do(func() { _ = first.cmd.Process.Kill(); close(killed) })
-						}
-					})
-					first = startChild(t, env, "--corpus", corpus)
-					close(started)
-					select {
-					case <-killed:
-					case <-time.After(60 * time.Second):
-						t.Fatalf("part %d was never posted:\n%s", crashAt+1, first.stderr)
-					}
-					pc.onPost(name, nil)
-					first.kill(t)
-					if got := len(pc.copies(name)); got != crashAt+1 {
-						t.Fatalf("%d parts in the channel after the kill, want %d", got, crashAt+1)
-					}
-					second := startChild(t, env, "--corpus", corpus)
-					del := waitPosted(t, second, data, period, name)
-					second.stop(t)
-					parts = len(del.Parts)
-					if (size == "single") != (parts == 1) {
-						t.Fatalf("a %s digest took %d parts", size, parts)
-					}
-					copies := pc.copies(name)
-					if len(copies) != parts {
-						t.Errorf("%d distinct parts in the channel, want %d", len(copies), parts)
-					}
-					for k, n := range copies {
-						if n != 1 {
-							t.Errorf("%d copies of %s", n, k)
-						}
-					}
-					if !strings.Contains(second.stderr.String(), "a digest part in doubt had arrived; not posting it again") {
-						t.Errorf("the restarted process did not find the part in doubt:\n%s", second.stderr)
-					}
-				})
-				if t.Failed() {
-					return
+}
+
+// crashRun kills the process after each part of digest d in turn (size is
+// "single" or "multi") and checks the restarted one posts the rest once.
+func crashRun(t *testing.T, pc crashCase, d bot.Digest, size, corpus string) {
+	parts := 0
+	for crashAt := 0; crashAt == 0 || crashAt < parts; crashAt++ {
+		t.Run(fmt.Sprintf("kill after part %d", crashAt+1), func(t *testing.T) {
+			name, penv := pc.channel(fmt.Sprintf("%s%d", strings.ToUpper(size[:1]), crashAt))
+			data := t.TempDir()
+			period := seedPeriod(t, data, d)
+			env := map[string]string{"STORYBOT_DATA": data, "STORYBOT_DIGEST_AT": "00:00", "STORYBOT_DIGEST_TZ": "UTC", "STORYBOT_WATCH": "0"}
+			for k, v := range penv {
+				env[k] = v
+			}
+			var once sync.Once
+			var first *child
+			killed := make(chan struct{})
+			started := make(chan struct{}) // first is set: the hook runs on the fake's goroutines
+			pc.onPost(name, func(n int) {
+				if n == crashAt+1 {
+					<-started
+					once.Do(func() { _ = first.cmd.Process.Kill(); close(killed) })
+				}
+			})
+			first = startChild(t, env, "--corpus", corpus)
+			close(started)
+			select {
+			case <-killed:
+			case <-time.After(60 * time.Second):
+				t.Fatalf("part %d was never posted:\n%s", crashAt+1, first.stderr)
+			}
+			pc.onPost(name, nil)
+			first.kill(t)
+			if got := len(pc.copies(name)); got != crashAt+1 {
+				t.Fatalf("%d parts in the channel after the kill, want %d", got, crashAt+1)
+			}
+			second := startChild(t, env, "--corpus", corpus)
+			del := waitPosted(t, second, data, period, name)
+			second.stop(t)
+			parts = len(del.Parts)
+			if (size == "single") != (parts == 1) {
+				t.Fatalf("a %s digest took %d parts", size, parts)
+			}
+			copies := pc.copies(name)
+			if len(copies) != parts {
+				t.Errorf("%d distinct parts in the channel, want %d", len(copies), parts)
+			}
+			for k, n := range copies {
+				if n != 1 {
+					t.Errorf("%d copies of %s", n, k)
 				}
 			}
+			if !strings.Contains(second.stderr.String(), "a digest part in doubt had arrived; not posting it again") {
+				t.Errorf("the restarted process did not find the part in doubt:\n%s", second.stderr)
+			}
+		})
+		if t.Failed() {
+			return
 		}
 	}
 }

@@ -33,6 +33,7 @@ var outage = flag.Duration("outage", 2*time.Second, "how long TestServeDiscordOu
 // POST /v1/ask and as many through Slack, with Discord retried 60 times
 // (limits.retry_max 1s), then connected by itself.
 func TestServeDiscordOutage(t *testing.T) {
+	t.Parallel() // mostly waiting: the outage lasts -outage per case
 	corpus := copyCorpus(t)
 	for _, tc := range []struct {
 		name   string
@@ -45,6 +46,7 @@ func TestServeDiscordOutage(t *testing.T) {
 		{"close 4014", "4014", "enable Message Content Intent in the Developer Portal"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each case has stand-ins and a serve of its own
 			sf := slackfake.New(t)
 			var fd *discordfake.Server
 			var addr string

@@ -134,6 +134,7 @@ func answeredOn(t *testing.T, c *child) int {
 // reaches the other replica continues the conversation; an article added
 // to the corpus folder is answered on both within 5 s.
 func TestReplicasEndToEnd(t *testing.T) {
+	t.Parallel() // mostly waiting for its processes and the minute's digest
 	store := pgtest.URL(t, os.Getenv)
 	corpus := copyCorpus(t)
 	sf := slackfake.New(t)
@@ -246,6 +247,7 @@ func TestReplicasEndToEnd(t *testing.T) {
 // takes the digest lock, finds the part on the platform and posts the
 // rest: one copy of each part.
 func TestReplicasDigestKilledBetweenPostAndRecord(t *testing.T) {
+	t.Parallel() // mostly waiting for its processes
 	corpus := copyCorpus(t)
 	sf := slackfake.New(t)
 	fd := discordfake.New(t)
