@@ -511,7 +511,12 @@ func (f *Figures) sameFact(a, b Figure) bool {
 		return shared(a, b) >= 2
 	}
 	if a.Value.Type == values.Count {
-		return a.Verb == b.Verb || f.verbsRelated(a, b)
+		if a.Verb != b.Verb && !f.verbsRelated(a, b) {
+			return false
+		}
+		// two counts of one noun and verb still need a shared word more
+		// ("died" in the flood and "died" in the fire)
+		return a.others() == 0 || b.others() == 0 || shared(a, b) >= 1
 	}
 	if a.Noun != "" && b.Noun != "" && a.Noun != b.Noun && !a.Proper && !b.Proper {
 		return false

@@ -36,6 +36,10 @@ func TestFigureDisputes(t *testing.T) {
 			"a": {"Twelve miners died in the collapse, officials said."},
 			"b": {"The number rose as 30 miners died in the collapse, officials said."},
 		}, map[string]time.Time{"a": day, "b": day.AddDate(0, 0, 2)}, 0},
+		{"one noun and verb about different events", map[string][]string{
+			"a": {"Twelve people died when the river flooded the valley."},
+			"b": {"Thirty people died after a blaze gutted a depot."},
+		}, nil, 0},
 		{"one article with two figures is no dispute", map[string][]string{
 			"a": {"Twelve miners died in the collapse.", "Later, 30 miners died in the collapse."},
 		}, nil, 0},
