@@ -419,12 +419,14 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 // noun of the asked kind) rather than measure it.
 func nameLike(t string) bool { return t == Name || t == KindOf }
 
-// maxOthers bounds the other answers listed beside the main one, and
+// maxOthers bounds the other answers listed beside the main one (a name
+// rarely stands for more than three things in one set of articles, and
+// each further answer is one more chance to repeat an error), and
 // othersShare is the share of the answer's score one needs: a weaker value
 // is more likely about something else the articles mention.
 const (
-	maxOthers   = 3
-	othersShare = 0.6
+	maxOthers   = 2
+	othersShare = 0.45
 )
 
 // others clusters the best value of each article that the shown clusters
