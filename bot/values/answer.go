@@ -267,7 +267,10 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 	seen := map[string]bool{}
 	for _, p := range passages {
 		var prev [][]string
-		earlier := e.before(p)
+		var earlier [][]string
+		if hasName(q) {
+			earlier = e.before(p)
+		}
 		for _, text := range p.Sentences {
 			s := Sentence{Text: text, Toks: l.Tokens(text)}
 			stems := make([][]string, len(s.Toks))
@@ -597,11 +600,27 @@ func (e *Engine) before(p Passage) [][]string {
 	if at <= 0 {
 		return nil
 	}
+	// Only the question's names are carried (see carried): the words'
+	// stems, untagged and each once, are enough and cost no tagging.
+	seen := map[string]bool{}
 	var out [][]string
-	for _, t := range e.Lang.Tokens(p.Text[:at]) {
-		out = append(out, e.Lang.Stems(t))
+	for _, w := range lang.Words(p.Text[:at]) {
+		if st := e.Lang.Stem(w); !seen[st] {
+			seen[st] = true
+			out = append(out, []string{st})
+		}
 	}
 	return out
+}
+
+// hasName reports whether the question names something by a proper name.
+func hasName(q Query) bool {
+	for _, t := range q.Focus {
+		if t.Name {
+			return true
+		}
+	}
+	return false
 }
 
 // carried is the relevance of a sentence whose passage named the
