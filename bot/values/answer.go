@@ -600,14 +600,19 @@ func (e *Engine) before(p Passage) [][]string {
 	if at <= 0 {
 		return nil
 	}
-	// Only the question's names are carried (see carried): the words'
-	// stems, untagged and each once, are enough and cost no tagging.
+	// Only the question's names are carried (see carried): the stems of
+	// the capitalised words, untagged and each once, are enough.
 	seen := map[string]bool{}
 	var out [][]string
-	for _, w := range lang.Words(p.Text[:at]) {
-		if st := e.Lang.Stem(w); !seen[st] {
-			seen[st] = true
-			out = append(out, []string{st})
+	for _, f := range strings.Fields(p.Text[:at]) {
+		if f[0] < 'A' || f[0] > 'Z' {
+			continue
+		}
+		for _, w := range lang.Words(f) {
+			if st := e.Lang.Stem(w); !seen[st] {
+				seen[st] = true
+				out = append(out, []string{st})
+			}
 		}
 	}
 	return out

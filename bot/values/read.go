@@ -585,23 +585,49 @@ func variant(a, b string) bool {
 }
 
 // skeleton is a word's consonants, with the digraphs that transliterations
-// swap folded to one letter and doubled letters written once.
+// swap folded to one letter (zh and dj to j, kh to h, ph to f, ck to k, tch
+// to ch, w to v, x to ks) and doubled letters written once.
 func skeleton(w string) string {
-	r := strings.NewReplacer("zh", "j", "kh", "h", "ph", "f", "ck", "k", "x", "ks", "w", "v", "dj", "j", "tch", "ch")
-	w = r.Replace(w)
-	var b strings.Builder
-	var last byte
+	b := make([]byte, 0, len(w)+2)
+	put := func(c byte) {
+		if len(b) == 0 || b[len(b)-1] != c {
+			b = append(b, c)
+		}
+	}
 	for i := 0; i < len(w); i++ {
 		c := w[i]
-		if strings.IndexByte("aeiouy", c) >= 0 || c < 'a' || c > 'z' {
-			continue
+		next := byte(0)
+		if i+1 < len(w) {
+			next = w[i+1]
 		}
-		if c != last {
-			b.WriteByte(c)
+		switch {
+		case c == 'z' && next == 'h', c == 'd' && next == 'j':
+			put('j')
+			i++
+		case c == 'k' && next == 'h':
+			put('h')
+			i++
+		case c == 'p' && next == 'h':
+			put('f')
+			i++
+		case c == 'c' && next == 'k':
+			put('k')
+			i++
+		case c == 't' && next == 'c' && i+2 < len(w) && w[i+2] == 'h':
+			put('c')
+			put('h')
+			i += 2
+		case c == 'w':
+			put('v')
+		case c == 'x':
+			put('k')
+			put('s')
+		case c < 'a' || c > 'z' || strings.IndexByte("aeiouy", c) >= 0:
+		default:
+			put(c)
 		}
-		last = c
 	}
-	return b.String()
+	return string(b)
 }
 
 // editDistance is the Levenshtein distance between two words, in bytes.

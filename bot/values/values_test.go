@@ -307,6 +307,17 @@ func TestSpelled(t *testing.T) {
 	}
 }
 
+func TestSkeleton(t *testing.T) {
+	for w, want := range map[string]string{
+		"zhukovsky": "jkvsk", "joukovski": "jkvsk", "alexander": "lksndr", "aleksandr": "lksndr",
+		"wolodymyr": "vldmr", "djokovic": "jkvc", "khalid": "hld", "stephan": "stfn", "fritsch": "frtsch", "anna": "n",
+	} {
+		if got := skeleton(w); got != want {
+			t.Errorf("skeleton(%q) = %q, want %q", w, got, want)
+		}
+	}
+}
+
 func TestSameName(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string
