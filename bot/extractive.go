@@ -31,7 +31,6 @@ type TermStats interface {
 // sentence covers the question's specific words. It is safe for concurrent use.
 type Extractive struct {
 	stats TermStats
-	lang  *lang.Lang
 	// Trace, when set, receives a line per step of typed answering: the
 	// question's analysis and every candidate value with its scores
 	// (storybot ask --explain).
@@ -43,13 +42,16 @@ type Extractive struct {
 	MinCoverage float64
 }
 
+// language returns the shared language layer, loaded on first use, so a
+// command that only indexes never loads its models.
+func (e *Extractive) language() *lang.Lang { return language() }
+
 // NewExtractive returns an extractive composer; r may implement TermStats.
 func NewExtractive(r Retriever) *Extractive {
 	e := &Extractive{MaxSentences: 3, MinCoverage: 0.35}
 	if ts, ok := r.(TermStats); ok {
 		e.stats = ts
 	}
-	e.lang = language()
 	return e
 }
 
@@ -91,14 +93,14 @@ func (e *Extractive) Focus(question string) []string { return e.query(question).
 // query analyses a question for the sentence composer.
 func (e *Extractive) query(question string) query {
 	q := query{words: map[string][]string{}, rel: map[string]map[string]float64{}, weak: map[string]bool{}}
-	toks := e.lang.Tokens(question)
+	toks := e.language().Tokens(question)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if ph, n := e.lang.Phrasal(toks, i); n > 0 && !e.lang.Light(t.Lower) {
+		if ph, n := e.language().Phrasal(toks, i); n > 0 && !e.language().Light(t.Lower) {
 			if _, ok := q.rel[ph]; !ok {
 				q.focus = append(q.focus, ph)
-				rel := map[string]float64{e.lang.Stem(t.Lower): 1}
-				for r, x := range e.lang.PhraseRelated(ph, true) {
+				rel := map[string]float64{e.language().Stem(t.Lower): 1}
+				for r, x := range e.language().PhraseRelated(ph, true) {
 					rel[r] = x
 				}
 				q.rel[ph] = rel
@@ -109,19 +111,19 @@ func (e *Extractive) query(question string) query {
 			continue
 		}
 		w := strings.ToLower(strings.Trim(t.Lower, "'’"))
-		if !t.Word() || !e.lang.Term(w) {
+		if !t.Word() || !e.language().Term(w) {
 			continue
 		}
-		s := e.lang.Stem(w)
+		s := e.language().Stem(w)
 		if _, ok := q.rel[s]; !ok {
 			q.focus = append(q.focus, s)
 			rel := map[string]float64{s: 1}
-			for r, x := range e.lang.Related(t) {
+			for r, x := range e.language().Related(t) {
 				if x >= minRelated {
 					rel[r] = x
 				}
 			}
-			for r, x := range e.lang.Kin(t) {
+			for r, x := range e.language().Kin(t) {
 				if x > rel[r] {
 					rel[r] = x
 				}
@@ -143,9 +145,9 @@ func (e *Extractive) expand(text string) string {
 	var b strings.Builder
 	b.WriteString(text)
 	seen := map[string]bool{}
-	toks := e.lang.Tokens(text)
+	toks := e.language().Tokens(text)
 	for i, t := range toks {
-		if !t.Word() || !e.lang.Term(t.Lower) {
+		if !t.Word() || !e.language().Term(t.Lower) {
 			continue
 		}
 		// A thing goes by other names and by its kind ("storey", "vessel");
@@ -153,10 +155,10 @@ func (e *Extractive) expand(text string) string {
 		// other meanings into a literal search.
 		var syn []string
 		if t.Noun() {
-			syn = append(e.lang.Synonyms(t), e.lang.Broader(t)...)
+			syn = append(e.language().Synonyms(t), e.language().Broader(t)...)
 		}
-		if ph, n := e.lang.Phrasal(toks, i); n > 0 {
-			syn = append(syn, e.lang.PhraseSynonyms(ph)...)
+		if ph, n := e.language().Phrasal(toks, i); n > 0 {
+			syn = append(syn, e.language().PhraseSynonyms(ph)...)
 		}
 		for _, w := range syn {
 			if !seen[w] {
@@ -234,7 +236,7 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 		// A passage may answer across its sentences ("Police hunt a man ...
 		// Detectives have not ruled out arson"): accept it with a stricter bar.
 		for _, h := range b.Hits {
-			all, spec := q.cover(e.lang.TermSet(h.Passage.Text()), weights, specific)
+			all, spec := q.cover(e.language().TermSet(h.Passage.Text()), weights, specific)
 			if spec >= e.MinCoverage+0.15 || all >= 0.75 {
 				answered = true
 				break
@@ -384,7 +386,7 @@ func (e *Extractive) candidates(hits []Hit) []candidate {
 				continue
 			}
 			seen[key] = true
-			out = append(out, candidate{article: h.Passage.ArticleID, text: s, terms: e.lang.TermSet(s), rank: rank})
+			out = append(out, candidate{article: h.Passage.ArticleID, text: s, terms: e.language().TermSet(s), rank: rank})
 		}
 	}
 	return out
@@ -500,7 +502,7 @@ func (q query) cover(ts map[string]bool, w map[string]float64, specific map[stri
 func (e *Extractive) abstain(b Brief, q query) Answer {
 	present := map[string]bool{}
 	for _, h := range b.Hits {
-		ts := e.lang.TermSet(h.Passage.Text())
+		ts := e.language().TermSet(h.Passage.Text())
 		for _, t := range q.focus {
 			if q.has(ts, t) {
 				present[t] = true

@@ -13,14 +13,11 @@ import (
 // its focus. ok is false when the question is not typed: the sentence
 // composer answers it then.
 func (e *Extractive) composeTyped(b Brief) (Answer, bool) {
-	if e.lang == nil {
-		return Answer{}, false
-	}
 	q := e.analyze(b)
 	if !q.Typed() {
 		return Answer{}, false
 	}
-	eng := values.Engine{Lang: e.lang, Weight: e.idf(q)}
+	eng := values.Engine{Lang: e.language(), Weight: e.idf(q)}
 	var dropped []string
 	if e.Trace != nil {
 		eng.Dropped = func(c values.Candidate) {
@@ -186,15 +183,12 @@ func (e *Extractive) idf(q values.Query) func(string) float64 {
 
 // typed reports whether a question asks for a typed value.
 func (e *Extractive) typed(text string) bool {
-	return e.lang != nil && values.Analyze(e.lang, text).Typed()
+	return values.Analyze(e.language(), text).Typed()
 }
 
 // split divides a compound question into its questions.
 func (e *Extractive) split(text string) []string {
-	if e.lang == nil {
-		return []string{text}
-	}
-	return values.Split(e.lang, text)
+	return values.Split(e.language(), text)
 }
 
 func passagesOf(hits []Hit, arts map[string]Article) []values.Passage {
@@ -213,12 +207,9 @@ func passagesOf(hits []Hit, arts map[string]Article) []values.Passage {
 // its focus come first (best first), then the rest in retrieval order.
 func (e *Extractive) Select(b Brief, n int) []Hit {
 	hits := b.Hits
-	if e.lang != nil {
-		q := e.analyze(b)
-		if q.Typed() {
-			eng := values.Engine{Lang: e.lang, Weight: e.idf(q)}
-			hits = byValue(hits, eng.PassageValues(q, passagesOf(hits, b.Articles)))
-		}
+	if q := e.analyze(b); q.Typed() {
+		eng := values.Engine{Lang: e.language(), Weight: e.idf(q)}
+		hits = byValue(hits, eng.PassageValues(q, passagesOf(hits, b.Articles)))
 	}
 	if len(hits) > n {
 		hits = hits[:n]
@@ -302,9 +293,9 @@ func recase(question string, hits []Hit) string {
 // analyze reads the brief's question, recased from the passages, with the
 // thread's earlier question filling in what it leaves out.
 func (e *Extractive) analyze(b Brief) values.Query {
-	q := values.Analyze(e.lang, recase(b.Question.Text, b.Hits))
+	q := values.Analyze(e.language(), recase(b.Question.Text, b.Hits))
 	if b.Context != "" {
-		q = values.FollowUp(q, values.Analyze(e.lang, recase(b.Context, b.Hits)))
+		q = values.FollowUp(q, values.Analyze(e.language(), recase(b.Context, b.Hits)))
 	}
 	return q
 }
@@ -312,19 +303,13 @@ func (e *Extractive) analyze(b Brief) values.Query {
 // scene returns the fronted clause of a question that says which report
 // it means ("when the agency said 40 had died, how many..."), or "".
 func (e *Extractive) scene(text string) string {
-	if e.lang == nil {
-		return ""
-	}
-	return values.Analyze(e.lang, text).Scene
+	return values.Analyze(e.language(), text).Scene
 }
 
 // leansOnThread reports whether a question needs an earlier turn to be
 // understood: it refers back with a pronoun, or has fewer than two content words.
 func (e *Extractive) leansOnThread(text string) bool {
-	if e.lang == nil {
-		return len(e.Focus(text)) < 3
-	}
-	return values.LeansOnThread(e.lang, text)
+	return values.LeansOnThread(e.language(), text)
 }
 
 // nounsCovered reports whether some sentence of the hits (with the one
@@ -335,9 +320,6 @@ func (e *Extractive) leansOnThread(text string) bool {
 // about, never because a verb or filler word ("associated", "exactly") is
 // missing.
 func (e *Extractive) nounsCovered(b Brief) (covered, ok bool) {
-	if e.lang == nil {
-		return false, false
-	}
 	q := e.analyze(b)
 	var nouns []values.Term
 	for _, t := range q.Focus {
@@ -356,10 +338,10 @@ func (e *Extractive) nounsCovered(b Brief) (covered, ok bool) {
 	for _, h := range b.Hits {
 		var prev [][]string
 		for _, s := range h.Passage.Sentences {
-			toks := e.lang.Tokens(s)
+			toks := e.language().Tokens(s)
 			stems := make([][]string, len(toks))
 			for i, tok := range toks {
-				stems[i] = e.lang.Stems(tok)
+				stems[i] = e.language().Stems(tok)
 			}
 			both := append(append([][]string{}, prev...), stems...)
 			have := 0.0
