@@ -3,6 +3,8 @@ package claims
 import (
 	"strings"
 	"unicode"
+
+	"github.com/storybot/storybot/bot/lang"
 )
 
 // titleWords are honorifics and titles dropped from person names.
@@ -124,7 +126,7 @@ func similarKey(a, b string) bool {
 	if budget == 0 || abs(len(a)-len(b)) > budget {
 		return false
 	}
-	return editDistance(a, b, budget) <= budget
+	return lang.EditDistance(a, b, budget) <= budget
 }
 
 func abs(x int) int {
@@ -132,33 +134,6 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-// editDistance is the Levenshtein distance of two ASCII strings, giving up
-// (returning max+1) once it exceeds max.
-func editDistance(a, b string, max int) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-			best = min(best, cur[j])
-		}
-		if best > max {
-			return max + 1
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func isVowel(c byte) bool { return strings.IndexByte("aeiouy", c) >= 0 }

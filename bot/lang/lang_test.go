@@ -332,3 +332,20 @@ func TestIsKind(t *testing.T) {
 		t.Error("IsKindFirst follows the most frequent sense")
 	}
 }
+
+func TestEditDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b      string
+		max, want int
+	}{
+		{"kitten", "sitting", -1, 3},
+		{"kitten", "sitting", 1, 2},
+		{"dmitry", "dmytro", 2, 2},
+		{"", "abc", -1, 3},
+		{"same", "same", 0, 0},
+	} {
+		if got := EditDistance(tc.a, tc.b, tc.max); got != tc.want {
+			t.Errorf("EditDistance(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.max, got, tc.want)
+		}
+	}
+}

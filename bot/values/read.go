@@ -574,7 +574,7 @@ func variant(a, b string) bool {
 	if a[:5] == b[:5] && d <= 2 && d >= -2 {
 		return true
 	}
-	if a[0] == b[0] && editDistance(a, b) <= 2 {
+	if a[0] == b[0] && lang.EditDistance(a, b, 2) <= 2 {
 		return true
 	}
 	// Transliterations of one name keep its consonants and change its
@@ -628,25 +628,4 @@ func skeleton(w string) string {
 		}
 	}
 	return string(b)
-}
-
-// editDistance is the Levenshtein distance between two words, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
