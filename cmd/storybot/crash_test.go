@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -26,10 +27,21 @@ import (
 // TestMain): the crash tests kill a real process.
 const childEnv = "STORYBOT_TEST_RUN_MAIN"
 
+// The parallel tests mostly wait for processes, servers and timers, so four
+// run at once rather than the default of one per CPU, unless
+// -test.parallel is given.
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
 		main()
 		os.Exit(0)
+	}
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		if err := flag.Set("test.parallel", "4"); err != nil {
+			panic(err)
+		}
 	}
 	os.Exit(m.Run())
 }

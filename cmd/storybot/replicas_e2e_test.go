@@ -209,8 +209,13 @@ func TestReplicasEndToEnd(t *testing.T) {
 	fts := sf.AddMessage("C0NEWS", root, "U0ALICE", follow)
 	postSlackEvent(t, urls[other], "e2e-secret", slackfake.EventCallback("EvE2E2", slackfake.Mention("C0NEWS", "U0ALICE", fts, root, follow)))
 	sf.WaitCalls("the follow-up's answer", func(cs []slackfake.Call) bool { return slackfake.Count(cs, "chat.update", "C0NEWS") >= 2 })
-	if answeredOn(t, kids[other]) != before+1 {
-		t.Errorf("the other replica did not answer the follow-up:\n%s", kids[other].stderr)
+	// The replica logs "answered" once the platform has the reply: wait for
+	// the line rather than race it.
+	for start := time.Now(); answeredOn(t, kids[other]) != before+1; time.Sleep(20 * time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Errorf("the other replica did not answer the follow-up:\n%s", kids[other].stderr)
+			break
+		}
 	}
 	if n := waitRows(t, 4, store, `SELECT count(*) FROM conversation_turns WHERE key = $1`, "slack/C0NEWS/"+root); n != 4 {
 		t.Errorf("%d turns in the thread's conversation after the follow-up on the other replica, want 4 (both replicas' question and answer)", n)
