@@ -267,9 +267,14 @@ func (s *Service) answerParts(ctx context.Context, q Question, parts []string) (
 	var out Answer
 	out.Abstained = true
 	var abstentions []Sentence
-	for _, p := range parts {
+	for i, p := range parts {
 		sub := q
 		sub.Text = p
+		if i > 0 {
+			// A later part leans on the earlier one as a follow-up leans on
+			// its thread ("who rescued her and how long was she trapped?").
+			sub.Thread = append(append([]Turn(nil), q.Thread...), Turn{Role: RoleUser, Text: parts[i-1]})
+		}
 		a, err := s.answer(ctx, sub)
 		if err != nil {
 			return Answer{}, err

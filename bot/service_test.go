@@ -335,3 +335,33 @@ func TestJudgedRivalOverridesLedger(t *testing.T) {
 		t.Fatalf("the ledger's pairing overrode the reader's judgement: %+v\n%s", a.Conflicts, a.Text())
 	}
 }
+
+// briefsComposer records every brief it is handed.
+type briefsComposer struct{ got []Brief }
+
+func (c *briefsComposer) Compose(ctx context.Context, b Brief) (Answer, error) {
+	c.got = append(c.got, b)
+	return Answer{Sentences: []Sentence{{Text: "The ferry ran aground.", Citations: []string{"a1"}}}, Composer: "model"}, nil
+}
+
+// TestCompoundPartsLeanOnEachOther: the second part of a compound question
+// ("... and how long was it shut?") is a follow-up of the first, so its
+// brief carries the first part as context.
+func TestCompoundPartsLeanOnEachOther(t *testing.T) {
+	c := &briefsComposer{}
+	s := newTestService(t, testCorpus(), c)
+	first := "Which company suspended the Marigold ferry route"
+	if _, err := s.Answer(context.Background(), Question{Text: first + " and when will it run again?"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range c.got {
+		if b.Context == first {
+			return
+		}
+	}
+	var ctxs []string
+	for _, b := range c.got {
+		ctxs = append(ctxs, b.Question.Text+" | "+b.Context)
+	}
+	t.Fatalf("no part was answered with the first part as context: %q", ctxs)
+}

@@ -368,7 +368,7 @@ func Analyze(l *lang.Lang, text string) Query {
 	// anchor the answer, its words are not the focus.
 	scene := 0
 	if bestAt > 0 {
-		if _, n0 := l.QuestionTypes(toks, 0); n0 > 0 && n0 < len(toks) && subjectStart(toks[n0]) {
+		if _, n0 := l.QuestionTypes(toks, 0); n0 > 0 && sceneOpens(toks, n0) {
 			for k := n0; k < bestAt; k++ {
 				if toks[k].Text == "," {
 					scene = k
@@ -527,12 +527,19 @@ func Split(l *lang.Lang, text string) []string {
 		// Both halves must ask something: the first needs its own question
 		// word, and a question word before a subject opens a clause that
 		// sets the scene ("when the agency said 40 had died, how many...").
-		if _, n0 := l.QuestionTypes(toks, 0); n0 == 0 || n0 < len(toks) && subjectStart(toks[n0]) {
+		if _, n0 := l.QuestionTypes(toks, 0); n0 == 0 || sceneOpens(toks, n0) {
 			continue
 		}
 		return []string{strings.TrimSpace(text[:toks[k].Start]), strings.TrimSpace(text[toks[k+1].Start:])}
 	}
 	return []string{text}
+}
+
+// sceneOpens reports whether a question opens with a clause that sets the
+// scene: a wh-adverb other than "how" ("when", "where") before a subject,
+// not a question word that asks ("which company...", "how many...").
+func sceneOpens(toks []lang.Token, n0 int) bool {
+	return n0 < len(toks) && toks[0].Tag == "WRB" && toks[0].Lower != "how" && subjectStart(toks[n0])
 }
 
 // subjectStart reports whether a token opens a noun phrase (a determiner,

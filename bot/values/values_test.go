@@ -97,6 +97,9 @@ func TestSplitAndFollowUp(t *testing.T) {
 			t.Errorf("%q: described %q, want %q", tc.q, got, tc.described)
 		}
 	}
+	if got := Split(l, "Which company closed the route and when will it reopen?"); len(got) != 2 {
+		t.Errorf("a which-question was taken for a scene: %q", got)
+	}
 	if got := Split(l, "when the agency said 40 had died, how many were hurt?"); len(got) != 1 {
 		t.Errorf("a clause that sets the scene was split off: %q", got)
 	}
