@@ -332,7 +332,10 @@ func (m *Mirror) Stat(name string) (fs.FileInfo, error) { return m.cur.Load().St
 // a connection of its own; when that connection is lost it reports
 // connected false, retries with a backoff capped at maxBackoff, and on
 // reconnecting calls onChange to catch up on what it missed. An onChange
-// error is logged and does not stop the following.
+// error (the pool's connections may still be the dead ones) ends the
+// connection like a lost one: it is logged, and after the backoff the
+// following reconnects and calls onChange again, so a failed catch-up is
+// retried rather than left until the next announcement.
 func (s *Store) FollowCorpus(ctx context.Context, onChange func(ctx context.Context) error, onState func(connected bool), maxBackoff time.Duration) error {
 	if maxBackoff <= 0 {
 		maxBackoff = 30 * time.Second
@@ -368,12 +371,15 @@ func (s *Store) listen(ctx context.Context, cc *pgx.ConnConfig, onChange func(co
 	}
 	connected()
 	onState(true)
-	change := func() {
+	change := func() error {
 		if err := onChange(ctx); err != nil && ctx.Err() == nil {
-			s.log.WarnContext(ctx, "corpus update from the database failed", "err", err)
+			return fmt.Errorf("corpus update from the database: %w", err)
 		}
+		return nil
 	}
-	change()
+	if err := change(); err != nil {
+		return err
+	}
 	for {
 		// A keep-alive wakes the wait now and then, so a dead connection
 		// is noticed even when nothing is announced.
@@ -394,6 +400,8 @@ func (s *Store) listen(ctx context.Context, cc *pgx.ConnConfig, onChange func(co
 		case err != nil:
 			return err
 		}
-		change()
+		if err := change(); err != nil {
+			return err
+		}
 	}
 }

@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -184,6 +185,44 @@ func TestFollowCorpus(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no change notice within 5 s")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFollowCorpusRetriesAFailedCatchUp: when the catch-up after a
+// (re)connection fails (the pool may still hold the dead connections), the
+// following reconnects and catches up again instead of waiting for the
+// next announcement, which may never come.
+func TestFollowCorpusRetriesAFailedCatchUp(t *testing.T) {
+	url := pgtest.URL(t, os.Getenv)
+	reader := open(t, url, pgstore.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	calls := make(chan int, 10)
+	n := 0
+	done := make(chan error, 1)
+	go func() {
+		done <- reader.FollowCorpus(ctx, func(ctx context.Context) error {
+			n++
+			calls <- n
+			if n == 1 {
+				return errors.New("conn closed")
+			}
+			return nil
+		}, func(bool) {}, time.Second)
+	}()
+	for want := 1; want <= 2; want++ {
+		select {
+		case got := <-calls:
+			if got != want {
+				t.Fatalf("call %d, want %d", got, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no catch-up call %d within 5 s: a failed catch-up was not retried", want)
+		}
 	}
 	cancel()
 	if err := <-done; err != nil {
