@@ -797,14 +797,7 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 	if len(q.Dates) > 0 && v.Type != Date && v.Type != Weekday {
 		ds := e.Lang.Dates(s.Toks)
 		if len(ds) > 0 {
-			match := false
-			for _, d := range ds {
-				for _, qd := range q.Dates {
-					if qd.Same(d, pub, pub) {
-						match = true
-					}
-				}
-			}
+			match := sameDay(q.Dates, ds, pub)
 			if match {
 				att = math.Min(1, att+0.2)
 			} else {
@@ -839,7 +832,7 @@ func (e *Engine) anchored(q Query, passages []Passage) map[string]bool {
 		for _, text := range texts {
 			for _, x := range e.Lang.Quantities(e.Lang.Tokens(text), nil) {
 				for i, a := range q.Anchors {
-					if x.Dim == a.Dim && math.Abs(x.Value-a.Value) <= 0.01*math.Abs(a.Value) {
+					if repeats(x, a) {
 						found[p.Article] |= 1 << (i % 30)
 					}
 				}
@@ -860,7 +853,7 @@ func (e *Engine) holdsAnchor(q Query, p Passage) bool {
 	for _, text := range p.Sentences {
 		for _, x := range e.Lang.Quantities(e.Lang.Tokens(text), nil) {
 			for _, a := range q.Anchors {
-				if x.Dim == a.Dim && math.Abs(x.Value-a.Value) <= 0.01*math.Abs(a.Value) {
+				if repeats(x, a) {
 					return true
 				}
 			}
@@ -876,6 +869,11 @@ func (e *Engine) minScore() float64 {
 	return 0.4
 }
 
+// repeats reports whether figure x gives anchor a again, within rounding.
+func repeats(x, a lang.Quantity) bool {
+	return x.Dim == a.Dim && math.Abs(x.Value-a.Value) <= 0.01*math.Abs(a.Value)
+}
+
 // isAnchor reports whether a value is one of the question's own figures.
 func isAnchor(q Query, v Value) bool {
 	for _, a := range q.Anchors {
@@ -888,11 +886,13 @@ func isAnchor(q Query, v Value) bool {
 
 // namesDay reports whether a sentence names a day the question asks about.
 func namesDay(l *lang.Lang, q Query, s Sentence, pub time.Time) bool {
-	if len(q.Dates) == 0 {
-		return false
-	}
-	for _, d := range l.Dates(s.Toks) {
-		for _, qd := range q.Dates {
+	return len(q.Dates) > 0 && sameDay(q.Dates, l.Dates(s.Toks), pub)
+}
+
+// sameDay reports whether a date of ds can be a day the question names.
+func sameDay(asked, ds []lang.Date, pub time.Time) bool {
+	for _, d := range ds {
+		for _, qd := range asked {
 			if qd.Same(d, pub, pub) {
 				return true
 			}
