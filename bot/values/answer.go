@@ -155,6 +155,7 @@ func (e *Engine) Answer(q Query, passages []Passage) Result {
 		rival = 0.55
 	}
 	e.covered = 0
+	passages = e.withNamesOfKind(q, passages)
 	cands := e.candidates(q, passages, e.anchored(q, passages))
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
 	res := Result{Covered: e.covered}
@@ -265,6 +266,7 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 	}
 	var cands []Candidate
 	seen := map[string]bool{}
+	named := map[string]mention{}
 	for _, p := range passages {
 		var prev [][]string
 		var earlier [][]string
@@ -314,12 +316,29 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 				if measuresOther(q, s, stems, v) {
 					continue // "38,000 litres of fuel" for "how much was the firm fined?"
 				}
+				rel, about, prev := rel, stems, prev
 				att := e.attach(q, s, stems, v, p.Published, prev != nil && e.relevance(q, prev) > 0)
+				if headed(l, s.Toks, v, q) {
+					// "the Golden Lake Hotel" for "the name of the hotel
+					// where...": the article's sentences about the focus
+					// that speak of "the hotel" speak of it.
+					m, ok := named[p.Article]
+					if !ok {
+						m = e.namedThing(q, p)
+						named[p.Article] = m
+					}
+					if m.rel*(0.4+0.6*m.att) > rel*(0.4+0.6*att) {
+						rel, att, about, prev = m.rel, m.att, m.stems, nil
+					}
+					// Its head names the asked kind, as the noun a figure
+					// counts does for a count.
+					att = math.Min(1, att+0.4)
+				}
 				headOK := len(q.Counted) > 0 && v.Head >= 0 && runHas(l, s.Toks, v, q.Counted)
 				headWrong := len(q.Counted) > 0 && v.HeadWord != "" && !headOK && !countedBefore(l, s.Toks, v, q.Counted)
-				c := Candidate{Value: v, Article: p.Article, Published: p.Published, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, stems), headOK: headOK, headWrong: headWrong, dated: namesDay(l, q, s, p.Published), measured: q.Dimension != nil && q.Dimension.Noun && besideMeasure(q, stems, v)}
+				c := Candidate{Value: v, Article: p.Article, Published: p.Published, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, about), headOK: headOK, headWrong: headWrong, dated: namesDay(l, q, s, p.Published), measured: q.Dimension != nil && q.Dimension.Noun && besideMeasure(q, stems, v)}
 				c.Score = rel * (0.4 + 0.6*att)
-				if missesModifier(q, stems, prev) {
+				if missesModifier(q, about, prev) {
 					c.Score *= 0.6 // "the original bridge" asked, another one described
 				}
 				if anchored != nil && !anchored[p.Article] {
@@ -336,6 +355,135 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
 	return cands
+}
+
+// headed reports whether a name value ends with the noun of the kind the
+// question asks the name of ("Golden Lake Hotel" for "the name of the
+// hotel"): the name says what it is.
+func headed(l *lang.Lang, toks []lang.Token, v Value, q Query) bool {
+	return v.Type == Name && q.Category != "" && v.End-v.Start > 1 && l.Stem(toks[v.End-1].Lower) == q.Category
+}
+
+// namedThing is how well an article speaks of the thing a name question
+// asks about, when it names one thing of the asked kind: 0.8 of the best
+// relevance of its sentences that speak of that kind with a common noun
+// ("a collapsed hotel in the city" before "the Golden Lake Hotel"). An
+// article that names two things of the kind ("the Golden Lake Hotel", "the
+// Palm Hotel") does not say which one "the hotel" is, and gets 0.
+func (e *Engine) namedThing(q Query, p Passage) mention {
+	l := e.Lang
+	text := p.Text
+	if text == "" {
+		text = strings.Join(p.Sentences, " ")
+	}
+	sents := splitSentences(l, text)
+	if len(namesOfKind(l, sents, q.Category)) != 1 {
+		return mention{}
+	}
+	var best mention
+	for _, sent := range sents {
+		at := -1
+		stems := make([][]string, len(sent.Toks))
+		for i, t := range sent.Toks {
+			stems[i] = l.Stems(t)
+			if t.Text == t.Lower && t.Noun() && l.Stem(t.Lower) == q.Category {
+				at = i
+			}
+		}
+		if at < 0 {
+			continue
+		}
+		m := mention{rel: 0.9 * e.relevance(q, stems), stems: stems}
+		m.att = e.attach(q, sent, stems, Value{Type: Name, Start: at, End: at + 1, Head: -1}, p.Published, false)
+		if m.rel*(0.4+0.6*m.att) > best.rel*(0.4+0.6*best.att) {
+			best = m
+		}
+	}
+	return best
+}
+
+// mention is how well a sentence that speaks of the asked thing with a
+// common noun covers the question (rel) and binds the noun to it (att).
+type mention struct {
+	rel, att float64
+	stems    [][]string
+}
+
+// namesOfKind returns the sentences' distinct names headed by the noun of
+// a kind ("the Palm Hotel" for hotel), each with the first sentence that
+// gives it.
+func namesOfKind(l *lang.Lang, sents []Sentence, kind string) map[string]string {
+	out := map[string]string{}
+	for _, s := range sents {
+		for _, n := range Names(s.Toks) {
+			if n[1]-n[0] < 2 || l.Stem(s.Toks[n[1]-1].Lower) != kind {
+				continue
+			}
+			var key []string
+			for _, t := range s.Toks[n[0]:n[1]] {
+				key = append(key, t.Lower)
+			}
+			if k := strings.Join(key, " "); out[k] == "" {
+				out[k] = s.Text
+			}
+		}
+	}
+	return out
+}
+
+// splitSentences splits a text into tagged sentences at the tokens that
+// end one.
+func splitSentences(l *lang.Lang, text string) []Sentence {
+	toks := l.Tokens(text)
+	var out []Sentence
+	start := 0
+	for k := range toks {
+		if end := toks[k].Text == "." || toks[k].Text == "!" || toks[k].Text == "?" || k == len(toks)-1; !end {
+			continue
+		}
+		a, b := toks[start].Start, len(text)
+		if k+1 < len(toks) {
+			b = toks[k+1].Start
+		}
+		out = append(out, Sentence{Text: strings.TrimSpace(text[a:b]), Toks: l.Tokens(strings.TrimSpace(text[a:b]))})
+		start = k + 1
+	}
+	return out
+}
+
+// withNamesOfKind adds to the passages of a question that asks for the
+// name of a kind of thing ("the name of the hotel") the sentences of their
+// articles that name one thing of that kind, when an article names only
+// one: an article about the asked thing may name it far from the
+// passages that describe it.
+func (e *Engine) withNamesOfKind(q Query, passages []Passage) []Passage {
+	if q.Category == "" || !q.Wants(Name) {
+		return passages
+	}
+	have := map[string]bool{}
+	for _, p := range passages {
+		for _, s := range p.Sentences {
+			have[p.Article+"\x00"+s] = true
+		}
+	}
+	out := passages
+	done := map[string]bool{}
+	for _, p := range passages {
+		if p.Text == "" || done[p.Article] {
+			continue
+		}
+		done[p.Article] = true
+		names := namesOfKind(e.Lang, splitSentences(e.Lang, p.Text), q.Category)
+		if len(names) != 1 {
+			continue
+		}
+		for _, s := range names {
+			if !have[p.Article+"\x00"+s] {
+				out = append(out, Passage{Article: p.Article, Published: p.Published, Rank: p.Rank, Sentences: []string{s}, Text: p.Text})
+			}
+		}
+	}
+	return out
 }
 
 // decide clusters the candidates and tells agreement from conflict.
@@ -1050,6 +1198,14 @@ func traceLine(c Candidate) string {
 	}
 	b.WriteString(" in " + c.Article)
 	b.WriteString(" rel=" + f2(c.Relevance) + " att=" + f2(c.Attach) + " score=" + f2(c.Score))
+	for _, f := range []struct {
+		on   bool
+		name string
+	}{{c.dated, "dated"}, {c.unanchored, "unanchored"}, {c.measured, "measured"}, {c.headOK, "headOK"}, {c.headWrong, "headWrong"}} {
+		if f.on {
+			b.WriteString(" " + f.name)
+		}
+	}
 	return b.String()
 }
 

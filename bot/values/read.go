@@ -526,7 +526,10 @@ func categoryFits(l *lang.Lang, toks []lang.Token, n [2]int, cat string) bool {
 		if l.Stem(toks[k].Lower) == cat {
 			return true
 		}
-		if toks[k].Verb() || toks[k].Text == "." {
+		// "the hotel in Arles": a name after a preposition other than the
+		// "of" that names ("the town of Arles") is another thing than the
+		// noun before it.
+		if toks[k].Verb() || toks[k].Text == "." || (toks[k].Tag == "IN" || toks[k].Tag == "TO") && toks[k].Lower != "of" {
 			break
 		}
 	}
