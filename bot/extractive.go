@@ -157,6 +157,8 @@ func (e *Extractive) expand(text string) string {
 		if t.Noun() {
 			syn = append(e.language().Synonyms(t), e.language().Broader(t)...)
 		}
+		// A verb's event noun: "injuries" for "injured".
+		syn = append(syn, e.language().EventNouns(t)...)
 		if ph, n := e.language().Phrasal(toks, i); n > 0 {
 			syn = append(syn, e.language().PhraseSynonyms(ph)...)
 		}

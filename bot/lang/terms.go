@@ -245,6 +245,27 @@ func (l *Lang) Broader(t Token) []string {
 	return out
 }
 
+// EventNouns returns the nouns a verb's first sense is derived into in
+// WordNet ("injury" for "injured", "death" for "died"), single words that
+// are terms: a report often counts or names the event with its noun
+// ("injuries rose to 40") where a question uses the verb.
+func (l *Lang) EventNouns(t Token) []string {
+	if l.wn == nil || !t.Verb() || !t.Word() {
+		return nil
+	}
+	var out []string
+	for _, b := range l.wn.Base(t.Lower, wordnet.Verb) {
+		for _, r := range l.wn.Related(b, wordnet.Verb, wordnet.FirstSenses(1)) {
+			w := strings.ToLower(r.To)
+			if r.Kind != wordnet.Derived || r.ToPOS != wordnet.Noun || r.Weight() < 0.8 || strings.ContainsAny(w, " _") || contains(out, w) || l.Stem(w) == l.Stem(b) || !l.Term(w) || l.Person(w) {
+				continue
+			}
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // PhraseSynonyms returns the single-word WordNet synonyms of a phrasal verb
 // ("withdraw" for "pull out"), kept as Synonyms keeps them.
 func (l *Lang) PhraseSynonyms(phrase string) []string {

@@ -138,3 +138,26 @@ func TestBroaderAndSynonyms(t *testing.T) {
 		t.Errorf("Synonyms(floor) = %q, want storey among them", s)
 	}
 }
+
+func TestEventNouns(t *testing.T) {
+	l := newLang(t)
+	for _, tc := range []struct {
+		sentence, verb string
+		want           []string
+	}{
+		{"Forty people were injured.", "injured", []string{"injury"}},
+		{"Two men died.", "died", []string{"death"}},
+		// A noun with the verb's own stem adds nothing to a search.
+		{"They hit the wall.", "hit", nil},
+	} {
+		var got []string
+		for _, tk := range l.Tokens(tc.sentence) {
+			if tk.Lower == tc.verb {
+				got = l.EventNouns(tk)
+			}
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("EventNouns(%q) = %q, want %q", tc.verb, got, tc.want)
+		}
+	}
+}

@@ -917,7 +917,7 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 		switch {
 		case v.Head >= 0 && (runHas(e.Lang, s.Toks, v, q.Counted) || runRelates(q, stems, v)):
 			att = math.Min(1, att+0.4)
-		case countedBefore(e.Lang, s.Toks, v, q.Counted):
+		case countedBefore(e.Lang, s.Toks, v, q.Counted) || eventBefore(q, s.Toks, stems, v):
 			att = math.Min(1, att+0.3)
 		case v.HeadWord != "":
 			att *= 0.6 // it may count something else
@@ -1131,6 +1131,30 @@ func countedBefore(l *lang.Lang, toks []lang.Token, v Value, counted []string) b
 		}
 		if toks[k].Text == "," || toks[k].Text == "." {
 			return false
+		}
+	}
+	return false
+}
+
+// eventBefore reports whether a noun derived from the question's verb
+// stands just before a bare figure: "injuries now total 3,408" for "how
+// many people were injured", "deaths rose to 40" for "how many died". The
+// asked event, counted, counts those it happened to.
+func eventBefore(q Query, toks []lang.Token, stems [][]string, v Value) bool {
+	if v.HeadWord != "" {
+		return false
+	}
+	for k := v.Start - 1; k >= 0 && k >= v.Start-4; k-- {
+		if toks[k].Text == "," || toks[k].Text == "." {
+			return false
+		}
+		if !toks[k].Noun() {
+			continue
+		}
+		for _, t := range q.Focus {
+			if t.Verb && !contains(stems[k], t.Stem) && t.Match(stems[k]) >= 0.6 {
+				return true
+			}
 		}
 	}
 	return false
