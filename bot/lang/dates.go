@@ -85,7 +85,7 @@ func (l *Lang) calendarAt(t Token, kind string) (int, bool) {
 	// Abbreviations and words like "may" or "sun" are months and weekdays
 	// only when capitalised; a full name that is no other English word
 	// ("april", "tuesday") is one in lower case too, as chat writes it.
-	if kind != "relative" && (t.Text == "" || t.Text[0] < 'A' || t.Text[0] > 'Z') && !fullCalendarName(t.Lower) {
+	if kind != "relative" && kind != "dating" && (t.Text == "" || t.Text[0] < 'A' || t.Text[0] > 'Z') && !fullCalendarName(t.Lower) {
 		return 0, false
 	}
 	return c.n, true
@@ -177,6 +177,30 @@ func (l *Lang) Years(toks []Token, skip []bool) []Date {
 			d.YearEnd = last
 		}
 		out = append(out, d)
+	}
+	return out
+}
+
+// BareYears returns the years of Years that cannot be counts: a span of
+// years ("1861–1862"), a year after a preposition that dates ("founded in
+// 1850", "since 1998") or a year naming the singular noun after it ("the
+// 2010 census"). A bare figure elsewhere ("the population was 1850") may
+// count something, and is left to the caller.
+func (l *Lang) BareYears(toks []Token, skip []bool) []Date {
+	var out []Date
+	for _, d := range l.Years(toks, skip) {
+		dated := d.YearEnd > 0
+		if d.Start > 0 {
+			if _, ok := l.calendarAt(toks[d.Start-1], "dating"); ok {
+				dated = true
+			}
+		}
+		if d.End < len(toks) && (toks[d.End].Tag == "NN" || toks[d.End].Tag == "NNP") {
+			dated = true
+		}
+		if dated {
+			out = append(out, d)
+		}
 	}
 	return out
 }

@@ -194,6 +194,29 @@ func TestDatesSame(t *testing.T) {
 	}
 }
 
+func TestBareYears(t *testing.T) {
+	l := newLang(t)
+	for _, tc := range []struct {
+		text string
+		want int // the year read as a year, 0 for none
+	}{
+		{"The mill was founded in 1856 by weavers.", 1856},
+		{"It has stood there since 1921.", 1921},
+		{"It was built 1861–1862 on the quay.", 1861},
+		{"The 2010 census counted the town.", 2010},
+		{"The population was 1850 at the last count.", 0},
+		{"The crowd grew to 1200 by noon.", 0},
+	} {
+		ys := l.BareYears(l.Tokens(tc.text), nil)
+		switch {
+		case tc.want == 0 && len(ys) != 0:
+			t.Errorf("%q: read a year %+v", tc.text, ys)
+		case tc.want != 0 && (len(ys) != 1 || ys[0].Year != tc.want):
+			t.Errorf("%q: %+v, want %d", tc.text, ys, tc.want)
+		}
+	}
+}
+
 func TestYears(t *testing.T) {
 	l := newLang(t)
 	for _, tc := range []struct {

@@ -111,7 +111,8 @@ func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
 			out = append(out, Value{Type: Date, Label: label, Lo: n, Hi: n, Start: d.Start, End: d.End, Head: -1})
 		}
 	} else {
-		for _, d := range l.Dates(toks) {
+		// A year is not a count: "founded in 1850" gives no population.
+		for _, d := range append(l.Dates(toks), l.BareYears(toks, nil)...) {
 			for k := d.Start; k < d.End; k++ {
 				used[k] = true
 			}
@@ -142,6 +143,9 @@ func Read(l *lang.Lang, s Sentence, q Query, pub time.Time) []Value {
 			}
 			ty := figureType(x, toks)
 			if ty == "" || !q.Wants(ty) && !(q.Wants(Amount) && ty != Age && ty != Duration) && !(ty == Count && q.Wants(Age) && appositiveAge(toks, x)) {
+				continue
+			}
+			if ty == Count && notCount(toks, x) {
 				continue
 			}
 			if ty == Count && q.Wants(Age) && appositiveAge(toks, x) {
@@ -451,6 +455,24 @@ func figureType(x lang.Quantity, toks []lang.Token) string {
 		return Age
 	}
 	return x.Dim
+}
+
+// notCount reports whether a bare figure is a reading rather than a count
+// of things: a number written with three or more decimals and no scale
+// word ("40.159366", a coordinate or a ratio; things are counted whole),
+// or a rate ("1,980 people per square mile").
+func notCount(toks []lang.Token, x lang.Quantity) bool {
+	if x.End-x.Start == 1 {
+		if _, frac, ok := strings.Cut(toks[x.Start].Text, "."); ok && len(frac) >= 3 && strings.Trim(frac, "0123456789") == "" {
+			return true
+		}
+	}
+	for k := x.End; k < len(toks) && k <= x.Head+1; k++ {
+		if toks[k].Lower == "per" {
+			return true
+		}
+	}
+	return x.End < len(toks) && toks[x.End].Lower == "per"
 }
 
 // appositiveAge reports whether a bare figure is an age in apposition to a
