@@ -228,7 +228,12 @@ func (s *Service) compose(ctx context.Context, brief Brief) (Answer, error) {
 	}
 	offline.Evidence = evidenceIDs(brief.Hits)
 	if !offline.Abstained && len(offline.Conflicts) == 0 && !offline.compared {
-		brief.Conflicts = RelevantConflicts(brief.Question, supportingHits(brief.Hits, offline), ledger)
+		if s.extractive.typed(brief.Question.Text) {
+			// a typed question the value reader did not compare
+			brief.Conflicts = RelevantConflicts(brief.Question, supportingHits(brief.Hits, offline), ledger)
+		} else {
+			brief.Conflicts = s.extractive.focusConflicts(brief, supportingHits(brief.Hits, offline))
+		}
 		offline.Conflicts = brief.Conflicts
 		offline.Sources = Sources(offline.Citations(), brief.Articles)
 	}
