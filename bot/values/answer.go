@@ -547,9 +547,12 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 			res.Judged++
 			continue // the top report gives the asked day; this one may be of another
 		}
-		if lacks(o.Candidates[0].modifiers, top.Candidates[0].modifiers) {
+		if lacks(o.Candidates[0].modifiers, top.Candidates[0].modifiers) && !(q.Wants(Time) && top.Candidates[0].dated && o.Candidates[0].dated) {
 			res.Judged++
-			continue // "the new bridge's span" against the old one's: another thing
+			// "the new bridge's span" against the old one's: another thing.
+			// Two times of day given for the day the question asks about
+			// time one event, however each words what happened.
+			continue
 		}
 		res.Clusters = append(res.Clusters, o)
 	}
