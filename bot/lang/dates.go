@@ -124,16 +124,28 @@ func yearNumber(s string) (int, bool) {
 
 // Span returns the first and last day a date can name: the day itself
 // when it resolves (see Resolve), else the whole month or year (or span of
-// years) it names. ok is false for a date with neither a day nor a year.
+// years) it names; a month without a year is placed by pub. ok is false
+// for a date with neither a day nor a year, and for a month alone when pub
+// is unknown.
 func (d Date) Span(pub time.Time) (lo, hi time.Time, ok bool) {
 	if day, ok := d.Resolve(pub); ok {
 		return day, day, true
 	}
-	if d.Year == 0 {
+	y := d.Year
+	if y == 0 && d.Month > 0 && !pub.IsZero() {
+		// A month without a year ("in late October") falls in the
+		// publication's year, or the year before when it would begin
+		// months after publication, as a month and day do (see Resolve).
+		y = pub.Year()
+		if time.Date(y, time.Month(d.Month), 1, 0, 0, 0, 0, time.UTC).Sub(pub) > 120*24*time.Hour {
+			y--
+		}
+	}
+	if y == 0 {
 		return time.Time{}, time.Time{}, false
 	}
 	if d.Month > 0 {
-		lo = time.Date(d.Year, time.Month(d.Month), 1, 0, 0, 0, 0, time.UTC)
+		lo = time.Date(y, time.Month(d.Month), 1, 0, 0, 0, 0, time.UTC)
 		return lo, lo.AddDate(0, 1, -1), true
 	}
 	end := d.Year

@@ -372,3 +372,27 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestSpanOfAMonthWithoutAYear(t *testing.T) {
+	l := newLang(t)
+	pub := time.Date(2031, 2, 10, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		text   string
+		lo, hi string
+	}{
+		{"The suit was brought in late November, the firm said.", "2030-11-01", "2030-11-30"},
+		{"Talks resumed in January, officials said.", "2031-01-01", "2031-01-31"},
+	} {
+		ds := l.Dates(l.Tokens(tc.text))
+		if len(ds) != 1 {
+			t.Fatalf("%q: dates %+v", tc.text, ds)
+		}
+		lo, hi, ok := ds[0].Span(pub)
+		if !ok || lo.Format("2006-01-02") != tc.lo || hi.Format("2006-01-02") != tc.hi {
+			t.Errorf("%q: span %v %v %v, want %s to %s", tc.text, lo, hi, ok, tc.lo, tc.hi)
+		}
+		if _, _, ok := ds[0].Span(time.Time{}); ok {
+			t.Errorf("%q: a month without a year was placed without a publication date", tc.text)
+		}
+	}
+}

@@ -789,8 +789,11 @@ func (e *Engine) carried(q Query, stems, above [][]string) float64 {
 		w := e.termWeight(t)
 		all += w
 		best := bestMatch(t, stems)
-		if t.Name {
-			names = true
+		if t.Name || t.Described {
+			// A name, and what describes the asked thing rather than asks
+			// about it ("the team that pulled out the worker"), may be
+			// given earlier.
+			names = names || t.Name
 			best = max(best, bestMatch(t, above))
 		} else if best < 0.5 && t.Noun {
 			return 0 // the sentence must say what is asked of the thing

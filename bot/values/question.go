@@ -391,6 +391,9 @@ func Analyze(l *lang.Lang, text string) Query {
 		for k, in := range sceneClauses(toks, bestAt+bestN) {
 			appos[k] = appos[k] || in
 		}
+		for k, in := range relativeClauses(toks, bestAt+bestN) {
+			appos[k] = appos[k] || in
+		}
 	}
 	seen := map[string]bool{}
 	for k, t := range toks {
@@ -456,6 +459,44 @@ func appositives(toks []lang.Token) []bool {
 		}
 	}
 	return out
+}
+
+// relativeClauses marks the tokens of a relative clause on a noun of the
+// question ("who led the team that pulled out the worker?") when the
+// question has a content verb of its own before it ("led"): the asked
+// thing is what that verb says, and the clause only tells which team,
+// something the answer's passage says but its sentence may leave out. A
+// question whose only verb is in the clause ("what is the name of the
+// firm that built it?") keeps the clause's words as its focus.
+func relativeClauses(toks []lang.Token, from int) []bool {
+	out := make([]bool, len(toks))
+	verb := false
+	for k := max(from, 1); k+1 < len(toks); k++ {
+		t := toks[k]
+		if t.Verb() && !auxiliary(t.Lower) {
+			verb = true
+		}
+		if !verb || (t.Lower != "that" && t.Lower != "who" && t.Lower != "which") || !toks[k-1].Noun() || !toks[k+1].Verb() {
+			continue
+		}
+		for m := k; m < len(toks) && toks[m].Text != "," && toks[m].Text != "?" && toks[m].Text != "." && toks[m].Text != "!"; m++ {
+			out[m] = true
+		}
+		break
+	}
+	return out
+}
+
+// auxiliary reports whether a lower-case verb form only carries tense,
+// voice or mood ("is", "did", "has", "will").
+func auxiliary(w string) bool {
+	switch w {
+	case "is", "are", "was", "were", "be", "been", "being", "am", "'s",
+		"do", "does", "did", "has", "have", "had",
+		"will", "would", "can", "could", "may", "might", "shall", "should", "must":
+		return true
+	}
+	return false
 }
 
 // sceneClauses marks the tokens of a subordinate clause after the question

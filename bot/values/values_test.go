@@ -86,6 +86,8 @@ func TestSplitAndFollowUp(t *testing.T) {
 	}{
 		{"how close to finished was the depot when it fell down?", []string{"fell", "down"}},
 		{"whats the name of the Lindow hotel where rescuers found a man?", []string{"rescuers", "found", "man"}},
+		{"who led the crew that freed the trapped miner in Sorvik?", []string{"freed", "trapped", "miner", "sorvik"}},
+		{"what is the name of the firm that built the depot?", nil},
 	} {
 		var got []string
 		for _, f := range Analyze(l, tc.q).Focus {
@@ -254,6 +256,9 @@ func TestEngine(t *testing.T) {
 		{"a year alone dates what happened long ago", "When was the mill built?",
 			passages("a: The mill was built in 1846 by a weaver."),
 			Agreed, []string{"1846"}},
+		{"a relative clause on the asked thing may be told earlier in the passage", "who led the crew that freed the trapped miner in Sorvik?",
+			[]Passage{{Article: "a", Sentences: []string{"Rescuers freed a trapped miner in Sorvik on Tuesday, five days after the shaft caved in.", "The man, a 40-year-old fitter, was taken to hospital.", "Among those at the shaft was Ana Ruiz, who leads the crew of the regional mine rescue service."}}},
+			Agreed, []string{"Ana Ruiz"}},
 		{"a passage names its subject once", "When was the Orrin Mill built?",
 			[]Passage{{Article: "a", Sentences: []string{"The Orrin Mill stands on the quay of a small port.", "It has a slate roof and a tall chimney.", "The mill was built in 1846 by a weaver."}}},
 			Agreed, []string{"1846"}},
