@@ -62,9 +62,11 @@ type candidate struct {
 	article  string
 	text     string
 	terms    map[string]bool
-	rank     int     // rank of its passage among the hits
-	coverage float64 // weighted share of the question's terms it covers
-	specific float64 // same, over the question's specific terms only
+	match    map[string]bool // terms and the acronyms the sentence spells
+	rank     int             // rank of its passage among the hits
+	at       int             // index of its (first) sentence in the passage
+	coverage float64         // weighted share of the question's terms it covers
+	specific float64         // same, over the question's specific terms only
 	score    float64
 }
 
@@ -173,6 +175,19 @@ func (e *Extractive) expand(text string) string {
 	return b.String()
 }
 
+// matchSet is what a question's terms are looked for in: the stems of a
+// text's terms (see lang.TermSet) and of the acronyms its capitalised
+// names spell ("US Geological Survey" answers a question about the "USGS").
+// The acronyms are kept out of the term sets that compare sentences with
+// each other, where two mentions of one name would count several times.
+func (e *Extractive) matchSet(text string) map[string]bool {
+	m := e.language().TermSet(text)
+	for _, a := range lang.Acronyms(text) {
+		m[e.language().Stem(a)] = true
+	}
+	return m
+}
+
 // has reports whether a set of stems covers the question term t.
 func (q query) has(ts map[string]bool, t string) bool {
 	for r := range q.rel[t] {
@@ -214,7 +229,7 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 	answered := false
 	for i := range cands {
 		c := &cands[i]
-		c.coverage, c.specific = q.cover(c.terms, weights, specific)
+		c.coverage, c.specific = q.cover(c.match, weights, specific)
 		// Answered when a sentence covers most of the question's specific
 		// words, or nearly all of its words.
 		if c.specific >= e.MinCoverage || c.coverage >= 0.6 {
@@ -238,7 +253,7 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 		// A passage may answer across its sentences ("Police hunt a man ...
 		// Detectives have not ruled out arson"): accept it with a stricter bar.
 		for _, h := range b.Hits {
-			all, spec := q.cover(e.language().TermSet(h.Passage.Text()), weights, specific)
+			all, spec := q.cover(e.matchSet(h.Passage.Text()), weights, specific)
 			if spec >= e.MinCoverage+0.15 || all >= 0.75 {
 				answered = true
 				break
@@ -259,6 +274,15 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	chosen := e.choose(cands, q, weights)
+	if intent != nil {
+		completes := intent
+		if asksName(b.Question.Text) {
+			// A name that opens the sentence ("Ana Ruiz told ...") is
+			// a name too: the tagger tells it from a capitalised word.
+			completes = func(s string) bool { return intent(s) || e.namesSomeone(s) }
+		}
+		chosen = followUp(chosen, cands, completes, e.maxSentences())
+	}
 	a := Answer{Composer: ComposerExtractive}
 	for _, c := range chosen {
 		a.Sentences = append(a.Sentences, Sentence{Text: c.text, Citations: supporters(c, cands)})
@@ -288,7 +312,7 @@ func (e *Extractive) choose(cands []candidate, q query, weights map[string]float
 			// A further sentence must be about the same specific things as the
 			// best one, not merely share a word with the question.
 			// It must also carry the best sentence's key word.
-			if c.coverage < 0.6*top || c.specific < 0.8*topSpecific || c.coverage == 0 || !q.has(c.terms, key) || redundant(c, chosen) {
+			if c.coverage < 0.6*top || c.specific < 0.8*topSpecific || c.coverage == 0 || !q.has(c.match, key) || redundant(c, chosen) {
 				continue
 			}
 			s := c.score
@@ -308,11 +332,45 @@ func (e *Extractive) choose(cands []candidate, q query, weights map[string]float
 	return chosen
 }
 
+// followUp completes a best sentence that lacks the kind of answer the
+// question wants (a name, a number, a date) with the sentence right after
+// it in its passage, or the one after that, when that one has it: a
+// headline or an opening sentence says what happened ("Firm's executive
+// apologises to lawmakers") and the next names who or says how many ("Ana
+// Ruiz told the committee ..."). The completing sentence follows the one
+// it completes; the answer keeps at most max sentences.
+func followUp(chosen, cands []candidate, intent func(string) bool, max int) []candidate {
+	if len(chosen) == 0 || intent(chosen[0].text) {
+		return chosen
+	}
+	top := chosen[0]
+	for _, c := range cands {
+		if c.article != top.article || c.rank != top.rank || c.at <= top.at || c.at > top.at+2 || !intent(c.text) || redundant(c, chosen[:1]) {
+			continue
+		}
+		out := []candidate{top, c}
+		for _, o := range chosen[1:] {
+			if o.text != c.text && len(out) < max {
+				out = append(out, o)
+			}
+		}
+		return out
+	}
+	return chosen
+}
+
+func (e *Extractive) maxSentences() int {
+	if e.MaxSentences <= 0 {
+		return 3
+	}
+	return e.MaxSentences
+}
+
 // keyTerm is the rarest (heaviest) question term the candidate covers.
 func keyTerm(c candidate, q query, weights map[string]float64) string {
 	key, best := "", -1.0
 	for _, t := range q.focus {
-		if weights[t] > best && q.has(c.terms, t) {
+		if weights[t] > best && q.has(c.match, t) {
 			key, best = t, weights[t]
 		}
 	}
@@ -375,7 +433,7 @@ func (e *Extractive) candidates(hits []Hit) []candidate {
 	for rank, h := range hits {
 		sents := h.Passage.Sentences
 		for i := 0; i < len(sents); i++ {
-			s := sents[i]
+			s, at := sents[i], i
 			// A quotation that runs on into the next sentences is one statement.
 			for j := 0; openQuote(s) && j < 2 && i+1 < len(sents); j++ {
 				i++
@@ -388,7 +446,7 @@ func (e *Extractive) candidates(hits []Hit) []candidate {
 				continue
 			}
 			seen[key] = true
-			out = append(out, candidate{article: h.Passage.ArticleID, text: s, terms: e.language().TermSet(s), rank: rank})
+			out = append(out, candidate{article: h.Passage.ArticleID, text: s, terms: e.language().TermSet(s), match: e.matchSet(s), rank: rank, at: at})
 		}
 	}
 	return out
@@ -464,7 +522,7 @@ func (e *Extractive) corpusFreqs(focus []string, words map[string][]string) map[
 func (e *Extractive) docFreq(q query, t string, cands []candidate) (int, int) {
 	df := 0
 	for _, c := range cands {
-		if q.has(c.terms, t) {
+		if q.has(c.match, t) {
 			df++
 		}
 	}
@@ -504,7 +562,7 @@ func (q query) cover(ts map[string]bool, w map[string]float64, specific map[stri
 func (e *Extractive) abstain(b Brief, q query) Answer {
 	present := map[string]bool{}
 	for _, h := range b.Hits {
-		ts := e.language().TermSet(h.Passage.Text())
+		ts := e.matchSet(h.Passage.Text())
 		for _, t := range q.focus {
 			if q.has(ts, t) {
 				present[t] = true
@@ -552,10 +610,28 @@ func questionIntent(q string) func(string) bool {
 		return numberRe.MatchString
 	case strings.HasPrefix(l, "when") || strings.Contains(l, " when ") || strings.Contains(l, "what date") || strings.Contains(l, "what day"):
 		return dateRe.MatchString
-	case strings.HasPrefix(l, "who") || strings.Contains(l, " who ") || strings.HasPrefix(l, "which"):
+	case asksName(q):
 		return nameRe.MatchString
 	}
 	return nil
+}
+
+// asksName reports whether a question asks who or which one.
+func asksName(q string) bool {
+	l := strings.ToLower(q)
+	return strings.HasPrefix(l, "who") || strings.Contains(l, " who ") || strings.HasPrefix(l, "which")
+}
+
+// namesSomeone reports whether the tagger reads two proper nouns in a row
+// in s ("Ana Ruiz"), wherever they stand.
+func (e *Extractive) namesSomeone(s string) bool {
+	toks := e.language().Tokens(s)
+	for i := 1; i < len(toks); i++ {
+		if toks[i-1].Proper() && toks[i].Proper() && toks[i-1].Word() && toks[i].Word() {
+			return true
+		}
+	}
+	return false
 }
 
 // stripLead removes datelines and bylines from the start of a sentence:

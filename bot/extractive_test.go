@@ -49,3 +49,35 @@ func TestServiceAnswersWhenNoSentenceIsUsable(t *testing.T) {
 		t.Errorf("want an abstention, got %+v", a)
 	}
 }
+
+// TestFollowUpCompletesAHeadline: a best sentence without the kind of
+// answer asked (a headline naming no one) is followed by the next sentence
+// of its passage that has it; a sentence of another passage is not.
+func TestFollowUpCompletesAHeadline(t *testing.T) {
+	e := NewExtractive(nil)
+	mk := func(rank, at int, text string) candidate {
+		return candidate{article: "h1", rank: rank, at: at, text: text, terms: e.language().TermSet(text)}
+	}
+	head := mk(0, 0, "Ferry operator's director apologises to parliament over the grounding")
+	name := mk(0, 1, "Ana Ruiz told the transport committee the company would review its routes")
+	other := mk(1, 1, "Ivo Sands runs the harbour office on weekdays")
+	wants := func(s string) bool { return e.namesSomeone(s) }
+	got := followUp([]candidate{head}, []candidate{head, other, name}, wants, 3)
+	if len(got) != 2 || got[1].text != name.text {
+		t.Fatalf("followUp = %+v", got)
+	}
+	if got := followUp([]candidate{head}, []candidate{head, other}, wants, 3); len(got) != 1 {
+		t.Fatalf("a sentence of another passage completed the headline: %+v", got)
+	}
+	if got := followUp([]candidate{name}, []candidate{name, head}, wants, 3); len(got) != 1 {
+		t.Fatalf("a sentence that has a name was completed: %+v", got)
+	}
+}
+
+func TestMatchSetSpellsAcronyms(t *testing.T) {
+	m := NewExtractive(nil).matchSet("An estimate by the Regional Flood Board put the damage at millions.")
+	q := NewExtractive(nil).query("what did the RFB estimate?")
+	if !q.has(m, language().Stem("rfb")) {
+		t.Fatalf("the acronym is not matched by the name it spells: %v", m)
+	}
+}

@@ -290,7 +290,7 @@ func (s *Service) answerParts(ctx context.Context, q Question, parts []string) (
 			continue
 		}
 		out.Abstained = false
-		out.Sentences = append(out.Sentences, a.Sentences...)
+		out.Sentences = appendNew(out.Sentences, a.Sentences)
 		out.Conflicts = append(out.Conflicts, a.Conflicts...)
 		out.Composer = a.Composer
 		if a.Note != "" {
@@ -310,6 +310,33 @@ func (s *Service) answerParts(ctx context.Context, q Question, parts []string) (
 		}
 	}
 	return out, nil
+}
+
+// appendNew appends to have the sentences of more it does not hold yet:
+// two parts of a question answered from one sentence quote it once, with
+// the citations of both.
+func appendNew(have, more []Sentence) []Sentence {
+	for _, s := range more {
+		dup := -1
+		for i, h := range have {
+			if h.Text == s.Text {
+				dup = i
+				break
+			}
+		}
+		if dup < 0 {
+			have = append(have, s)
+			continue
+		}
+		ids := append([]string(nil), have[dup].Citations...)
+		for _, id := range s.Citations {
+			if !contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+		have[dup].Citations = ids
+	}
+	return have
 }
 
 func sourcesOf(ctx context.Context, s *Service, ids []string) []Source {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -364,4 +365,25 @@ func TestCompoundPartsLeanOnEachOther(t *testing.T) {
 		ctxs = append(ctxs, b.Question.Text+" | "+b.Context)
 	}
 	t.Fatalf("no part was answered with the first part as context: %q", ctxs)
+}
+
+// TestCompoundPartsQuoteASentenceOnce: when two parts of a compound
+// question are answered by the same sentence, the answer quotes it once.
+func TestCompoundPartsQuoteASentenceOnce(t *testing.T) {
+	s := newTestService(t, testCorpus(), &briefsComposer{})
+	a, err := s.Answer(context.Background(), Question{Text: "Which company suspended the Marigold ferry route and when will it run again?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(a.Text(), "The ferry ran aground."); n != 1 {
+		t.Fatalf("the shared sentence is quoted %d times:\n%s", n, a.Text())
+	}
+}
+
+func TestAppendNewMergesCitations(t *testing.T) {
+	got := appendNew([]Sentence{{Text: "A.", Citations: []string{"x"}}}, []Sentence{{Text: "A.", Citations: []string{"y", "x"}}, {Text: "B.", Citations: []string{"z"}}})
+	want := []Sentence{{Text: "A.", Citations: []string{"x", "y"}}, {Text: "B.", Citations: []string{"z"}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("appendNew = %+v, want %+v", got, want)
+	}
 }

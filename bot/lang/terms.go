@@ -106,6 +106,84 @@ func (l *Lang) TermSet(text string) map[string]bool {
 	return m
 }
 
+// Acronyms returns, in lower case, the acronyms that runs of capitalised
+// words in text spell: the initials of two or more consecutive capitalised
+// words, an all-capital word giving all its letters ("US Geological Survey"
+// spells "usgs" and "gs"; "National Weather Service" spells "nws"). "of",
+// "and", "for" and "the" inside a run are passed over, as acronyms pass over
+// them ("Department of Energy" spells "de" and "doe"). Acronyms of two to
+// six letters are kept. A text writes a name in full where a question may
+// use its acronym.
+func Acronyms(text string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(a string) {
+		if len(a) >= 2 && len(a) <= 6 && !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	var run []string // each capitalised word's letters for the acronym
+	var minor []bool // whether the letters may be skipped (a function word)
+	flush := func() {
+		for i := range run {
+			if minor[i] {
+				continue
+			}
+			for j := i + 1; j < len(run); j++ {
+				if minor[j] {
+					continue
+				}
+				var a, b strings.Builder
+				for k := i; k <= j; k++ {
+					if !minor[k] {
+						a.WriteString(run[k])
+					}
+					b.WriteString(run[k])
+				}
+				add(a.String())
+				add(b.String())
+			}
+		}
+		run, minor = run[:0], minor[:0]
+	}
+	for _, f := range strings.Fields(text) {
+		w := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+		r, _ := utf8.DecodeRuneInString(w)
+		switch lw := strings.ToLower(w); {
+		case w != "" && unicode.IsUpper(r):
+			if isUpperWord(w) && utf8.RuneCountInString(w) <= 4 {
+				run, minor = append(run, lw), append(minor, false)
+			} else {
+				run, minor = append(run, string(unicode.ToLower(r))), append(minor, false)
+			}
+		case len(run) > 0 && !minor[len(run)-1] && (lw == "of" || lw == "and" || lw == "for" || lw == "the") && f == w:
+			// One function word inside a name; two ("and the") join names.
+			run, minor = append(run, string(lw[0])), append(minor, true)
+			continue
+		default:
+			flush()
+			continue
+		}
+		if f != w && strings.ContainsAny(f[len(f)-1:], ",.;:!?)”\"") {
+			flush() // punctuation ends the run
+		}
+	}
+	flush()
+	return out
+}
+
+// isUpperWord reports whether every letter of w is a capital.
+func isUpperWord(w string) bool {
+	for _, r := range w {
+		if unicode.IsLetter(r) && !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // baseStems returns the stems of a word's verb and noun base forms that
 // differ from its own stem.
 func (l *Lang) baseStems(w string) []string {

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -158,6 +159,32 @@ func TestEventNouns(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("EventNouns(%q) = %q, want %q", tc.verb, got, tc.want)
+		}
+	}
+}
+
+func TestAcronyms(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+		not  []string
+	}{
+		{"A warning from the US Weather Bureau came late.", []string{"uswb", "wb"}, nil},
+		{"The Ministry of Roads and the Harbour Board met.", []string{"mor", "mr", "hb"}, []string{"mrhb", "morathb"}},
+		{"Officials at Grey Port Authority, which runs it, said so.", []string{"gpa"}, nil},
+		{"the grey port authority said", nil, []string{"gpa"}},
+	}
+	for _, tt := range tests {
+		got := Acronyms(tt.text)
+		for _, w := range tt.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("Acronyms(%q) = %v, lacks %q", tt.text, got, w)
+			}
+		}
+		for _, w := range tt.not {
+			if slices.Contains(got, w) {
+				t.Errorf("Acronyms(%q) = %v, has %q", tt.text, got, w)
+			}
 		}
 	}
 }
