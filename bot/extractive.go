@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/storybot/storybot/bot/lang"
+	"github.com/storybot/storybot/bot/values"
 )
 
 // ComposerExtractive names the offline composer in Answer.Composer.
@@ -226,6 +227,15 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 	cands := e.candidates(b.Hits)
 	weights, specific := e.weigh(q, cands)
 	intent := questionIntent(b.Question.Text)
+	if intent == nil && e.asksKind(b) {
+		intent = nameRe.MatchString // "what system went down?" wants its name
+	}
+	if asksName(b.Question.Text) || e.asksKind(b) {
+		// A name that opens the sentence ("Ana Ruiz told ...") is a name
+		// too: the tagger tells it from a capitalised common word.
+		regex := intent
+		intent = func(s string) bool { return regex(s) || e.namesSomeone(s) }
+	}
 	answered := false
 	for i := range cands {
 		c := &cands[i]
@@ -275,13 +285,7 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	chosen := e.choose(cands, q, weights)
 	if intent != nil {
-		completes := intent
-		if asksName(b.Question.Text) {
-			// A name that opens the sentence ("Ana Ruiz told ...") is
-			// a name too: the tagger tells it from a capitalised word.
-			completes = func(s string) bool { return intent(s) || e.namesSomeone(s) }
-		}
-		chosen = followUp(chosen, cands, completes, e.maxSentences())
+		chosen = followUp(chosen, cands, intent, e.maxSentences())
 	}
 	a := Answer{Composer: ComposerExtractive}
 	for _, c := range chosen {
@@ -620,6 +624,13 @@ func questionIntent(q string) func(string) bool {
 func asksName(q string) bool {
 	l := strings.ToLower(q)
 	return strings.HasPrefix(l, "who") || strings.Contains(l, " who ") || strings.HasPrefix(l, "which")
+}
+
+// asksKind reports whether a question asks which thing of a kind it names
+// ("what system went down?", "which firm built it?"): the answer is a name.
+func (e *Extractive) asksKind(b Brief) bool {
+	q := e.analyze(b)
+	return q.Category != "" && q.Wants(values.Name)
 }
 
 // namesSomeone reports whether the tagger reads two proper nouns in a row

@@ -81,3 +81,25 @@ func TestMatchSetSpellsAcronyms(t *testing.T) {
 		t.Fatalf("the acronym is not matched by the name it spells: %v", m)
 	}
 }
+
+func TestAsksKindAndNamesSomeone(t *testing.T) {
+	e := NewExtractive(nil)
+	for q, want := range map[string]bool{
+		"what system went down at the clinics?": true,
+		"which firm built the depot?":           true,
+		"what happened at the depot?":           false,
+		"how many clinics closed?":              false,
+	} {
+		if got := e.asksKind(Brief{Question: Question{Text: q}}); got != want {
+			t.Errorf("asksKind(%q) = %v", q, got)
+		}
+	}
+	for s, want := range map[string]bool{
+		"Ana Ruiz told the committee the firm would pay.": true,
+		"The director told the committee it would pay.":   false,
+	} {
+		if got := e.namesSomeone(s); got != want {
+			t.Errorf("namesSomeone(%q) = %v", s, got)
+		}
+	}
+}
