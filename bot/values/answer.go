@@ -493,9 +493,19 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 		return res
 	}
 	var clusters []Cluster
+	skipped := false
 	for _, c := range cands {
 		if c.Score < minScore*0.8 {
 			break
+		}
+		if c.unanchored && !cands[0].unanchored {
+			// Another report than the one the question names: it neither
+			// backs nor lists an answer, and was judged so.
+			if c.Score >= minScore && !skipped {
+				skipped = true
+				res.Judged++
+			}
+			continue
 		}
 		placed := false
 		for i := range clusters {
@@ -555,6 +565,15 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 			continue
 		}
 		res.Clusters = append(res.Clusters, o)
+	}
+	if !cands[0].unanchored {
+		var anchored []Candidate
+		for _, c := range cands {
+			if !c.unanchored {
+				anchored = append(anchored, c)
+			}
+		}
+		cands = anchored
 	}
 	res.Others = others(cands, res.Clusters, minScore)
 	res.Outcome = Agreed

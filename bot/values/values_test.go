@@ -498,3 +498,23 @@ func TestDefinitions(t *testing.T) {
 		t.Errorf("outcome %s, answers %q\n%s", res.Outcome, got, strings.Join(res.Trace, "\n"))
 	}
 }
+
+func TestAnchoredQuestionKeepsOtherReportsOut(t *testing.T) {
+	l := newLang(t)
+	eng := Engine{Lang: l}
+	q := Analyze(l, "When the agency said 40 had died, how many people were injured?")
+	res := eng.Answer(q, passages(
+		"a: The agency said 40 people had died and 250 people were injured.",
+		"b: A week later the toll was 90 dead, and at least 260 people were injured.",
+		"c: Some 700 people were injured, the hospital said later."))
+	if res.Outcome != Agreed {
+		t.Fatalf("outcome %s, want agreed\n%s", res.Outcome, strings.Join(res.Trace, "\n"))
+	}
+	for _, c := range append(res.Clusters, res.Others...) {
+		for _, a := range c.Articles {
+			if a != "a" {
+				t.Errorf("%s cited for %q: it gives another report than the one asked about", a, c.Label)
+			}
+		}
+	}
+}
