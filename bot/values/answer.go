@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/storybot/storybot/bot/lang"
 )
@@ -162,7 +163,7 @@ func (e *Engine) Answer(q Query, passages []Passage) Result {
 	for _, c := range cands {
 		res.Trace = append(res.Trace, traceLine(c))
 	}
-	cands, altered := e.dropAltered(cands)
+	cands, altered := e.dropAltered(cands, articleTexts(passages))
 	for _, c := range altered {
 		res.Trace = append(res.Trace, "altered copy: "+traceLine(c))
 	}
@@ -171,12 +172,15 @@ func (e *Engine) Answer(q Query, passages []Passage) Result {
 
 // dropAltered sets aside the values that only an altered copy gives: a
 // sentence that repeats, word for word but for its value, a sentence of
-// another article whose value a third, independent article confirms. With
-// no publication dates to tell an update from an error, two copies of one
-// report disagree because one was changed, and the version another report
-// confirms is the report. Dated copies are left alone: a later one may be
-// an update, which the comparison reports as such.
-func (e *Engine) dropAltered(cands []Candidate) (kept, dropped []Candidate) {
+// another article (or any sentence of an article that repeats another
+// whole), when more of the other articles give or mention the twin's value
+// than the copy's. With no publication dates to tell an update from an
+// error, two copies of one report disagree because one was changed, and
+// the version the other reports bear out (copies of it included: an outlet
+// that reprints a report vouches for its text) is the report. Dated copies
+// are left alone: a later one may be an update, which the comparison
+// reports as such. texts are the articles' texts, by article.
+func (e *Engine) dropAltered(cands []Candidate, texts map[string]string) (kept, dropped []Candidate) {
 	l := e.Lang
 	words := map[string][]string{}
 	wordsOf := func(s string) []string {
@@ -192,30 +196,59 @@ func (e *Engine) dropAltered(cands []Candidate) (kept, dropped []Candidate) {
 		words[s] = w
 		return w
 	}
+	copies := map[[2]string]bool{}
+	copied := func(a, b string) bool {
+		k := [2]string{min(a, b), max(a, b)}
+		if v, ok := copies[k]; ok {
+			return v
+		}
+		v := texts[a] != "" && texts[b] != "" && nearCopyText(wordsOf(texts[a]), wordsOf(texts[b]))
+		copies[k] = v
+		return v
+	}
+	flat := map[string]string{}
+	for a, t := range texts {
+		flat[a] = flatten(t)
+	}
 	altered := make([]bool, len(cands))
 	for i, c := range cands {
 		if !c.Published.IsZero() {
 			continue
 		}
 		for j, t := range cands {
-			if j == i || t.Article == c.Article || !t.Published.IsZero() || c.Compatible(t.Value) || !nearCopy(wordsOf(c.Sentence), wordsOf(t.Sentence)) {
+			if j == i || t.Article == c.Article || !t.Published.IsZero() || c.Compatible(t.Value) {
 				continue
 			}
-			// The twin's value must be confirmed by a third article whose
-			// sentence is not a copy too, and the copy's by none.
-			confirmed, seconded := false, false
+			if !nearCopy(wordsOf(c.Sentence), wordsOf(t.Sentence)) && !copied(c.Article, t.Article) {
+				continue
+			}
+			// The articles besides the two that give or mention the twin's
+			// value outnumber those that give or mention the copy's.
+			forTwin, forCopy := map[string]bool{}, map[string]bool{}
 			for k, x := range cands {
 				if k == i || k == j || x.Article == c.Article || x.Article == t.Article {
 					continue
 				}
-				if x.Compatible(t.Value) && !nearCopy(wordsOf(x.Sentence), wordsOf(t.Sentence)) {
-					confirmed = true
+				if x.Compatible(t.Value) {
+					forTwin[x.Article] = true
 				}
 				if x.Compatible(c.Value) {
-					seconded = true
+					forCopy[x.Article] = true
 				}
 			}
-			if confirmed && !seconded {
+			tw, cp := flatten(t.Label), flatten(c.Label)
+			for a, text := range flat {
+				if a == c.Article || a == t.Article || tw == "" || cp == "" {
+					continue
+				}
+				if strings.Contains(text, tw) {
+					forTwin[a] = true
+				}
+				if strings.Contains(text, cp) {
+					forCopy[a] = true
+				}
+			}
+			if len(forTwin) > len(forCopy) {
 				altered[i] = true
 				break
 			}
@@ -229,6 +262,68 @@ func (e *Engine) dropAltered(cands []Candidate) (kept, dropped []Candidate) {
 		}
 	}
 	return kept, dropped
+}
+
+// articleTexts maps each passage's article to its whole text, or to the
+// passages' sentences when the text is not known.
+func articleTexts(passages []Passage) map[string]string {
+	out, whole := map[string]string{}, map[string]bool{}
+	for _, p := range passages {
+		switch {
+		case p.Text != "":
+			out[p.Article], whole[p.Article] = p.Text, true
+		case !whole[p.Article]:
+			out[p.Article] += " " + strings.Join(p.Sentences, " ")
+		}
+	}
+	return out
+}
+
+// flatten lower-cases text and keeps its letters and digits, one space
+// between words and at either end, so a value's words are found in a text
+// whatever the punctuation around them.
+func flatten(text string) string {
+	var b strings.Builder
+	b.WriteByte(' ')
+	space := true
+	for _, r := range strings.ToLower(text) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			space = false
+		} else if r != ',' && !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	if !space {
+		b.WriteByte(' ')
+	}
+	if b.Len() <= 1 {
+		return ""
+	}
+	return b.String()
+}
+
+// nearCopyText reports whether two texts are one text reworded in places:
+// at least twenty words each, and seven in ten of the longer one's words
+// shared. Two articles about different things of one name share far less.
+func nearCopyText(a, b []string) bool {
+	if len(a) < 20 || len(b) < 20 {
+		return false
+	}
+	n := max(len(a), len(b))
+	count := map[string]int{}
+	for _, w := range a {
+		count[w]++
+	}
+	shared := 0
+	for _, w := range b {
+		if count[w] > 0 {
+			count[w]--
+			shared++
+		}
+	}
+	return float64(shared) >= 0.7*float64(n)
 }
 
 // nearCopy reports whether two sentences are one sentence with a word or

@@ -472,12 +472,30 @@ func TestAlteredCopy(t *testing.T) {
 	if res.Outcome != Conflicting {
 		t.Errorf("outcome %s, want conflicting\n%s", res.Outcome, strings.Join(res.Trace, "\n"))
 	}
+	// b rewords a's whole text in places and changes its year; the year
+	// the other reports mention is a's. The two copies alone are a dispute.
+	article := func(id, year, how string) Passage {
+		text := "The Orrin Mill stands on the quay of the old harbour at the mouth of the river. The mill was built in " + year + how + " It has a slate roof, a tall brick chimney and a wheel that still turns in winter."
+		return Passage{Article: id, Sentences: []string{"The mill was built in " + year + how}, Text: text}
+	}
+	rewordedCopies := []Passage{
+		article("a", "1846", " by a weaver from the valley."),
+		article("b", "1872", ", when the valley was prospering from its wool trade."),
+	}
+	res = eng.Answer(q, rewordedCopies)
+	if res.Outcome != Conflicting {
+		t.Errorf("reworded copies alone: outcome %s, want conflicting\n%s", res.Outcome, strings.Join(res.Trace, "\n"))
+	}
+	res = eng.Answer(q, append(rewordedCopies, Passage{Article: "c", Sentences: []string{"A plaque by the door reads 1846."}, Text: "The Orrin Mill is open on Sundays. A plaque by the door reads 1846."}))
+	if res.Outcome != Agreed || res.Clusters[0].Label != "1846" {
+		t.Errorf("reworded copy with the other year mentioned elsewhere: outcome %s clusters %+v\n%s", res.Outcome, res.Clusters, strings.Join(res.Trace, "\n"))
+	}
 	// Dated copies may be an update: they are left to the comparison.
 	ps := passages(
 		"a: The Orrin Mill was built in 1846 by a weaver from the valley and his two sons.",
 		"b: The Orrin Mill was built in 1872 by a weaver from the valley and his two sons.",
 		"c: Records show the Orrin Mill was built in 1846.")
-	if _, dropped := eng.dropAltered(eng.candidates(q, ps, nil)); len(dropped) != 0 {
+	if _, dropped := eng.dropAltered(eng.candidates(q, ps, nil), articleTexts(ps)); len(dropped) != 0 {
 		t.Errorf("dated copies set aside: %+v", dropped)
 	}
 }
