@@ -51,7 +51,7 @@ type item struct {
 // Version identifies the detection rules. It changes whenever Detect may
 // give different disputes for the same sentences, so a persisted ledger
 // stamped with another version should be recomputed.
-const Version = "2026-12-02.8"
+const Version = "2026-12-02.9"
 
 // maxBucket bounds how many claims one fact key may gather before it is
 // deemed too generic to compare (it keeps Detect near linear).
@@ -861,6 +861,21 @@ func (d *detector) polarity(items []item, ans []analysis) []Dispute {
 		}()
 	}
 	wg.Wait()
+	// the workers append in any order: sort, so a side's first claim (which
+	// names the dispute) is the same on every run
+	sort.Slice(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if a.pos.sent != b.pos.sent {
+			return a.pos.sent < b.pos.sent
+		}
+		if a.neg.sent != b.neg.sent {
+			return a.neg.sent < b.neg.sent
+		}
+		if a.pos.c.Text != b.pos.c.Text {
+			return a.pos.c.Text < b.pos.c.Text
+		}
+		return a.neg.c.Text < b.neg.c.Text
+	})
 	// group by the negated predicate
 	byKey := map[string][]hit{}
 	var keys []string

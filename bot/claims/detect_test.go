@@ -312,6 +312,25 @@ func TestDetectDeterministic(t *testing.T) {
 	if a != b {
 		t.Errorf("two runs differ:\n%s\n%s", a, b)
 	}
+	// A negated statement that two articles assert, far apart in the
+	// input so that different workers read them: which assertion names the
+	// dispute must not depend on the workers' order.
+	pol := []Sentence{{ArticleID: "a", Text: "An automatic leak alarm at the Kessel mill sounded at 11:40 p.m., the owners said."}}
+	for i := range 40 {
+		pol = append(pol, Sentence{ArticleID: "d", Text: fmt.Sprintf("Crews cleared debris from road %d near the mill.", i)})
+	}
+	pol = append(pol,
+		Sentence{ArticleID: "c", Text: "The leak alarm at the Kessel mill went off shortly after 11 p.m., the owners said."},
+		Sentence{ArticleID: "b", Text: "The leak alarm at the Kessel mill did not sound on Monday night."})
+	first := show(Detect(testLang(t), pol))
+	if !strings.Contains(first, "polarity") {
+		t.Fatalf("no polarity dispute: %s", first)
+	}
+	for range 20 {
+		if again := show(Detect(testLang(t), pol)); again != first {
+			t.Fatalf("two runs differ:\n%s\n%s", first, again)
+		}
+	}
 	if got := Detect(testLang(t), nil); len(got) != 0 {
 		t.Errorf("no sentences: %v", got)
 	}
