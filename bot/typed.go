@@ -47,6 +47,13 @@ func (e *Extractive) composeTyped(b Brief) (Answer, bool) {
 			// government") or a phrase ("next month"), so sentences answer.
 			return Answer{}, false
 		}
+		if res.Counted && q.Category == "" {
+			// A sentence counts the very noun asked about but holds little
+			// else of the question ("how many fields vs what the sensor
+			// gave?"): a value attaches to the focus, so the sentence
+			// composer decides whether the sentence answers.
+			return Answer{}, false
+		}
 		if res.Covered >= 0.8 && q.Category == "" && len(q.Focus) >= 2 {
 			// A sentence holds everything the question names but no value
 			// of a form the reader knows ("raised fares by a tenth"): it may

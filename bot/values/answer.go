@@ -107,6 +107,12 @@ type Result struct {
 	// holds, with or without a value: a sentence that covers the whole
 	// focus but gives no value of a known form may still answer.
 	Covered float64
+	// Counted is set when some sentence gives a value of the asked type
+	// that counts the very noun the question counts ("21 input fields"
+	// for "how many input fields"), however little else of the question
+	// the sentence holds: a value attaches to the focus, so the question
+	// is not to be abstained on for want of one.
+	Counted bool
 	// Others are the answers other articles give, each its article's best
 	// value, that neither agree with Clusters nor dispute them: articles
 	// about another thing of the same name, or values too weak to call a
@@ -134,6 +140,7 @@ type Engine struct {
 	Dropped func(Candidate)
 
 	covered float64
+	counted bool
 }
 
 func (e *Engine) weight(w string) float64 {
@@ -155,11 +162,11 @@ func (e *Engine) Answer(q Query, passages []Passage) Result {
 	if rival <= 0 {
 		rival = 0.55
 	}
-	e.covered = 0
+	e.covered, e.counted = 0, false
 	passages = e.withNamesOfKind(q, passages)
 	cands := e.candidates(q, passages, e.anchored(q, passages))
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
-	res := Result{Covered: e.covered}
+	res := Result{Covered: e.covered, Counted: e.counted}
 	for _, c := range cands {
 		res.Trace = append(res.Trace, traceLine(c))
 	}
@@ -431,6 +438,9 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 				}
 				headOK := len(q.Counted) > 0 && v.Head >= 0 && runHas(l, s.Toks, v, q.Counted)
 				headWrong := len(q.Counted) > 0 && v.HeadWord != "" && !headOK && !countedBefore(l, s.Toks, v, q.Counted)
+				if headOK {
+					e.counted = true
+				}
 				c := Candidate{Value: v, Article: p.Article, Published: p.Published, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, about), headOK: headOK, headWrong: headWrong, dated: namesDay(l, q, s, p.Published), measured: q.Dimension != nil && q.Dimension.Noun && besideMeasure(q, stems, v)}
 				c.Score = rel * (0.4 + 0.6*att)
 				if missesModifier(q, about, prev) {

@@ -536,3 +536,17 @@ func TestAnchoredQuestionKeepsOtherReportsOut(t *testing.T) {
 		}
 	}
 }
+
+func TestResultCounted(t *testing.T) {
+	l := newLang(t)
+	eng := &Engine{Lang: l}
+	q := Analyze(l, "what went wrong with the relay, like how many input ports vs what the board sent?")
+	res := eng.Answer(q, passages("a: The review says the relay defined 12 input ports, but the code supplied only 10 signals."))
+	if !res.Counted {
+		t.Errorf("a count of the asked noun was not noted: %+v", res)
+	}
+	res = eng.Answer(q, passages("a: The review says 40 engineers worked on the relay for two years."))
+	if res.Counted {
+		t.Errorf("a count of another noun was taken for the asked one: %+v", res)
+	}
+}
