@@ -436,7 +436,7 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 					// counts does for a count.
 					att = math.Min(1, att+0.4)
 				}
-				headOK := len(q.Counted) > 0 && v.Head >= 0 && runHas(l, s.Toks, v, q.Counted)
+				headOK := len(q.Counted) > 0 && v.Head >= 0 && (runHas(l, s.Toks, v, q.Counted) || eventNoun(q, stems, v.Head))
 				headWrong := len(q.Counted) > 0 && v.HeadWord != "" && !headOK && !countedBefore(l, s.Toks, v, q.Counted)
 				if headOK {
 					e.counted = true
@@ -1281,10 +1281,23 @@ func eventBefore(q Query, toks []lang.Token, stems [][]string, v Value) bool {
 		if !toks[k].Noun() {
 			continue
 		}
-		for _, t := range q.Focus {
-			if t.Verb && !contains(stems[k], t.Stem) && t.Match(stems[k]) >= 0.6 {
-				return true
-			}
+		if eventNoun(q, stems, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// eventNoun reports whether the noun at k is derived from one of the
+// question's verbs ("injuries" for "injured", "cancellations" for
+// "cancelled"): counted, the asked event counts those it happened to.
+func eventNoun(q Query, stems [][]string, k int) bool {
+	if k < 0 || k >= len(stems) {
+		return false
+	}
+	for _, t := range q.Focus {
+		if t.Verb && !t.Described && t.Match(stems[k]) >= 0.6 {
+			return true
 		}
 	}
 	return false
