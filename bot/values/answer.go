@@ -441,7 +441,7 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 				if headOK {
 					e.counted = true
 				}
-				c := Candidate{Value: v, Article: p.Article, Published: p.Published, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: modifiersIn(q, about), headOK: headOK, headWrong: headWrong, dated: namesDay(l, q, s, p.Published), measured: q.Dimension != nil && q.Dimension.Noun && besideMeasure(q, stems, v)}
+				c := Candidate{Value: v, Article: p.Article, Published: p.Published, Sentence: text, Rank: p.Rank, Relevance: rel, Attach: att, modifiers: append(modifiersIn(q, about), namesIn(q, about, above)...), headOK: headOK, headWrong: headWrong, dated: namesDay(l, q, s, p.Published), measured: q.Dimension != nil && q.Dimension.Noun && besideMeasure(q, stems, v)}
 				c.Score = rel * (0.4 + 0.6*att)
 				if missesModifier(q, about, prev) {
 					c.Score *= 0.6 // "the original bridge" asked, another one described
@@ -1326,6 +1326,21 @@ func modifiersIn(q Query, stems [][]string) []string {
 	var out []string
 	for _, t := range q.Focus {
 		if (t.Verb || t.Modifier) && !t.Described && matchAny(t, stems) {
+			out = append(out, t.Stem)
+		}
+	}
+	return out
+}
+
+// namesIn lists the question's proper names that qualify a noun
+// ("Bangkok" in "the Bangkok tower") that a sentence or the text of its
+// article before it holds: such a name tells one thing from another of its
+// kind, and a rival whose article never names the top one's thing is about
+// another.
+func namesIn(q Query, stems, above [][]string) []string {
+	var out []string
+	for _, t := range q.Focus {
+		if t.Qualifier && (matchAny(t, stems) || matchAny(t, above)) {
 			out = append(out, t.Stem)
 		}
 	}

@@ -66,6 +66,9 @@ type Term struct {
 	// Ruiz, the last worker found"): it describes the named one and does
 	// not tell it from another.
 	Described bool
+	// Qualifier is set for a proper name before a common noun ("Bangkok"
+	// in "the Bangkok tower"): it tells that thing from others of its kind.
+	Qualifier bool
 	// Name is set for a word of a proper name ("Ostel" in "the Ostel
 	// bridge"): a text about the thing names it once, and its next
 	// sentences may leave the name out ("The bridge opened in 1970").
@@ -415,6 +418,7 @@ func Analyze(l *lang.Lang, text string) Query {
 		term.Described = appos[k]
 		term.Name = k > 0 && t.Text != t.Lower && t.Text[0] >= 'A' && t.Text[0] <= 'Z'
 		term.Modifier = t.Adj() && k+1 < len(toks) && toks[k+1].Noun() && !term.Described
+		term.Qualifier = term.Name && k+1 < len(toks) && toks[k+1].Noun() && !toks[k+1].Proper() && !term.Described
 		// A phrasal verb matches its one-word synonyms: "pull out" matches
 		// "withdraw".
 		if t.Verb() && k+1 < len(toks) && (toks[k+1].Tag == "RP" || toks[k+1].Tag == "IN" || toks[k+1].Tag == "RB") {
