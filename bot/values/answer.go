@@ -140,6 +140,8 @@ type Engine struct {
 	Dropped func(Candidate)
 
 	covered float64
+	// named caches namedThing per article for one question.
+	named   map[string]mention
 	counted bool
 }
 
@@ -162,7 +164,7 @@ func (e *Engine) Answer(q Query, passages []Passage) Result {
 	if rival <= 0 {
 		rival = 0.55
 	}
-	e.covered, e.counted = 0, false
+	e.covered, e.counted, e.named = 0, false, nil
 	passages = e.withNamesOfKind(q, passages)
 	cands := e.candidates(q, passages, e.anchored(q, passages))
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
@@ -368,7 +370,10 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 	}
 	var cands []Candidate
 	seen := map[string]bool{}
-	named := map[string]mention{}
+	if e.named == nil {
+		e.named = map[string]mention{}
+	}
+	named := e.named
 	for _, p := range passages {
 		var prev [][]string
 		var earlier [][]string
@@ -1411,6 +1416,7 @@ func (e *Engine) PassageScores(q Query, passages []Passage) []float64 {
 func (e *Engine) PassageValues(q Query, passages []Passage) []Candidate {
 	out := make([]Candidate, len(passages))
 	anchored := e.anchored(q, passages)
+	e.named = nil
 	for i, p := range passages {
 		p.Rank = i
 		r := e.candidates(q, []Passage{p}, anchored)
