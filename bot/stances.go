@@ -37,6 +37,14 @@ func (e *Extractive) focusConflicts(b Brief, hits []Hit) []Conflict {
 		return nil
 	}
 	q := e.analyze(b)
+	// "are there conflicting reports about X?" asks for any dispute about
+	// X: one side that covers X is enough
+	n := len(q.Focus)
+	q.Focus = withoutSeeking(q.Focus)
+	side := minSide
+	if len(q.Focus) < n {
+		side = 0
+	}
 	if len(q.Focus) == 0 {
 		return nil
 	}
@@ -77,7 +85,7 @@ func (e *Extractive) focusConflicts(b Brief, hits []Hit) []Conflict {
 	for _, d := range claims.Detect(l, sents) {
 		c := conflictOf(d)
 		named := namesFact(l, q, c)
-		t, ok := keepOnFocus(c, cover, choosesBetween(l, q, alts, c))
+		t, ok := keepOnFocus(c, cover, side, choosesBetween(l, q, alts, c))
 		if e.Trace != nil {
 			e.Trace(fmt.Sprintf("stance dispute %s %q: names the fact %v, on the focus %v", c.Kind, c.Topic, named, ok))
 			for _, p := range c.Positions {
@@ -93,15 +101,29 @@ func (e *Extractive) focusConflicts(b Brief, hits []Hit) []Conflict {
 	return out
 }
 
+// withoutSeeking drops the words that ask for disagreement as such
+// ("conflicting", "reports", "disagree") from a question's focus.
+func withoutSeeking(focus []values.Term) []values.Term {
+	var out []values.Term
+	for _, t := range focus {
+		if conflictWords[t.Word] || conflictTerms[claims.Stem(t.Word)] {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
 // evidenceKey names one sentence of one article.
 type evidenceKey struct{ article, sentence string }
 
 // keepOnFocus keeps a dispute about the asked fact: one side rests on a
 // sentence that covers the question's focus (minFocus), unless the sides
 // are the alternatives the question offers (chosen), and each side kept
-// covers at least minSide of it. Each side keeps its evidence that
+// covers at least minSide of it (the package's minSide, or 0 when the
+// question asks for any dispute about its focus). Each side keeps its evidence that
 // qualifies; it reports false when fewer than two sides remain.
-func keepOnFocus(c Conflict, cover map[evidenceKey]float64, chosen bool) (Conflict, bool) {
+func keepOnFocus(c Conflict, cover map[evidenceKey]float64, minSide float64, chosen bool) (Conflict, bool) {
 	anchored := chosen
 	t := Conflict{Topic: c.Topic, Kind: c.Kind}
 	for _, p := range c.Positions {
@@ -130,7 +152,8 @@ func keepOnFocus(c Conflict, cover map[evidenceKey]float64, chosen bool) (Confli
 }
 
 // namesFact reports whether the question's focus names the disputed fact:
-// a focus word (not a name or a light verb) matches, through its base forms, WordNet
+// a focus word (not a name, a light verb or a noun modifying the next
+// one) matches, through its base forms, WordNet
 // synonyms and derived forms, the fact as the comparison named it (the
 // event and its object, the negated predicate, the role; a detail's
 // setting and fillers; what a figure counts). A question about what caused
@@ -154,8 +177,9 @@ func namesFact(l *lang.Lang, q values.Query, c Conflict) bool {
 		}
 	}
 	stems := tokenStems(l, key)
+	mods := compoundModifiers(l, q.Text)
 	for _, t := range q.Focus {
-		if t.Name || l.Light(t.Word) {
+		if t.Name || l.Light(t.Word) || mods[t.Word] {
 			continue // a name says who or where, not which fact
 		}
 		for _, st := range stems {
@@ -165,6 +189,20 @@ func namesFact(l *lang.Lang, q values.Query, c Conflict) bool {
 		}
 	}
 	return false
+}
+
+// compoundModifiers returns the nouns of a question that modify the noun
+// after them ("fire" in "the fire chief"): the compound's head names the
+// thing asked about, its modifier alone does not.
+func compoundModifiers(l *lang.Lang, question string) map[string]bool {
+	toks := l.Tokens(question)
+	out := map[string]bool{}
+	for k := 0; k+1 < len(toks); k++ {
+		if toks[k].Noun() && !toks[k].Proper() && toks[k+1].Noun() && !toks[k+1].Proper() {
+			out[toks[k].Lower] = true
+		}
+	}
+	return out
 }
 
 // choosesBetween reports whether the sides of a dispute name two different

@@ -39,6 +39,8 @@ func TestFocusConflicts(t *testing.T) {
 		{"Has the Orlen council closed the Varna ferry terminal?", 1, [2]string{"a", "b"}},
 		// the statement is made in one article and negated in another
 		{"Did the alarm at the Kessel mill go off?", 1, [2]string{"a", "b"}},
+		// asked for disagreements about the alarm as such
+		{"Are there conflicting reports about the leak alarm?", 1, [2]string{"a", "b"}},
 		// the same articles dispute a death toll, which is not what is asked
 		{"Has the harbour reopened for ships?", 0, [2]string{}},
 		// the sentences name the fire, but the dispute is about how many died
@@ -88,5 +90,12 @@ func TestAlternatives(t *testing.T) {
 				t.Errorf("%q: %v, want %v", tc.question, got, tc.want)
 			}
 		}
+	}
+}
+
+func TestCompoundModifiers(t *testing.T) {
+	got := compoundModifiers(language(), "Who is the Orlen fire chief?")
+	if !got["fire"] || got["chief"] {
+		t.Errorf("modifiers %v, want fire only", got)
 	}
 }
