@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"regexp"
 	"sort"
@@ -283,6 +284,15 @@ func (e *Extractive) Compose(ctx context.Context, b Brief) (Answer, error) {
 		return e.abstain(b, q), nil
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	if e.Trace != nil {
+		e.Trace(fmt.Sprintf("sentences for %q: focus %v", b.Question.Text, focus))
+		for i, c := range cands {
+			if i >= 8 {
+				break
+			}
+			e.Trace(fmt.Sprintf("  cov=%.2f spec=%.2f score=%.2f %s: %.90q", c.coverage, c.specific, c.score, c.article, c.text))
+		}
+	}
 	chosen := e.choose(cands, q, weights)
 	if intent != nil {
 		chosen = followUp(chosen, cands, intent, e.maxSentences())
