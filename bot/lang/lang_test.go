@@ -194,6 +194,16 @@ func TestDatesSame(t *testing.T) {
 	}
 }
 
+func TestKindOfAgent(t *testing.T) {
+	l := newLang(t)
+	for word, want := range map[string]string{"footballer": "football", "cricketer": "cricket", "golfer": "golf", "teacher": "", "football": ""} {
+		got, ok := l.KindOfAgent(word, "sport")
+		if got != want || ok != (want != "") {
+			t.Errorf("KindOfAgent(%q, sport) = %q, %v; want %q", word, got, ok, want)
+		}
+	}
+}
+
 func TestBareYears(t *testing.T) {
 	l := newLang(t)
 	for _, tc := range []struct {

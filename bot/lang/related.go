@@ -197,6 +197,12 @@ func (l *Lang) Person(word string) bool {
 	return false
 }
 
+// CommonNoun reports whether WordNet knows a word as a noun ("port",
+// "lake", "judge"); a given name such as "Larry" is none.
+func (l *Lang) CommonNoun(word string) bool {
+	return l.wn != nil && len(l.wn.Base(strings.ToLower(word), wordnet.Noun)) > 0
+}
+
 // IsKind reports whether a noun (or a two-word noun, "ice hockey") is a
 // kind or an instance of kind in WordNet: "hockey" is a sport, "Peru" a
 // country, "guitar" an instrument. A word is not a kind of itself.
@@ -211,6 +217,27 @@ func (l *Lang) IsKind(word, kind string) bool {
 	ok := l.wn.IsA(strings.ToLower(word), wordnet.Noun, kind)
 	l.kindCache.Store(key, ok)
 	return ok
+}
+
+// KindOfAgent returns the noun of the asked kind that an agent noun is
+// derived from, in WordNet's first sense of the agent: a "footballer" plays
+// "football", a "novelist" writes a "novel". ok is false when the word is
+// no such agent.
+func (l *Lang) KindOfAgent(word, kind string) (string, bool) {
+	if l.wn == nil || word == "" || kind == "" {
+		return "", false
+	}
+	for _, b := range l.wn.Base(strings.ToLower(word), wordnet.Noun) {
+		if !l.Person(b) {
+			continue
+		}
+		for _, r := range l.wn.Related(b, wordnet.Noun, wordnet.FirstSenses(1)) {
+			if r.Kind == wordnet.Derived && !strings.Contains(r.To, " ") && l.IsKind(r.To, kind) {
+				return r.To, true
+			}
+		}
+	}
+	return "", false
 }
 
 // IsKindFirst is IsKind for the word's most frequent sense only: "sport"

@@ -374,6 +374,7 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 		e.named = map[string]mention{}
 	}
 	named := e.named
+	sur := surnames(l, q)
 	for _, p := range passages {
 		var prev [][]string
 		var earlier [][]string
@@ -386,6 +387,7 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 			for i, t := range s.Toks {
 				stems[i] = l.Stems(t)
 			}
+			bySurname(sur, s.Toks, stems)
 			before, above := prev, earlier
 			prev = stems
 			earlier = append(earlier, stems...)
@@ -896,6 +898,76 @@ func (e *Engine) before(p Passage) [][]string {
 		}
 	}
 	return out
+}
+
+// surnames maps the last word of each two- or three-word proper name of
+// the question ("Gilbert" of "Larry Gilbert") to the stems of the words
+// before it: news and reference writing name a person in full once and by
+// the surname after, so a capitalised surname stands for the whole name.
+// Words before the last that are common nouns ("Port Calder", "Judge
+// Ade") make a place's name or a title, not a person's given names.
+func surnames(l *lang.Lang, q Query) map[string][]string {
+	out := map[string][]string{}
+	words := strings.Fields(strings.ToLower(q.Text))
+	for i := 0; i < len(q.Focus); {
+		j := i
+		for j < len(q.Focus) && q.Focus[j].Name && q.Focus[j].Noun {
+			j++
+		}
+		if n := j - i; n >= 2 && n <= 3 && adjacent(words, q.Focus[i:j]) {
+			var given []string
+			for _, t := range q.Focus[i : j-1] {
+				if l.CommonNoun(t.Word) {
+					given = nil
+					break
+				}
+				given = append(given, t.Stem)
+			}
+			if len(given) > 0 {
+				out[q.Focus[j-1].Stem] = given
+			}
+		}
+		i = max(j, i+1)
+	}
+	return out
+}
+
+// bySurname lets a capitalised surname of the question's names stand for
+// the whole name in a sentence that does not write the given names ("Gilbert
+// won" for "Larry Gilbert"): the surname's token matches them too.
+func bySurname(sur map[string][]string, toks []lang.Token, stems [][]string) {
+	if len(sur) == 0 {
+		return
+	}
+	for i, t := range toks {
+		if t.Text == t.Lower {
+			continue
+		}
+		for _, st := range stems[i] {
+			given, ok := sur[st]
+			if !ok || hasAny(stems, given) {
+				continue
+			}
+			stems[i] = append(append([]string(nil), stems[i]...), given...)
+			break
+		}
+	}
+}
+
+// adjacent reports whether the terms are written one after the other in
+// the question's words (no "of" or other word between them: "Battle of
+// Beirut" is not a person's name).
+func adjacent(words []string, ts []Term) bool {
+	for i := range words {
+		ok := i+len(ts) <= len(words)
+		for k := 0; ok && k < len(ts); k++ {
+			ok = strings.Trim(words[i+k], ".,;:!?\"'()“”‘’") == ts[k].Word
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // hasName reports whether the question names something by a proper name.

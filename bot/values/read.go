@@ -397,7 +397,14 @@ func kindNouns(l *lang.Lang, toks []lang.Token, used []bool, kind string, span f
 	var out []Value
 	for k := 0; k < len(toks); k++ {
 		t := toks[k]
-		if used[k] || !t.Noun() || !t.Word() || l.Stop(t.Lower) || !l.IsKind(t.Lower, kind) {
+		if used[k] || !t.Noun() || !t.Word() || l.Stop(t.Lower) {
+			continue
+		}
+		if !l.IsKind(t.Lower, kind) {
+			// "a Welsh footballer": the agent names the kind it is derived from.
+			if of, ok := l.KindOfAgent(t.Lower, kind); ok {
+				out = append(out, Value{Type: KindOf, Label: of, Key: strings.ToLower(of), Start: k, End: k + 1, Head: -1})
+			}
 			continue
 		}
 		start := k

@@ -451,6 +451,35 @@ func TestKindNouns(t *testing.T) {
 	}
 }
 
+func TestAgentsAndSurnames(t *testing.T) {
+	l := newLang(t)
+	eng := &Engine{Lang: l}
+	q := Analyze(l, "What sport is Tam Oduya associated with?")
+	// An agent noun names the kind it is derived from.
+	res := eng.Answer(q, passages("a: Tam Oduya is a retired Welsh footballer from the valleys."))
+	if res.Outcome != Agreed || res.Clusters[0].Label != "football" {
+		t.Errorf("footballer: outcome %s clusters %+v\n%s", res.Outcome, res.Clusters, strings.Join(res.Trace, "\n"))
+	}
+	// A text that names the person by the surname alone still speaks of them.
+	res = eng.Answer(Analyze(l, "What sport is Kelani Ravo Oduya associated with?"), passages(
+		"a: Kelani Ravo Oduya played hockey for the county side.",
+		"b: In the spring Oduya took up golf and won the county title in golf."))
+	var got []string
+	for _, c := range append(res.Clusters, res.Others...) {
+		got = append(got, c.Label)
+	}
+	sort.Strings(got)
+	if strings.Join(got, "|") != "golf|hockey" {
+		t.Errorf("surname: answers %q\n%s", got, strings.Join(res.Trace, "\n"))
+	}
+	if sur := surnames(l, Analyze(l, "When did the Battle of Arlen end?")); len(sur) != 0 {
+		t.Errorf("a name with 'of' inside read as a person's: %v", sur)
+	}
+	if sur := surnames(l, Analyze(l, "Who is the mayor of Port Arlen?")); len(sur) != 0 {
+		t.Errorf("a name with 'of' inside read as a person's: %v", sur)
+	}
+}
+
 func TestAlteredCopy(t *testing.T) {
 	l := newLang(t)
 	eng := &Engine{Lang: l}
