@@ -1,7 +1,9 @@
 package claims
 
 // Word sets the sentence analysis (dates, roles, polarity, tokens) still
-// uses; figures are read by bot/values (figures.go).
+// uses; figures are read by bot/values (figures.go). Known defect: they
+// duplicate bot/lang's numbers, scales, calendar and hedges lexicons; they
+// go when the sentence analysis takes its tokens from bot/lang.
 
 var numberWords = map[string]float64{
 	"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -15,7 +17,6 @@ var scaleWords = map[string]float64{
 	"bn": 1e9, "mn": 1e6, "mln": 1e6, "tn": 1e12,
 }
 
-// vague plural quantities: "thousands of", "dozens of".
 // hedgeWords are single words that may start a hedge; used to keep them out
 // of content terms.
 var hedgeWords = setOf(`approximately roughly nearly almost estimated around some about over above upwards
@@ -25,18 +26,3 @@ var monthWords = setOf(`january february march april may june july august septem
 jan feb mar apr jun jul aug sep sept oct nov dec`)
 
 var weekdayWords = setOf(`monday tuesday wednesday thursday friday saturday sunday`)
-
-// updateCues mark a figure the article presents as a change over time.
-
-// Number is a quantity read from a sentence, as a range of possible values.
-// parseNum parses a digit token such as "800,000" or "1.5".
-// wordNumber parses number words, including hyphenated ones ("twenty-five").
-// numbers reads the quantities of a sentence.
-// skipNumber reports digit tokens that are not quantities: years, parts of
-// dates and times, ordinals, labels ("Article 5") and modifiers ("10-year").
-// hedgeBefore finds a hedge phrase ending just before token start.
-// Overlap reports whether two quantities can both be true: their ranges
-// overlap, allowing for rounding.
-// localNames returns the folded proper names of the clause around tokens
-// a..b: capitalised words that are not sentence-initial, not dates and not
-// adjectives of nationality ("Russian", "Chinese").
