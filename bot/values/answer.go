@@ -824,7 +824,7 @@ func (e *Engine) relevance(q Query, stems [][]string) float64 {
 		w := e.termWeight(t)
 		all += w
 		best := bestMatch(t, stems)
-		if best < 0.5 && spelled(t.Word, stems) {
+		if best < 0.5 && spelled(t.Word, stems, e.Lang.Stop) {
 			best = 1 // "vm" for "virtual machines"
 		}
 		have += w * best
@@ -849,21 +849,37 @@ func bestMatch(t Term, stems [][]string) float64 {
 // spelled reports whether a short word (two to five letters) is the
 // acronym of consecutive words of the text: their initials spell it ("VM"
 // for "Virtual Machines", "NTSB" for "National Transportation Safety
-// Board").
-func spelled(word string, stems [][]string) bool {
+// Board"). Inside the run, a function word (skip) or a mark other than a
+// word ("of", "the", "'s") may stand between two spelled words, as
+// acronyms leave them out ("PMK" for "People's Movement of Kosovo").
+func spelled(word string, stems [][]string, skip func(string) bool) bool {
 	if len(word) < 2 || len(word) > 5 {
 		return false
 	}
-	for i := 0; i+len(word) <= len(stems); i++ {
-		ok := true
-		for k := 0; k < len(word); k++ {
-			st := stems[i+k]
-			if len(st) == 0 || st[0] == "" || st[0][0] != word[k] {
-				ok = false
-				break
-			}
+	initial := func(st []string) byte {
+		if len(st) == 0 || st[0] == "" {
+			return 0
 		}
-		if ok {
+		return st[0][0]
+	}
+	for i := 0; i+len(word) <= len(stems); i++ {
+		if initial(stems[i]) != word[0] {
+			continue
+		}
+		j, k := i+1, 1
+		for k < len(word) && j < len(stems) {
+			c := initial(stems[j])
+			switch {
+			case c == word[k]:
+				k++
+			case c == 0 || c < 'a' || c > 'z' || skip != nil && skip(stems[j][0]):
+			default:
+				j = len(stems)
+				continue
+			}
+			j++
+		}
+		if k == len(word) {
 			return true
 		}
 	}

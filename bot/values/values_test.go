@@ -333,8 +333,10 @@ func TestSpelled(t *testing.T) {
 		{"ecb", "The European Central Bank raised rates.", true},
 		{"ecb", "The bank raised rates in Europe.", false},
 		{"a", "A man.", false},
+		{"pmk", "The People's Movement of Kelvor was founded in 1981.", true},
+		{"pmk", "The People's Movement was founded in Kelvor.", false},
 	} {
-		if got := spelled(tc.word, stems(tc.text)); got != tc.want {
+		if got := spelled(tc.word, stems(tc.text), l.Stop); got != tc.want {
 			t.Errorf("spelled(%q, %q) = %v", tc.word, tc.text, got)
 		}
 	}
