@@ -422,6 +422,9 @@ func (e *Engine) candidates(q Query, passages []Passage, anchored map[string]boo
 				if e.ownWords(q, stems, v) || isAnchor(q, v) {
 					continue // a name or figure the question itself gives is not its answer
 				}
+				if fromOther(q, s.Toks, stems, v) {
+					continue // "330 km southeast of the epicentre" for "which direction from the town was the epicentre?"
+				}
 				if measuresOther(q, s, stems, v) {
 					continue // "38,000 litres of fuel" for "how much was the firm fined?"
 				}
@@ -1066,6 +1069,31 @@ func measuresOther(q Query, s Sentence, stems [][]string, v Value) bool {
 		return false
 	}
 	return len(q.Counted) == 0 && v.Head > v.End && v.Head < len(stems) && s.Toks[v.End].Lower == "of" && !focusMatch(q, stems[v.Head])
+}
+
+// fromOther reports whether a direction is given from another focus
+// word than the place the question measures from: "southeast of the
+// epicentre" locates something else from the epicentre when the question
+// asks which direction from the town the epicentre lay.
+func fromOther(q Query, toks []lang.Token, stems [][]string, v Value) bool {
+	if v.Type != Direction || len(q.From) == 0 {
+		return false
+	}
+	k := v.End
+	if k >= len(toks) || toks[k].Lower != "of" {
+		return false
+	}
+	for k++; k < len(toks) && toks[k].Tag == "DT"; k++ {
+	}
+	if k >= len(toks) || hasAny(stems[k:k+1], q.From) {
+		return false
+	}
+	for _, t := range q.Focus {
+		if !contains(q.From, t.Stem) && t.Match(stems[k]) >= 0.5 {
+			return true
+		}
+	}
+	return false
 }
 
 // focusMatch reports whether a token's stems match a focus word.

@@ -131,6 +131,10 @@ type Query struct {
 	// ("when the agency said 40 had died, how many were hurt?"): the
 	// answer's passage gives them too, and they are not the answer.
 	Anchors []lang.Quantity
+	// From are the stems of the place a "which direction from X" question
+	// measures from ("sagaing"): a direction "of" another focus word is
+	// measured from that one instead.
+	From []string
 	// Scene is the text of a fronted clause that says which report is
 	// meant ("when the agency said 40 had died"), or "".
 	Scene string
@@ -387,6 +391,21 @@ func Analyze(l *lang.Lang, text string) Query {
 			if hasDigitIn(toks[x.Start:x.End]) {
 				q.Anchors = append(q.Anchors, x)
 			}
+		}
+	}
+	if q.Wants(Direction) {
+		for k := 0; k+1 < len(toks); k++ {
+			if toks[k].Lower != "from" {
+				continue
+			}
+			// The place's words run to the verb or the next preposition
+			// (a name may be tagged as anything: "Sagaing" as a verb).
+			for m := k + 1; m < len(toks) && toks[m].Word() && !auxiliary(toks[m].Lower) && toks[m].Tag != "IN" && toks[m].Tag != "TO"; m++ {
+				if l.Content(toks[m]) {
+					q.From = append(q.From, l.Stem(toks[m].Lower))
+				}
+			}
+			break
 		}
 	}
 	appos := appositives(toks)
