@@ -641,7 +641,9 @@ func (e *Engine) decide(q Query, cands []Candidate, res Result, minScore, rival 
 	}
 	res.Clusters = []Cluster{top}
 	for _, o := range clusters[1:] {
-		if o.Score < rival*top.Score || o.Score < minScore || len(res.Clusters) >= 3 {
+		// At most four positions: a measure read by several agencies may
+		// take as many values, each backed by its reports.
+		if o.Score < rival*top.Score || o.Score < minScore || len(res.Clusters) >= 4 {
 			continue
 		}
 		if !hasOther(o.Articles, res.Clusters) || o.Candidates[0].Sentence == top.Candidates[0].Sentence {
@@ -1179,14 +1181,14 @@ func (e *Engine) attach(q Query, s Sentence, stems [][]string, v Value, pub time
 	if q.Dimension != nil {
 		// "how deep": a value beside "deep" or "depth" is the measure asked.
 		// A measure named by a noun ("what magnitude") is bound to its
-		// figure ("magnitude 5.1"); a figure without it measures something
-		// else.
+		// figure ("magnitude 5.1", "a population of 4,210"); a figure
+		// without it more likely measures something else (x0.6).
 		beside := besideMeasure(q, stems, v)
 		switch {
 		case beside:
 			att = math.Min(1, att+0.3)
 		case q.Dimension.Noun:
-			att *= 0.8
+			att *= 0.6
 		case !q.Wants(Count) && matchAny(*q.Dimension, stems):
 			// The sentence gives the measure beside another figure ("16 km
 			// north, at a depth of 10 km"): this one measures something else.
