@@ -247,14 +247,7 @@ func tokenStems(l *lang.Lang, s string) [][]string {
 func focusCover(q values.Query, alts map[string]bool, weight func(string) float64, stems, prev [][]string) float64 {
 	var have, all, altW, altHave float64
 	for _, t := range q.Focus {
-		w := weight(t.Word)
-		switch {
-		case t.Noun:
-		case t.Verb:
-			w *= 0.6
-		default:
-			w *= 0.3
-		}
+		w := weight(t.Word) * t.Emphasis()
 		best := 0.0
 		for _, st := range stems {
 			best = max(best, t.Match(st))

@@ -321,6 +321,12 @@ func nearCopyText(a, b []string) bool {
 		return false
 	}
 	n := max(len(a), len(b))
+	shared := sharedWords(a, b)
+	return float64(shared) >= 0.7*float64(n)
+}
+
+// sharedWords counts the words two word lists share, each occurrence once.
+func sharedWords(a, b []string) int {
 	count := map[string]int{}
 	for _, w := range a {
 		count[w]++
@@ -332,7 +338,7 @@ func nearCopyText(a, b []string) bool {
 			shared++
 		}
 	}
-	return float64(shared) >= 0.7*float64(n)
+	return shared
 }
 
 // nearCopy reports whether two sentences are one sentence with a word or
@@ -346,17 +352,7 @@ func nearCopy(a, b []string) bool {
 	if min(len(a), len(b)) < n-2 {
 		return false
 	}
-	count := map[string]int{}
-	for _, w := range a {
-		count[w]++
-	}
-	shared := 0
-	for _, w := range b {
-		if count[w] > 0 {
-			count[w]--
-			shared++
-		}
-	}
+	shared := sharedWords(a, b)
 	return float64(shared) >= 0.8*float64(n)
 }
 
@@ -1051,14 +1047,19 @@ func (e *Engine) termWeight(t Term) float64 {
 	if t.Described {
 		w *= 0.3 // it says when or who, not what is asked
 	}
+	return w * t.Emphasis()
+}
+
+// Emphasis is how much a focus term's part of speech says what is asked:
+// nouns most, verbs less, modifiers least.
+func (t Term) Emphasis() float64 {
 	switch {
 	case t.Noun:
+		return 1
 	case t.Verb:
-		w *= 0.6
-	default:
-		w *= 0.3
+		return 0.6
 	}
-	return w
+	return 0.3
 }
 
 // measuresOther reports whether a physical measure is of a thing the
